@@ -1,0 +1,53 @@
+/* common/common_int.h -- helpers shared by the library's modules (not part
+ * of the public API): a string arena, checked number parsing, UTF-8
+ * checks, bounded file reading and atomic file replacement. */
+#ifndef HV_COMMON_INT_H
+#define HV_COMMON_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/error.h"
+
+/* An arena hands out memory that is all released at once by
+ * hv__arena_free(), like GLPK's per-problem pool.  Used for every string
+ * that belongs to one scenario. */
+typedef struct hv_arena hv_arena;
+hv_arena *hv__arena_create(void);
+void hv__arena_free(hv_arena *a);
+void *hv__arena_alloc(hv_arena *a, size_t size); /* zeroed; NULL on OOM */
+char *hv__arena_strdup(hv_arena *a, const char *s);
+char *hv__arena_strndup(hv_arena *a, const char *s, size_t n);
+
+/* Number parsing: the whole string (after trimming blanks) must be the
+ * number.  Returns false on anything else, including overflow. */
+bool hv__parse_long(const char *s, long *out);
+bool hv__parse_double(const char *s, double *out);
+
+/* True when s holds valid UTF-8 (no overlongs, no surrogates).  On false,
+ * *bad_offset (if not NULL) is the byte offset of the first bad byte. */
+bool hv__utf8_valid(const char *s, size_t len, size_t *bad_offset);
+
+/* Removes leading and trailing ASCII blanks in place; returns s. */
+char *hv__trim(char *s);
+/* ASCII case-insensitive comparisons. */
+int hv__strcasecmp(const char *a, const char *b);
+int hv__strncasecmp(const char *a, const char *b, size_t n);
+/* Lower-cases ASCII letters in place; returns s. */
+char *hv__lower(char *s);
+
+/* Reads a whole file (at most max_bytes) into a NUL-terminated buffer the
+ * caller frees.  Errors name the path. */
+hv_status hv__read_file(const char *path, size_t max_bytes, char **out,
+                        size_t *len, hv_error *err);
+
+/* Writes len bytes to path atomically: a temporary file in the same folder,
+ * fsync, then rename over path.  On failure path is untouched. */
+hv_status hv__write_file_atomic(const char *path, const void *data,
+                                size_t len, hv_error *err);
+
+/* Joins dir and name with one '/' into buf; false if it does not fit. */
+bool hv__path_join(char *buf, size_t size, const char *dir, const char *name);
+
+#endif /* HV_COMMON_INT_H */

@@ -1,0 +1,214 @@
+/* planner/avail.c -- parser for the availability grammar (see hv/avail.h).
+ * Errors quote the piece that is wrong so a coordinator can find it. */
+#include "hv/avail.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common_int.h"
+
+static const char *const short_names[HV_DAYS] = {"mon", "tue", "wed", "thu",
+                                                 "fri", "sat", "sun"};
+static const char *const long_names[HV_DAYS] = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday"};
+
+int hv_day_parse(const char *name) {
+  /* Full names, the three-letter forms and the common longer
+   * abbreviations spreadsheets produce. */
+  static const struct {
+    const char *s;
+    int day;
+  } alias[] = {{"tues", 1}, {"weds", 2}, {"thur", 3}, {"thurs", 3}};
+  for (int d = 0; d < HV_DAYS; d++)
+    if (hv__strcasecmp(name, short_names[d]) == 0 ||
+        hv__strcasecmp(name, long_names[d]) == 0)
+      return d;
+  for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+    if (hv__strcasecmp(name, alias[i].s) == 0) return alias[i].day;
+  return -1;
+}
+
+const char *hv_day_name(int day) {
+  return day >= 0 && day < HV_DAYS ? short_names[day] : NULL;
+}
+
+const char *hv_day_long_name(int day) {
+  return day >= 0 && day < HV_DAYS ? long_names[day] : NULL;
+}
+
+void hv_format_hhmm(int minutes, char *buf) {
+  if (minutes < 0) minutes = 0;
+  snprintf(buf, 6, "%02d:%02d", (minutes / 60) % 100, minutes % 60);
+}
+
+void hv_avail_clear(hv_avail *a) {
+  if (a == NULL) return;
+  free(a->w);
+  a->w = NULL;
+  a->n = 0;
+}
+
+int hv_avail_minutes(const hv_avail *a, int day) {
+  int total = 0;
+  for (size_t i = 0; i < a->n; i++)
+    if (a->w[i].day == day) total += a->w[i].end_min - a->w[i].start_min;
+  return total;
+}
+
+/* Parses "H:MM" or "HH:MM" (also "HHMM"-free: the colon is required). */
+static bool parse_time(const char *s, size_t n, int *out) {
+  if (n < 4 || n > 5 || s[n - 3] != ':') return false;
+  int h = 0;
+  for (size_t i = 0; i < n - 3; i++) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    h = h * 10 + (s[i] - '0');
+  }
+  if (s[n - 2] < '0' || s[n - 2] > '5' || s[n - 1] < '0' || s[n - 1] > '9')
+    return false;
+  int m = (s[n - 2] - '0') * 10 + (s[n - 1] - '0');
+  if (h > 24 || (h == 24 && m != 0)) return false;
+  *out = h * 60 + m;
+  return true;
+}
+
+static int cmp_window(const void *pa, const void *pb) {
+  const hv_window *a = pa, *b = pb;
+  if (a->day != b->day) return a->day - b->day;
+  if (a->start_min != b->start_min) return a->start_min - b->start_min;
+  return a->end_min - b->end_min;
+}
+
+/* Parses one day or range item ("mon", "Mon-Fri") into a day mask. */
+static hv_status parse_day_item(char *item, unsigned *mask, const char *part,
+                                hv_error *err) {
+  hv__trim(item);
+  char *dash = strchr(item, '-');
+  hv_where none = {0};
+  if (dash == NULL) {
+    int d = hv_day_parse(item);
+    if (d < 0)
+      return hv_error_set(err, HV_E_INPUT, none,
+                          "unknown day '%s' in '%s' (use mon..sun)", item,
+                          part);
+    *mask |= 1u << d;
+    return HV_OK;
+  }
+  *dash = '\0';
+  char *a = hv__trim(item), *b = hv__trim(dash + 1);
+  int da = hv_day_parse(a), db = hv_day_parse(b);
+  if (da < 0 || db < 0)
+    return hv_error_set(err, HV_E_INPUT, none,
+                        "unknown day '%s' in '%s' (use mon..sun)",
+                        da < 0 ? a : b, part);
+  if (db < da)
+    return hv_error_set(err, HV_E_INPUT, none,
+                        "day range '%s-%s' runs backwards in '%s'", a, b,
+                        part);
+  for (int d = da; d <= db; d++) *mask |= 1u << d;
+  return HV_OK;
+}
+
+/* Parses one "DAYS HH:MM-HH:MM" part, appending windows to *w. */
+static hv_status parse_part(char *part, hv_window **w, size_t *n, size_t *cap,
+                            hv_error *err) {
+  hv_where none = {0};
+  char shown[200];
+  snprintf(shown, sizeof shown, "%s", part);
+  /* The time range is the last blank-separated token. */
+  size_t len = strlen(part);
+  size_t k = len;
+  while (k > 0 && part[k - 1] != ' ' && part[k - 1] != '\t') k--;
+  if (k == 0)
+    return hv_error_set(err, HV_E_INPUT, none,
+                        "'%s' needs days and hours, e.g. 'mon-fri 15:00-18:00'",
+                        shown);
+  char *range = part + k;
+  part[k - 1] = '\0';
+  char *days = hv__trim(part);
+  char *dash = strchr(range, '-');
+  int start, end;
+  if (dash == NULL)
+    return hv_error_set(err, HV_E_INPUT, none,
+                        "malformed hours '%s' in '%s' (use HH:MM-HH:MM)", range,
+                        shown);
+  if (!parse_time(range, (size_t)(dash - range), &start) ||
+      !parse_time(dash + 1, strlen(dash + 1), &end))
+    return hv_error_set(err, HV_E_INPUT, none,
+                        "malformed time in '%s' (use HH:MM-HH:MM, 00:00 to "
+                        "24:00)",
+                        shown);
+  if (end <= start)
+    return hv_error_set(err, HV_E_INPUT, none,
+                        "window '%s' ends before it starts", range);
+  if (*days == '\0')
+    return hv_error_set(err, HV_E_INPUT, none, "no days given in '%s'", shown);
+  unsigned mask = 0;
+  char *save = days;
+  for (;;) {
+    char *comma = strchr(save, ',');
+    if (comma) *comma = '\0';
+    hv_status st = parse_day_item(save, &mask, shown, err);
+    if (st != HV_OK) return st;
+    if (!comma) break;
+    save = comma + 1;
+  }
+  for (int d = 0; d < HV_DAYS; d++) {
+    if (!(mask & (1u << d))) continue;
+    if (*n == *cap) {
+      size_t nc = *cap ? *cap * 2 : 8;
+      hv_window *nw = realloc(*w, nc * sizeof *nw);
+      if (nw == NULL) return hv_error_set(err, HV_E_NOMEM, none, "out of memory");
+      *w = nw;
+      *cap = nc;
+    }
+    (*w)[(*n)++] = (hv_window){d, start, end};
+  }
+  return HV_OK;
+}
+
+hv_status hv_avail_parse(const char *text, hv_avail *out, hv_error *err) {
+  out->n = 0;
+  out->w = NULL;
+  size_t tl = strlen(text);
+  char *copy = malloc(tl + 1);
+  if (copy == NULL)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  memcpy(copy, text, tl + 1);
+  hv_window *w = NULL;
+  size_t n = 0, cap = 0;
+  hv_status st = HV_OK;
+  char *p = copy;
+  while (st == HV_OK) {
+    char *semi = strchr(p, ';');
+    if (semi) *semi = '\0';
+    char *part = hv__trim(p);
+    if (*part != '\0') st = parse_part(part, &w, &n, &cap, err);
+    if (!semi) break;
+    p = semi + 1;
+  }
+  free(copy);
+  if (st != HV_OK) {
+    free(w);
+    return st;
+  }
+  if (n > 1) qsort(w, n, sizeof *w, cmp_window);
+  /* Merge overlapping or touching windows of one day. */
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (m > 0 && w[m - 1].day == w[i].day && w[i].start_min <= w[m - 1].end_min) {
+      if (w[i].end_min > w[m - 1].end_min) w[m - 1].end_min = w[i].end_min;
+    } else {
+      w[m++] = w[i];
+    }
+  }
+  if (m == 0) {
+    free(w);
+    w = NULL;
+  }
+  out->n = m;
+  out->w = w;
+  return HV_OK;
+}

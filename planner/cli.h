@@ -1,0 +1,18 @@
+/* planner/cli.h -- the hvplan command-line tool's subcommands.  Only the CLI
+ * prints to the terminal and chooses exit codes. */
+#ifndef HV_CLI_H
+#define HV_CLI_H
+
+#include "hv/error.h"
+
+/* Each returns the process exit code. */
+int hv_cli_validate(int argc, char **argv);
+
+/* Prints every diagnostic as "file:line:field: error: text" on stderr. */
+void hv_cli_print_diags(const hv_diags *d);
+/* Prints "hvplan: error: <formatted error>" on stderr. */
+void hv_cli_print_error(const hv_error *e);
+/* Exit code for a status: 0 for HV_OK, the status number otherwise. */
+int hv_cli_exit_code(hv_status st);
+
+#endif /* HV_CLI_H */

@@ -1,0 +1,65 @@
+/* planner/main.c -- entry point of the hvplan tool: dispatches to the
+ * subcommands in cli_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hv/version.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: hvplan COMMAND [ARGS]\n"
+          "\n"
+          "Plans a week of home visits for pairs of school staff.\n"
+          "\n"
+          "commands:\n"
+          "  validate DIR     check a scenario folder and summarise it\n"
+          "  help             show this text\n"
+          "  version          show the version\n"
+          "\n"
+          "See README.md and docs/scenario-format.md.\n");
+}
+
+void hv_cli_print_error(const hv_error *e) {
+  char msg[1024];
+  hv_error_format(e, msg, sizeof msg);
+  fprintf(stderr, "hvplan: error: %s\n", msg);
+}
+
+int hv_cli_exit_code(hv_status st) {
+  return st == HV_OK ? 0 : (int)st;
+}
+
+void hv_cli_print_diags(const hv_diags *d) {
+  for (size_t i = 0; i < hv_diags_count(d); i++) {
+    const hv_diag *g = hv_diags_get(d, i);
+    /* Position first, then the severity, compiler style. */
+    hv_error where = g->error;
+    where.text[0] = '\0';
+    char loc[512];
+    hv_error_format(&where, loc, sizeof loc);
+    fprintf(stderr, "%s%s: %s\n", loc,
+            g->severity == HV_SEV_ERROR ? "error" : "warning", g->error.text);
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 64;
+  }
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "validate") == 0) return hv_cli_validate(argc - 1, argv + 1);
+  if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+      strcmp(cmd, "-h") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+    printf("hvplan %s\n", HV_VERSION);
+    return 0;
+  }
+  fprintf(stderr, "hvplan: unknown command '%s'\n\n", cmd);
+  usage(stderr);
+  return 64;
+}

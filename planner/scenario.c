@@ -1,0 +1,248 @@
+/* planner/scenario.c -- loading a scenario folder and the cross-file checks
+ * that need all of it (language coverage, windows against staff hours). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scenario_int.h"
+
+void hv_scenario_free(hv_scenario *s) {
+  if (s == NULL) return;
+  for (size_t i = 0; i < s->nhouseholds; i++)
+    hv_avail_clear(&s->households[i].avail);
+  for (size_t i = 0; i < s->nstaff; i++) hv_avail_clear(&s->staff[i].avail);
+  scenario_impl *impl = (scenario_impl *)(void *)s;
+  hv__arena_free(impl->arena);
+  free(impl);
+}
+
+long hv_scenario_find_staff(const hv_scenario *s, const char *id) {
+  for (size_t i = 0; i < s->nstaff; i++)
+    if (strcmp(s->staff[i].id, id) == 0) return (long)i;
+  return -1;
+}
+
+bool hv_staff_speaks(const hv_staff *st, const char *lang) {
+  for (size_t i = 0; i < st->nlang; i++)
+    if (strcmp(st->languages[i], lang) == 0) return true;
+  return false;
+}
+
+int hv_household_minutes(const hv_scenario *s, const hv_household *h) {
+  return h->duration_min > 0 ? h->duration_min : s->visits.default_minutes;
+}
+
+void hv_scenario_date(const hv_scenario *s, int day, int *y, int *m, int *d) {
+  *y = s->monday_y, *m = s->monday_m, *d = s->monday_d;
+  hv__date_add(y, m, d, day);
+}
+
+/* The week defaults to the one starting next Monday (today if Monday). */
+static void default_week(hv_scenario *s) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+  int wd = hv__weekday(y, m, d);
+  hv__date_add(&y, &m, &d, (7 - wd) % 7);
+  s->week_y = y, s->week_m = m, s->week_d = d;
+}
+
+static void read_table(const char *dir, const char *file, bool required,
+                       hv_scenario *s, hv_diags *d,
+                       void (*fn)(const hv_csv_table *, hv_scenario *,
+                                  hv_diags *)) {
+  char path[4096];
+  if (!hv__path_join(path, sizeof path, dir, file)) {
+    hv_diags_add(d, HV_SEV_ERROR, HV_E_IO, (hv_where){.source = file},
+                 "path too long");
+    return;
+  }
+  FILE *f = fopen(path, "rb");
+  if (f == NULL && !required) return;
+  if (f) fclose(f);
+  hv_csv_table *t;
+  if (hv__csv_read(path, file, &t, d) != HV_OK) return;
+  fn(t, s, d);
+  hv__csv_free(t);
+}
+
+hv_status hv_scenario_load(const char *dir, hv_scenario **out, hv_diags *d) {
+  *out = NULL;
+  scenario_impl *impl = calloc(1, sizeof *impl);
+  hv_arena *a = hv__arena_create();
+  if (impl == NULL || a == NULL) {
+    free(impl);
+    hv__arena_free(a);
+    return hv_diags_add(d, HV_SEV_ERROR, HV_E_NOMEM, (hv_where){0},
+                        "out of memory");
+  }
+  impl->arena = a;
+  hv_scenario *s = &impl->pub;
+  size_t errors_before = hv_diags_errors(d);
+  hv__scenario_defaults(s);
+  s->dir = hv__arena_strdup(a, dir);
+  default_week(s);
+
+  char path[4096];
+  if (hv__path_join(path, sizeof path, dir, "scenario.json"))
+    hv__scenario_read_json(path, s, d);
+  if (s->name[0] == '\0') {
+    const char *slash = strrchr(dir, '/');
+    s->name = slash && slash[1] ? slash + 1 : dir;
+  }
+  s->monday_y = s->week_y, s->monday_m = s->week_m, s->monday_d = s->week_d;
+  int wd = hv__weekday(s->week_y, s->week_m, s->week_d);
+  hv__date_add(&s->monday_y, &s->monday_m, &s->monday_d, -wd);
+
+  read_table(dir, "households.csv", true, s, d, hv__read_households);
+  read_table(dir, "staff.csv", true, s, d, hv__read_staff);
+  /* Pairs refer to staff by id, so they come after staff. */
+  if (s->staff != NULL || hv_diags_errors(d) == errors_before) {
+    read_table(dir, "pairs.csv", false, s, d, hv__read_pairs);
+    char p2[4096];
+    FILE *f;
+    if (hv__path_join(p2, sizeof p2, dir, "pairs.csv") &&
+        (f = fopen(p2, "rb")) != NULL) {
+      fclose(f);
+      s->has_pairs = true;
+    }
+  }
+  if (hv_diags_errors(d) > errors_before) {
+    hv_status st = hv_diags_first_error(d)->error.code;
+    hv_scenario_free(s);
+    return st;
+  }
+  *out = s;
+  return HV_OK;
+}
+
+/* ---- cross-file checks ---------------------------------------------- */
+
+static hv_where at_line(const char *file, uint32_t line, const char *field) {
+  return (hv_where){.source = file, .line = line, .field = field};
+}
+
+/* Longest overlap, in minutes, between two windows lists on one day. */
+static int overlap_on(const hv_avail *x, const hv_avail *y, int day) {
+  int best = 0;
+  for (size_t i = 0; i < x->n; i++) {
+    if (x->w[i].day != day) continue;
+    for (size_t k = 0; k < y->n; k++) {
+      if (y->w[k].day != day) continue;
+      int lo = x->w[i].start_min > y->w[k].start_min ? x->w[i].start_min
+                                                     : y->w[k].start_min;
+      int hi = x->w[i].end_min < y->w[k].end_min ? x->w[i].end_min
+                                                 : y->w[k].end_min;
+      if (hi - lo > best) best = hi - lo;
+    }
+  }
+  return best;
+}
+
+static void days_text(unsigned mask, char *buf, size_t size) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int d = 0; d < HV_DAYS; d++)
+    if (mask & (1u << d))
+      n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s",
+                            n ? "," : "", hv_day_name(d));
+}
+
+static unsigned avail_days(const hv_avail *a) {
+  unsigned m = 0;
+  for (size_t i = 0; i < a->n; i++) m |= 1u << a->w[i].day;
+  return m;
+}
+
+static void check_household(const hv_scenario *s, const hv_household *h,
+                            hv_diags *d) {
+  const char *F = "households.csv";
+  if (!h->has_coords)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "lat"),
+                 "household '%s' has no coordinates yet: run 'hvplan "
+                 "geocode' to look up its address",
+                 h->id);
+  bool spoken = strcmp(h->language, "en") == 0;
+  for (size_t k = 0; k < s->nstaff && !spoken; k++)
+    spoken = hv_staff_speaks(&s->staff[k], h->language);
+  if (!spoken)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 at_line(F, h->line, "language"),
+                 "no staff member speaks '%s' (%s): household '%s' cannot be "
+                 "visited",
+                 h->language, hv_language_name(h->language), h->id);
+  if (h->preferred_staff[0] != '\0' &&
+      hv_scenario_find_staff(s, h->preferred_staff) < 0)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 at_line(F, h->line, "preferred_staff"),
+                 "unknown staff member '%s' (not in staff.csv)",
+                 h->preferred_staff);
+  if (h->avail.n == 0) return;
+  unsigned hd = avail_days(&h->avail);
+  if ((hd & s->days) == 0) {
+    char a[64], b[64];
+    days_text(hd, a, sizeof a);
+    days_text(s->days, b, sizeof b);
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 at_line(F, h->line, "availability"),
+                 "household '%s' is available only on %s, but the scenario "
+                 "plans %s",
+                 h->id, a, b);
+    return;
+  }
+  int need = hv_household_minutes(s, h);
+  for (int day = 0; day < HV_DAYS; day++) {
+    if (!(s->days & (1u << day))) continue;
+    for (size_t k = 0; k < s->nstaff; k++)
+      if (overlap_on(&h->avail, &s->staff[k].avail, day) >= need) return;
+  }
+  hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+               at_line(F, h->line, "availability"),
+               "household '%s''s windows meet no staff member's hours for a "
+               "%d-minute visit",
+               h->id, need);
+}
+
+void hv_scenario_check(const hv_scenario *s, hv_diags *d) {
+  if (!s->base.has_coords)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 (hv_where){.source = "scenario.json", .field = "base"},
+                 "the school has no coordinates yet: run 'hvplan geocode'");
+  int wd = hv__weekday(s->week_y, s->week_m, s->week_d);
+  if (wd != 0)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 (hv_where){.source = "scenario.json", .field = "week_of"},
+                 "%04d-%02d-%02d is a %s; the week is taken as Monday "
+                 "%04d-%02d-%02d to Sunday",
+                 s->week_y, s->week_m, s->week_d, hv_day_long_name(wd),
+                 s->monday_y, s->monday_m, s->monday_d);
+  for (size_t i = 0; i < s->nstaff; i++) {
+    const hv_staff *st = &s->staff[i];
+    if ((avail_days(&st->avail) & s->days) == 0)
+      hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                   at_line("staff.csv", st->line, "availability"),
+                   "staff member '%s' works on none of the planned days",
+                   st->id);
+  }
+  if (s->nstaff < 2)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 (hv_where){.source = "staff.csv"},
+                 "fewer than two staff members: no pair can be formed");
+  for (size_t i = 0; i < s->npairs; i++) {
+    const hv_pair *p = &s->pairs[i];
+    int shared = 0;
+    for (int day = 0; day < HV_DAYS; day++)
+      if (s->days & (1u << day))
+        shared += overlap_on(&s->staff[p->a].avail, &s->staff[p->b].avail, day);
+    if (shared == 0)
+      hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                   at_line("pairs.csv", p->line, "pair"),
+                   "pair '%s' (%s, %s) shares no working hours on the planned "
+                   "days",
+                   p->id, s->staff[p->a].id, s->staff[p->b].id);
+  }
+  for (size_t i = 0; i < s->nhouseholds; i++)
+    check_household(s, &s->households[i], d);
+}

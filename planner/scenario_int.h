@@ -1,0 +1,41 @@
+/* planner/scenario_int.h -- pieces of scenario loading shared by the
+ * planner's files (not public). */
+#ifndef HV_SCENARIO_INT_H
+#define HV_SCENARIO_INT_H
+
+#include "common_int.h"
+#include "csv_table.h"
+#include "hv/scenario.h"
+
+/* Owner of all scenario memory; the public struct is its first member so a
+ * hv_scenario * can be converted back. */
+typedef struct scenario_impl {
+  hv_scenario pub;
+  hv_arena *arena;
+} scenario_impl;
+
+static inline hv_arena *scenario_arena(const hv_scenario *s) {
+  return ((const scenario_impl *)(const void *)s)->arena;
+}
+
+/* scenario.json into s (defaults for what is missing). */
+void hv__scenario_read_json(const char *path, hv_scenario *s, hv_diags *d);
+/* Also used by tests and fuzzers: parse JSON text. */
+void hv__scenario_parse_json(const char *text, size_t len, hv_scenario *s,
+                             hv_diags *d);
+/* Sets every default value of the scenario.json part. */
+void hv__scenario_defaults(hv_scenario *s);
+
+/* The CSV tables into s; each returns nothing, problems go to d. */
+void hv__read_households(const hv_csv_table *t, hv_scenario *s, hv_diags *d);
+void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d);
+void hv__read_pairs(const hv_csv_table *t, hv_scenario *s, hv_diags *d);
+
+/* Day-of-week (0 = Monday) of a proleptic Gregorian date. */
+int hv__weekday(int y, int m, int d);
+/* Adds n days to a date in place. */
+void hv__date_add(int *y, int *m, int *d, int n);
+/* Parses "YYYY-MM-DD" strictly. */
+bool hv__parse_date(const char *s, int *y, int *m, int *d);
+
+#endif /* HV_SCENARIO_INT_H */

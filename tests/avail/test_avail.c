@@ -1,0 +1,96 @@
+/* tests/avail/test_avail.c -- the availability grammar. */
+#include "check.h"
+#include "hv/avail.h"
+
+static void parses_ranges_lists_and_long_names(void) {
+  hv_avail a;
+  hv_error e;
+  CHECK_INT_EQ(hv_avail_parse("Mon-Wed 15:30-19:00; tue,THURSDAY 9:00-10:15; "
+                              "Saturday 10:00-13:00",
+                              &a, &e),
+               HV_OK);
+  CHECK_INT_EQ(a.n, 6);
+  /* Sorted by day then start. */
+  CHECK_INT_EQ(a.w[0].day, 0);
+  CHECK_INT_EQ(a.w[0].start_min, 15 * 60 + 30);
+  CHECK_INT_EQ(a.w[0].end_min, 19 * 60);
+  CHECK_INT_EQ(a.w[1].day, 1);
+  CHECK_INT_EQ(a.w[1].start_min, 9 * 60);
+  CHECK_INT_EQ(a.w[1].end_min, 10 * 60 + 15);
+  CHECK_INT_EQ(a.w[2].day, 1);
+  CHECK_INT_EQ(a.w[2].start_min, 15 * 60 + 30);
+  CHECK_INT_EQ(a.w[4].day, 3);
+  CHECK_INT_EQ(a.w[5].day, 5);
+  CHECK_INT_EQ(hv_avail_minutes(&a, 1), 75 + 210);
+  hv_avail_clear(&a);
+  CHECK(a.n == 0 && a.w == NULL);
+}
+
+static void merges_overlapping_windows(void) {
+  hv_avail a;
+  hv_error e;
+  CHECK_INT_EQ(hv_avail_parse("mon 09:00-11:00;mon 10:30-12:00;mon 12:00-13:00",
+                              &a, &e),
+               HV_OK);
+  CHECK_INT_EQ(a.n, 1);
+  CHECK_INT_EQ(a.w[0].start_min, 9 * 60);
+  CHECK_INT_EQ(a.w[0].end_min, 13 * 60);
+  hv_avail_clear(&a);
+}
+
+static void empty_is_empty(void) {
+  hv_avail a;
+  hv_error e;
+  CHECK_INT_EQ(hv_avail_parse("", &a, &e), HV_OK);
+  CHECK_INT_EQ(a.n, 0);
+  CHECK_INT_EQ(hv_avail_parse("  ;  ", &a, &e), HV_OK);
+  CHECK_INT_EQ(a.n, 0);
+  CHECK_INT_EQ(hv_avail_parse("sun 00:00-24:00", &a, &e), HV_OK);
+  CHECK_INT_EQ(a.w[0].end_min, 1440);
+  hv_avail_clear(&a);
+}
+
+static void expect_error(const char *text, const char *needle) {
+  hv_avail a;
+  hv_error e;
+  CHECK_INT_EQ(hv_avail_parse(text, &a, &e), HV_E_INPUT);
+  CHECK(a.n == 0 && a.w == NULL);
+  CHECK_STR_CONTAINS(e.text, needle);
+}
+
+static void rejects_bad_input(void) {
+  expect_error("Mnday 15:00-17:00", "unknown day 'Mnday'");
+  expect_error("mon-fry 15:00-17:00", "unknown day 'fry'");
+  expect_error("fri-mon 15:00-17:00", "runs backwards");
+  expect_error("mon 17:00-15:00", "window '17:00-15:00' ends before it starts");
+  expect_error("mon 15:00-15:00", "ends before it starts");
+  expect_error("mon 25:00-26:00", "malformed time");
+  expect_error("mon 9-17", "malformed time");
+  expect_error("mon 09:60-10:00", "malformed time");
+  expect_error("mon 0900-1000", "malformed");
+  expect_error("15:00-17:00", "needs days and hours");
+  expect_error("mon 15:00", "malformed hours");
+  expect_error("mon,,tue 15:00-16:00", "unknown day ''");
+}
+
+static void day_names(void) {
+  CHECK_INT_EQ(hv_day_parse("mon"), 0);
+  CHECK_INT_EQ(hv_day_parse("MONDAY"), 0);
+  CHECK_INT_EQ(hv_day_parse("Thurs"), 3);
+  CHECK_INT_EQ(hv_day_parse("sun"), 6);
+  CHECK_INT_EQ(hv_day_parse("mo"), -1);
+  CHECK_STR_EQ(hv_day_name(4), "fri");
+  CHECK(hv_day_name(7) == NULL);
+  char buf[6];
+  hv_format_hhmm(15 * 60 + 5, buf);
+  CHECK_STR_EQ(buf, "15:05");
+}
+
+int main(void) {
+  RUN(parses_ranges_lists_and_long_names);
+  RUN(merges_overlapping_windows);
+  RUN(empty_is_empty);
+  RUN(rejects_bad_input);
+  RUN(day_names);
+  return CHECK_DONE();
+}
