@@ -14,6 +14,7 @@ static void usage(FILE *f) {
           "\n"
           "commands:\n"
           "  validate DIR     check a scenario folder and summarise it\n"
+          "  solve --solomon FILE  run the routing engine on a VRPTW benchmark\n"
           "  help             show this text\n"
           "  version          show the version\n"
           "\n"
@@ -50,6 +51,7 @@ int main(int argc, char **argv) {
   }
   const char *cmd = argv[1];
   if (strcmp(cmd, "validate") == 0) return hv_cli_validate(argc - 1, argv + 1);
+  if (strcmp(cmd, "solve") == 0) return hv_cli_solve(argc - 1, argv + 1);
   if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
       strcmp(cmd, "-h") == 0) {
     usage(stdout);

@@ -1,0 +1,170 @@
+/* hv/solver.h -- a general routing engine: jobs with several time windows,
+ * skills, prizes and demands; vehicles (routes) with start and end places,
+ * working windows, skills, capacity and a maximum number of jobs; travel
+ * time and distance matrices.  It knows nothing of households or maps.
+ *
+ * The search is a ruin-and-recreate (string removals, greedy insertion with
+ * blinks) under simulated annealing; every good route it meets goes into a
+ * pool, and a GLPK set-partitioning model picks the best combination of pool
+ * routes, whose solution re-seeds the search.  A compact GLPK MIP solves tiny
+ * instances exactly.
+ *
+ * Ownership: hv_problem copies what it is given; solutions are owned by the
+ * caller and released with hv_solution_free(). */
+#ifndef HV_SOLVER_H
+#define HV_SOLVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/error.h"
+
+typedef enum hv_objective {
+  HV_OBJ_PRIZE = 0, /* jobs optional: most total prize, then least cost */
+  HV_OBJ_DISTANCE,  /* serve every job, least total distance */
+  HV_OBJ_VEHICLES   /* serve every job, fewest routes, then distance */
+} hv_objective;
+
+#define HV_MAX_TW 8 /* time windows per job */
+
+/* A window bounds the start of service: open <= start <= close. */
+typedef struct hv_tw {
+  double open, close;
+} hv_tw;
+
+typedef struct hv_job {
+  size_t location;     /* row/column in the matrices */
+  double service;      /* time spent at the job */
+  size_t ntw;          /* 0: no window (any time the vehicle works) */
+  hv_tw tw[HV_MAX_TW]; /* disjoint, sorted by open */
+  uint64_t skills;     /* every bit set here must be set on the vehicle */
+  double prize;        /* value of serving it (HV_OBJ_PRIZE) */
+  double demand;       /* load it takes */
+} hv_job;
+
+typedef struct hv_vehicle {
+  size_t start, end;   /* locations the route leaves from and returns to */
+  double open, close;  /* leave no earlier than open, be back by close */
+  uint64_t skills;
+  double capacity;     /* <= 0: unlimited */
+  int max_jobs;        /* 0: unlimited */
+} hv_vehicle;
+
+typedef struct hv_problem hv_problem; /* opaque */
+
+/* Creates a problem over nloc locations with travel times time[i*nloc+j]
+ * and distances dist[i*nloc+j] (dist may be NULL: distance = time).
+ * Values must be finite and >= 0; use HV_SOLVER_UNREACHABLE (or any value
+ * >= it) for pairs with no route.  The matrices are copied.  Returns NULL
+ * on bad arguments (err says why) or when memory runs out. */
+#define HV_SOLVER_UNREACHABLE 1e15
+hv_problem *hv_problem_create(size_t nloc, const double *time,
+                              const double *dist, hv_error *err);
+void hv_problem_free(hv_problem *p);
+
+/* Adds a job or a vehicle (copied); returns its index through *index. */
+hv_status hv_problem_add_job(hv_problem *p, const hv_job *job, size_t *index,
+                             hv_error *err);
+hv_status hv_problem_add_vehicle(hv_problem *p, const hv_vehicle *v,
+                                 size_t *index, hv_error *err);
+void hv_problem_set_objective(hv_problem *p, hv_objective obj);
+/* Forbids (allowed = false) serving job j with vehicle v, beyond skills. */
+hv_status hv_problem_set_allowed(hv_problem *p, size_t job, size_t vehicle,
+                                 bool allowed);
+/* An extra prize for serving job j with vehicle v (continuity with a
+ * preferred staff member, say).  Counts like prize. */
+hv_status hv_problem_set_bonus(hv_problem *p, size_t job, size_t vehicle,
+                               double bonus);
+
+size_t hv_problem_jobs(const hv_problem *p);
+size_t hv_problem_vehicles(const hv_problem *p);
+const hv_job *hv_problem_job(const hv_problem *p, size_t j);
+const hv_vehicle *hv_problem_vehicle(const hv_problem *p, size_t v);
+hv_objective hv_problem_objective(const hv_problem *p);
+double hv_problem_time(const hv_problem *p, size_t from, size_t to);
+double hv_problem_dist(const hv_problem *p, size_t from, size_t to);
+
+/* Progress report, called from the solving thread. */
+typedef struct hv_progress {
+  double seconds;
+  size_t iterations;
+  size_t served, routes;
+  double cost, prize;
+  size_t pool_routes;
+} hv_progress;
+
+typedef struct hv_solve_options {
+  double time_limit_s;      /* wall-clock limit (default 10) */
+  uint64_t max_iterations;  /* 0: none; with it the search is reproducible
+                               whenever it ends before the time limit */
+  uint64_t seed;            /* default 1 */
+  bool use_pool;            /* GLPK set partitioning on the route pool
+                               (default true) */
+  double progress_every_s;  /* 0: no progress callback */
+  void (*progress)(const hv_progress *p, void *ud);
+  void *progress_ud;
+  const struct hv_solution *initial; /* optional start (copied) */
+  volatile const int *stop; /* optional: stop as soon as *stop != 0 */
+} hv_solve_options;
+
+void hv_solve_options_init(hv_solve_options *o);
+
+typedef struct hv_route {
+  size_t vehicle;
+  size_t njobs;
+  size_t *jobs;        /* in visit order */
+  double *arrival;     /* per job: arrival time */
+  double *start;       /* per job: service start (after any wait) */
+  double depart;       /* leaves the start location */
+  double back;         /* arrives at the end location */
+  double distance;     /* sum of distances */
+  double travel_time;  /* sum of travel times */
+} hv_route;
+
+typedef struct hv_solution {
+  size_t nroutes;      /* non-empty routes only */
+  hv_route *routes;
+  size_t nunassigned;
+  size_t *unassigned;  /* jobs not served, ascending */
+  double distance, travel_time, prize;
+  double seconds;      /* time taken */
+  uint64_t iterations;
+  size_t pool_routes;  /* routes the pool held at the end */
+  size_t sp_improvements; /* times the set-partitioning model improved */
+  bool proven_optimal; /* hv_solve_exact only */
+} hv_solution;
+
+/* Solves p.  Always returns a solution that satisfies every constraint
+ * (with unassigned jobs where none could be served); for DISTANCE and
+ * VEHICLES, nunassigned > 0 means no full solution was found.  Errors only
+ * for bad problems, memory, or GLPK failures. */
+hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
+                   hv_solution **out, hv_error *err);
+
+/* Solves a tiny instance (about a dozen jobs) to proven optimality with a
+ * compact MIP in GLPK; sol->proven_optimal says whether it finished within
+ * time_limit_s. */
+hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
+                         hv_solution **out, hv_error *err);
+
+void hv_solution_free(hv_solution *s);
+
+/* Objective value of s for p, lexicographic objectives folded into one
+ * number as the search sees them (lower is better). */
+double hv_solution_cost(const hv_problem *p, const hv_solution *s);
+
+/* Checks s against p from scratch (windows, capacity, skills, max jobs,
+ * each job at most once, vehicle used at most once) and recomputes its
+ * totals; returns HV_OK or HV_E_INPUT with err naming the violation. */
+hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
+                            hv_error *err);
+
+/* Reads a Solomon-format VRPTW instance.  max_customers > 0 keeps only the
+ * first customers (the 25/50 variants); trunc1 truncates each edge to one
+ * decimal for time and cost.  Objective DISTANCE by default. */
+hv_status hv_solomon_read(const char *path, size_t max_customers, bool trunc1,
+                          hv_problem **out, char *name, size_t name_size,
+                          hv_error *err);
+
+#endif /* HV_SOLVER_H */

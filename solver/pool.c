@@ -1,0 +1,283 @@
+/* solver/pool.c -- the route pool and the set-partitioning integer program
+ * that GLPK solves over it.
+ *
+ * Every distinct good route the search meets is kept, keyed by its vehicle
+ * type and its set of jobs (the cheapest order of that set wins).  The
+ * model: one binary column per pool route; one row per job, covered at most
+ * once (exactly once for jobs the incumbent serves, when every job must be
+ * served); one row per vehicle type, at most as many routes as vehicles.
+ * Jobs left out cost what the search's objective says (their prize, or the
+ * penalty for an unserved job).  The incumbent is handed to GLPK as its
+ * first integer solution, so the answer is never worse. */
+#include <glpk.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "solver_int.h"
+
+typedef struct entry {
+  uint64_t h1, h2;  /* set hashes: sum and xor of per-job keys */
+  int type, n;
+  size_t at;        /* offset of its jobs in pool->jobs */
+  double cost;      /* route cost (distance, less bonuses) */
+} entry;
+
+struct pool {
+  const model *md;
+  uint64_t *key1, *key2; /* per job */
+  entry *e;
+  size_t n, max;
+  int *jobs;
+  size_t njobs, jobs_cap;
+  size_t *table;  /* open addressing: index + 1, 0 = empty */
+  size_t tsize;
+};
+
+static uint64_t mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+pool *hv__pool_create(const model *md, size_t max_routes) {
+  pool *pl = calloc(1, sizeof *pl);
+  if (pl == NULL) return NULL;
+  pl->md = md;
+  pl->max = max_routes;
+  pl->tsize = 1;
+  while (pl->tsize < max_routes * 2) pl->tsize <<= 1;
+  pl->key1 = malloc(((size_t)md->n + 1) * sizeof *pl->key1);
+  pl->key2 = malloc(((size_t)md->n + 1) * sizeof *pl->key2);
+  pl->e = malloc(max_routes * sizeof *pl->e);
+  pl->table = calloc(pl->tsize, sizeof *pl->table);
+  if (!pl->key1 || !pl->key2 || !pl->e || !pl->table) {
+    hv__pool_free(pl);
+    return NULL;
+  }
+  for (int j = 0; j < md->n; j++) {
+    pl->key1[j] = mix((uint64_t)j * 2 + 1);
+    pl->key2[j] = mix(((uint64_t)j << 32) ^ 0x5DEECE66Dull);
+  }
+  return pl;
+}
+
+void hv__pool_free(pool *pl) {
+  if (pl == NULL) return;
+  free(pl->key1);
+  free(pl->key2);
+  free(pl->e);
+  free(pl->jobs);
+  free(pl->table);
+  free(pl);
+}
+
+size_t hv__pool_size(const pool *pl) {
+  return pl->n;
+}
+
+void hv__pool_add(pool *pl, const route *r) {
+  const model *md = pl->md;
+  if (r->n == 0) return;
+  uint64_t h1 = 0, h2 = 0;
+  for (int k = 0; k < r->n; k++) {
+    h1 += pl->key1[r->job[k]];
+    h2 ^= pl->key2[r->job[k]];
+  }
+  int type = md->vtype[r->v];
+  h1 += mix((uint64_t)type + 77);
+  size_t mask = pl->tsize - 1, i = (size_t)(h1 ^ (h2 >> 7)) & mask;
+  while (pl->table[i] != 0) {
+    entry *e = &pl->e[pl->table[i] - 1];
+    if (e->h1 == h1 && e->h2 == h2 && e->type == type && e->n == r->n) {
+      if (r->cost < e->cost - 1e-9) {
+        memcpy(pl->jobs + e->at, r->job, (size_t)r->n * sizeof *r->job);
+        e->cost = r->cost;
+      }
+      return;
+    }
+    i = (i + 1) & mask;
+  }
+  if (pl->n >= pl->max) return; /* full: keep what we have */
+  if (pl->njobs + (size_t)r->n > pl->jobs_cap) {
+    size_t cap = pl->jobs_cap ? pl->jobs_cap * 2 : 4096;
+    while (cap < pl->njobs + (size_t)r->n) cap *= 2;
+    int *nj = realloc(pl->jobs, cap * sizeof *nj);
+    if (nj == NULL) return; /* the pool is an aid: skip on low memory */
+    pl->jobs = nj;
+    pl->jobs_cap = cap;
+  }
+  entry *e = &pl->e[pl->n];
+  *e = (entry){h1, h2, type, r->n, pl->njobs, r->cost};
+  memcpy(pl->jobs + pl->njobs, r->job, (size_t)r->n * sizeof *r->job);
+  pl->njobs += (size_t)r->n;
+  pl->table[i] = ++pl->n;
+}
+
+/* ---- the GLPK model ------------------------------------------------- */
+
+typedef struct cb_data {
+  const double *warm; /* 1-based column values of the incumbent */
+  int node_limit;
+  bool warm_given;
+} cb_data;
+
+static void callback(glp_tree *T, void *info) {
+  cb_data *cb = info;
+  if (glp_ios_reason(T) == GLP_IHEUR && !cb->warm_given) {
+    cb->warm_given = true;
+    glp_ios_heur_sol(T, cb->warm);
+  }
+  int a, n, t;
+  glp_ios_tree_size(T, &a, &n, &t);
+  if (cb->node_limit > 0 && t > cb->node_limit) glp_ios_terminate(T);
+}
+
+/* GLPK prints through this hook; the library stays silent. */
+static int quiet(void *info, const char *s) {
+  (void)info;
+  (void)s;
+  return 1;
+}
+
+bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
+                    double time_limit_s, int node_limit, sol *out,
+                    hv_error *err, hv_status *st) {
+  *st = HV_OK;
+  /* Make sure the incumbent's routes are columns. */
+  for (int v = 0; v < inc->m; v++) hv__pool_add(pl, &inc->r[v]);
+  size_t ncols = pl->n;
+  if (ncols == 0 || ncols > (size_t)INT_MAX / 4) return false;
+  int n = md->n, nt = md->ntypes;
+  bool all = md->obj != HV_OBJ_PRIZE;
+  double vcost = md->obj == HV_OBJ_VEHICLES ? md->vehicle_cost : 0.0;
+
+  glp_term_hook(quiet, NULL);
+  glp_prob *lp = glp_create_prob();
+  glp_set_obj_dir(lp, GLP_MIN);
+  glp_add_rows(lp, n + nt);
+  for (int j = 0; j < n; j++) {
+    /* Equality for jobs the incumbent serves when all must be served. */
+    if (all && inc->where[j] >= 0)
+      glp_set_row_bnds(lp, j + 1, GLP_FX, 1.0, 1.0);
+    else
+      glp_set_row_bnds(lp, j + 1, GLP_UP, 0.0, 1.0);
+  }
+  for (int t = 0; t < nt; t++)
+    glp_set_row_bnds(lp, n + t + 1, GLP_UP, 0.0, md->type_count[t]);
+  glp_add_cols(lp, (int)ncols);
+  size_t nz = pl->njobs + ncols;
+  int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
+  double *ar = malloc((nz + 1) * sizeof *ar);
+  double *warm = calloc(ncols + 1, sizeof *warm);
+  if (!ia || !ja || !ar || !warm) {
+    free(ia), free(ja), free(ar), free(warm);
+    glp_delete_prob(lp);
+    *st = hv_error_set(err, HV_E_NOMEM, (hv_where){.source = "solver"},
+                       "out of memory");
+    return false;
+  }
+  size_t k = 0;
+  for (size_t c = 0; c < ncols; c++) {
+    const entry *e = &pl->e[c];
+    int col = (int)c + 1;
+    /* Serving a job removes its penalty (or earns its prize): folded
+     * into the column's cost so the model matches the search. */
+    double cost = e->cost + vcost;
+    for (int i = 0; i < e->n; i++) {
+      int j = pl->jobs[e->at + (size_t)i];
+      if (!(all && inc->where[j] >= 0))
+        cost -= all ? md->unassigned_penalty : md->job[j].prize * md->prize_weight;
+      k++;
+      ia[k] = j + 1, ja[k] = col, ar[k] = 1.0;
+    }
+    k++;
+    ia[k] = n + e->type + 1, ja[k] = col, ar[k] = 1.0;
+    glp_set_col_kind(lp, col, GLP_BV);
+    glp_set_obj_coef(lp, col, cost);
+  }
+  glp_load_matrix(lp, (int)k, ia, ja, ar);
+  free(ia), free(ja), free(ar);
+
+  /* The incumbent as a column vector: find each of its routes' columns. */
+  for (int v = 0; v < inc->m; v++) {
+    const route *r = &inc->r[v];
+    if (r->n == 0) continue;
+    uint64_t h1 = 0, h2 = 0;
+    for (int i = 0; i < r->n; i++) {
+      h1 += pl->key1[r->job[i]];
+      h2 ^= pl->key2[r->job[i]];
+    }
+    int type = md->vtype[r->v];
+    h1 += mix((uint64_t)type + 77);
+    size_t mask = pl->tsize - 1, i = (size_t)(h1 ^ (h2 >> 7)) & mask;
+    while (pl->table[i] != 0) {
+      const entry *e = &pl->e[pl->table[i] - 1];
+      if (e->h1 == h1 && e->h2 == h2 && e->type == type && e->n == r->n) {
+        warm[pl->table[i]] = 1.0;
+        break;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  glp_smcp smcp;
+  glp_init_smcp(&smcp);
+  smcp.msg_lev = GLP_MSG_OFF;
+  smcp.tm_lim = (int)(time_limit_s * 1000.0) + 1;
+  bool improved = false;
+  if (glp_simplex(lp, &smcp) == 0 && glp_get_status(lp) == GLP_OPT) {
+    glp_iocp iocp;
+    glp_init_iocp(&iocp);
+    iocp.msg_lev = GLP_MSG_OFF;
+    iocp.tm_lim = (int)(time_limit_s * 1000.0) + 1;
+    iocp.cb_func = callback;
+    cb_data cb = {.warm = warm, .node_limit = node_limit};
+    iocp.cb_info = &cb;
+    iocp.mip_gap = 1e-9;
+    iocp.clq_cuts = GLP_ON;
+    int ret = glp_intopt(lp, &iocp);
+    int ms = glp_mip_status(lp);
+    (void)ret;
+    if (ms == GLP_OPT || ms == GLP_FEAS) {
+      /* Rebuild a solution: each chosen column on a free vehicle of its
+       * type. */
+      for (int v = 0; v < out->m; v++) {
+        out->r[v].n = 0;
+      }
+      int *next_free = calloc((size_t)nt + 1, sizeof *next_free);
+      bool okb = next_free != NULL;
+      for (size_t c = 0; okb && c < ncols; c++) {
+        if (glp_mip_col_val(lp, (int)c + 1) < 0.5) continue;
+        const entry *e = &pl->e[c];
+        int v = -1;
+        for (int w = next_free[e->type]; w < md->m; w++)
+          if (md->vtype[w] == e->type && out->r[w].n == 0) {
+            v = w;
+            next_free[e->type] = w + 1;
+            break;
+          }
+        if (v < 0 || !hv__route_reserve(&out->r[v], e->n)) {
+          okb = false;
+          break;
+        }
+        memcpy(out->r[v].job, pl->jobs + e->at, (size_t)e->n * sizeof(int));
+        out->r[v].n = e->n;
+      }
+      free(next_free);
+      if (okb) {
+        for (int v = 0; v < out->m; v++) hv__route_update(md, &out->r[v]);
+        hv__sol_recount(md, out);
+        /* A job covered twice cannot happen (rows <= 1), so the result is a
+         * valid solution; accept it only when it is better. */
+        improved = out->cost < inc->cost - 1e-9;
+      }
+    }
+  }
+  free(warm);
+  glp_delete_prob(lp);
+  glp_term_hook(NULL, NULL);
+  return improved;
+}

@@ -1,0 +1,232 @@
+/* solver/route.c -- routes with cached earliest starts, latest arrivals
+ * and loads, so that inserting a job anywhere is checked and costed in
+ * O(windows); and solutions made of one route per vehicle. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "solver_int.h"
+
+double hv__now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+bool hv__route_init(route *r, int v, int cap) {
+  memset(r, 0, sizeof *r);
+  r->v = v;
+  return hv__route_reserve(r, cap < 4 ? 4 : cap);
+}
+
+void hv__route_free(route *r) {
+  free(r->job);
+  free(r->e);
+  free(r->L);
+  free(r->q);
+  memset(r, 0, sizeof *r);
+}
+
+bool hv__route_reserve(route *r, int n) {
+  if (n <= r->cap) return true;
+  int cap = r->cap ? r->cap : 4;
+  while (cap < n) cap *= 2;
+  int *job = realloc(r->job, (size_t)cap * sizeof *job);
+  if (job == NULL) return false;
+  r->job = job;
+  double *e = realloc(r->e, ((size_t)cap + 2) * sizeof *e);
+  if (e == NULL) return false;
+  r->e = e;
+  double *L = realloc(r->L, ((size_t)cap + 2) * sizeof *L);
+  if (L == NULL) return false;
+  r->L = L;
+  double *q = realloc(r->q, ((size_t)cap + 2) * sizeof *q);
+  if (q == NULL) return false;
+  r->q = q;
+  r->cap = cap;
+  return true;
+}
+
+bool hv__route_copy(route *dst, const route *src) {
+  if (!hv__route_reserve(dst, src->n)) return false;
+  dst->v = src->v;
+  dst->n = src->n;
+  memcpy(dst->job, src->job, (size_t)src->n * sizeof *src->job);
+  memcpy(dst->e, src->e, ((size_t)src->n + 2) * sizeof *src->e);
+  memcpy(dst->L, src->L, ((size_t)src->n + 2) * sizeof *src->L);
+  memcpy(dst->q, src->q, ((size_t)src->n + 2) * sizeof *src->q);
+  dst->cost = src->cost;
+  dst->dist = src->dist;
+  dst->load = src->load;
+  return true;
+}
+
+void hv__route_update(const model *md, route *r) {
+  const hv_vehicle *vh = &md->veh[r->v];
+  int n = r->n;
+  size_t N = md->nloc;
+  double dist = 0, bonus = 0;
+  r->e[0] = vh->open;
+  r->q[0] = 0;
+  size_t prev = vh->start;
+  for (int p = 1; p <= n; p++) {
+    const hv_job *j = &md->job[r->job[p - 1]];
+    double a = r->e[p - 1] + route_svc(md, r, p - 1) + md->T[prev * N + j->location];
+    r->e[p] = tw_start(j, a);
+    r->q[p] = r->q[p - 1] + j->demand;
+    dist += md->D[prev * N + j->location];
+    if (md->bonus) bonus += md->bonus[(size_t)r->job[p - 1] * md->m + r->v];
+    prev = j->location;
+  }
+  r->e[n + 1] = r->e[n] + route_svc(md, r, n) + md->T[prev * N + vh->end];
+  r->q[n + 1] = r->q[n];
+  dist += n > 0 ? md->D[prev * N + vh->end] : 0;
+  r->L[n + 1] = vh->close;
+  size_t next = vh->end;
+  for (int p = n; p >= 1; p--) {
+    const hv_job *j = &md->job[r->job[p - 1]];
+    double b = r->L[p + 1] - j->service - md->T[j->location * N + next];
+    r->L[p] = tw_latest(j, b);
+    next = j->location;
+  }
+  r->L[0] = r->L[1] - md->T[vh->start * N + next];
+  r->dist = dist;
+  r->load = r->q[n + 1];
+  r->cost = dist - bonus * md->prize_weight;
+}
+
+bool hv__route_can_insert(const model *md, const route *r, int j, int p,
+                          double *delta) {
+  const hv_vehicle *vh = &md->veh[r->v];
+  const hv_job *jb = &md->job[j];
+  size_t N = md->nloc;
+  if (vh->max_jobs > 0 && r->n >= vh->max_jobs) return false;
+  if (vh->capacity > 0 && r->load + jb->demand > vh->capacity + EPS)
+    return false;
+  size_t lp = route_loc(md, r, p), ln = route_loc(md, r, p + 1);
+  double t1 = md->T[lp * N + jb->location], t2 = md->T[jb->location * N + ln];
+  if (t1 >= HV_SOLVER_UNREACHABLE || t2 >= HV_SOLVER_UNREACHABLE) return false;
+  double a = r->e[p] + route_svc(md, r, p) + t1;
+  double s = tw_start(jb, a);
+  if (!(s + jb->service + t2 <= r->L[p + 1] + EPS)) return false;
+  double d = md->D[lp * N + jb->location] + md->D[jb->location * N + ln];
+  if (r->n > 0) d -= md->D[lp * N + ln];
+  if (md->bonus) d -= md->bonus[(size_t)j * md->m + r->v] * md->prize_weight;
+  *delta = d;
+  return true;
+}
+
+bool hv__route_insert(const model *md, route *r, int j, int p) {
+  if (!hv__route_reserve(r, r->n + 1)) return false;
+  memmove(r->job + p + 1, r->job + p, (size_t)(r->n - p) * sizeof *r->job);
+  r->job[p] = j;
+  r->n++;
+  hv__route_update(md, r);
+  return true;
+}
+
+void hv__route_remove_range(const model *md, route *r, int from, int count) {
+  memmove(r->job + from, r->job + from + count,
+          (size_t)(r->n - from - count) * sizeof *r->job);
+  r->n -= count;
+  hv__route_update(md, r);
+}
+
+bool hv__sequence_feasible(const model *md, int v, const int *jobs, int n,
+                           double *cost) {
+  const hv_vehicle *vh = &md->veh[v];
+  size_t N = md->nloc;
+  if (vh->max_jobs > 0 && n > vh->max_jobs) return false;
+  double t = vh->open, load = 0, dist = 0, bonus = 0;
+  size_t prev = vh->start;
+  double svc = 0;
+  for (int k = 0; k < n; k++) {
+    int j = jobs[k];
+    if (!md->compat[(size_t)j * md->m + v]) return false;
+    const hv_job *jb = &md->job[j];
+    double tt = md->T[prev * N + jb->location];
+    if (tt >= HV_SOLVER_UNREACHABLE) return false;
+    t = tw_start(jb, t + svc + tt);
+    if (!isfinite(t)) return false;
+    load += jb->demand;
+    dist += md->D[prev * N + jb->location];
+    if (md->bonus) bonus += md->bonus[(size_t)j * md->m + v];
+    svc = jb->service;
+    prev = jb->location;
+  }
+  if (vh->capacity > 0 && load > vh->capacity + EPS) return false;
+  if (n > 0) {
+    double tt = md->T[prev * N + vh->end];
+    if (tt >= HV_SOLVER_UNREACHABLE || t + svc + tt > vh->close + EPS)
+      return false;
+    dist += md->D[prev * N + vh->end];
+  }
+  *cost = dist - bonus * md->prize_weight;
+  return true;
+}
+
+/* ---- solutions ------------------------------------------------------ */
+
+bool hv__sol_init(sol *s, const model *md) {
+  memset(s, 0, sizeof *s);
+  s->n = md->n;
+  s->m = md->m;
+  s->r = calloc((size_t)md->m + 1, sizeof *s->r);
+  s->where = malloc(((size_t)md->n + 1) * sizeof *s->where);
+  if (s->r == NULL || s->where == NULL) {
+    hv__sol_free(s);
+    return false;
+  }
+  for (int v = 0; v < md->m; v++) {
+    if (!hv__route_init(&s->r[v], v, 8)) {
+      hv__sol_free(s);
+      return false;
+    }
+    hv__route_update(md, &s->r[v]);
+  }
+  for (int j = 0; j < md->n; j++) s->where[j] = -1;
+  hv__sol_recount(md, s);
+  return true;
+}
+
+void hv__sol_free(sol *s) {
+  if (s->r)
+    for (int v = 0; v < s->m; v++) hv__route_free(&s->r[v]);
+  free(s->r);
+  free(s->where);
+  memset(s, 0, sizeof *s);
+}
+
+bool hv__sol_copy(sol *dst, const sol *src) {
+  for (int v = 0; v < src->m; v++)
+    if (!hv__route_copy(&dst->r[v], &src->r[v])) return false;
+  memcpy(dst->where, src->where, (size_t)src->n * sizeof *src->where);
+  dst->nused = src->nused;
+  dst->cost = src->cost;
+  return true;
+}
+
+double hv__sol_objective(const model *md, const sol *s) {
+  double c = 0;
+  for (int v = 0; v < s->m; v++) {
+    c += s->r[v].cost;
+    if (md->obj == HV_OBJ_VEHICLES && s->r[v].n > 0) c += md->vehicle_cost;
+  }
+  for (int j = 0; j < md->n; j++) {
+    if (s->where[j] >= 0) continue;
+    c += md->obj == HV_OBJ_PRIZE ? md->job[j].prize * md->prize_weight
+                                 : md->unassigned_penalty;
+  }
+  return c;
+}
+
+void hv__sol_recount(const model *md, sol *s) {
+  for (int j = 0; j < md->n; j++) s->where[j] = -1;
+  s->nused = 0;
+  for (int v = 0; v < s->m; v++) {
+    for (int k = 0; k < s->r[v].n; k++) s->where[s->r[v].job[k]] = v;
+    s->nused += s->r[v].n > 0;
+  }
+  s->cost = hv__sol_objective(md, s);
+}

@@ -1,0 +1,558 @@
+/* solver/search.c -- hv_solve(): ruin and recreate under simulated
+ * annealing (after Christiaens & Vanden Berghe's "slack induction by string
+ * removals": adjacent strings of jobs are removed from several routes and
+ * put back by greedy insertion with blinks), a fleet-minimisation phase for
+ * the VEHICLES objective, and the route pool whose GLPK set-partitioning
+ * model picks the best combination of routes seen and re-seeds the search.
+ *
+ * Reproducibility: all randomness comes from the seed; the annealing
+ * schedule and the pool calls are driven by the iteration count when
+ * max_iterations is set, so a run that ends on its iteration budget gives
+ * the same result on any machine. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "solver_int.h"
+
+/* SISR's published parameters: average removed jobs, longest string,
+ * split-string probability and depth, blink rate. */
+#define AVG_REMOVED 10.0
+#define MAX_STRING 10
+#define SPLIT_RATE 0.5
+#define SPLIT_DEPTH 0.01
+#define BLINK_RATE 0.01
+/* Routes whose jobs are searched for a job's insertion on large instances:
+ * those of its nearest neighbours (granular neighbourhood). */
+#define GRANULAR_FROM 200
+#define GRANULAR_K 40
+
+typedef struct search {
+  const model *md;
+  const hv_solve_options *opt;
+  rng g;
+  sol cur, best, tmp;
+  int *removed, nremoved;
+  int *order;         /* jobs to insert */
+  double *key;        /* sort keys */
+  int *pos;           /* scratch */
+  uint8_t *touched;   /* per route: changed in this iteration */
+  int *stamp;         /* per route: candidate mark */
+  uint8_t *tried_type; /* per vehicle type: an empty route was tried */
+  int stamp_now;
+  int kmax;           /* most non-empty routes allowed */
+  double t0, tlimit;  /* start time and limit (seconds) */
+  uint64_t iter;
+  double temp0, tempf;
+  pool *pl;
+  size_t sp_improvements;
+  hv_status st;
+  hv_error *err;
+  double last_progress;
+} search;
+
+static double elapsed(const search *S) {
+  return hv__now() - S->t0;
+}
+
+static bool stop_requested(const search *S) {
+  return S->opt->stop && *S->opt->stop;
+}
+
+/* Fraction of the budget used: time, or iterations when bounded. */
+static double progress(const search *S) {
+  double p = elapsed(S) / S->tlimit;
+  if (S->opt->max_iterations > 0) {
+    double q = (double)S->iter / (double)S->opt->max_iterations;
+    if (q > p) p = q;
+  }
+  return p;
+}
+
+/* ---- recreate ------------------------------------------------------- */
+
+static int cmp_key_desc(const void *a, const void *b, const double *key) {
+  double x = key[*(const int *)a], y = key[*(const int *)b];
+  if (x != y) return x > y ? -1 : 1;
+  return *(const int *)a - *(const int *)b;
+}
+
+/* Insertion sort by key (descending): the lists are short, and a stable,
+ * hand-written sort keeps results identical across C libraries. */
+static void sort_by_key(int *a, int n, const double *key) {
+  for (int i = 1; i < n; i++) {
+    int x = a[i], k = i;
+    while (k > 0 && cmp_key_desc(&a[k - 1], &x, key) > 0) {
+      a[k] = a[k - 1];
+      k--;
+    }
+    a[k] = x;
+  }
+}
+
+static void shuffle(rng *g, int *a, int n) {
+  for (int i = n - 1; i > 0; i--) {
+    int k = rng_int(g, i + 1);
+    int t = a[i];
+    a[i] = a[k];
+    a[k] = t;
+  }
+}
+
+/* Orders the jobs to insert as SISR does: random, largest demand first,
+ * farthest first, or closest first; in PRIZE mode the most valuable first
+ * stands in for demand. */
+static void order_jobs(search *S, int *jobs, int n) {
+  const model *md = S->md;
+  double u = rng_unit(&S->g) * 11.0;
+  shuffle(&S->g, jobs, n);
+  if (u < 4.0) return;
+  size_t depot = md->m > 0 ? md->veh[0].start : 0;
+  for (int i = 0; i < n; i++) {
+    int j = jobs[i];
+    const hv_job *jb = &md->job[j];
+    double far = md->T[depot * md->nloc + jb->location];
+    if (u < 8.0)
+      S->key[j] = md->obj == HV_OBJ_PRIZE ? jb->prize : jb->demand;
+    else if (u < 10.0)
+      S->key[j] = far;
+    else
+      S->key[j] = -far;
+  }
+  sort_by_key(jobs, n, S->key);
+}
+
+/* Best insertion of job j over the candidate routes, with blinks. */
+static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
+                           double *bdelta) {
+  const model *md = S->md;
+  double best = INFINITY;
+  int m = md->m;
+  bool granular = md->n > GRANULAR_FROM;
+  if (granular) {
+    S->stamp_now++;
+    int k = md->knb < GRANULAR_K ? md->knb : GRANULAR_K;
+    for (int i = 0; i < k; i++) {
+      int w = s->where[md->nb[(size_t)j * md->knb + i]];
+      if (w >= 0) S->stamp[w] = S->stamp_now;
+    }
+  }
+  /* One empty route per vehicle type is enough: they are identical. */
+  uint8_t *tried_empty = S->tried_type;
+  memset(tried_empty, 0, (size_t)md->ntypes);
+  double lc = md->latest_close[j];
+  for (int v = 0; v < m; v++) {
+    if (!md->compat[(size_t)j * m + v]) continue;
+    route *r = &s->r[v];
+    if (r->n == 0) {
+      if (s->nused >= S->kmax) continue;
+      int t = md->vtype[v];
+      if (tried_empty[t]) continue;
+      tried_empty[t] = 1;
+    } else if (granular && S->stamp[v] != S->stamp_now) {
+      continue;
+    }
+    for (int p = 0; p <= r->n; p++) {
+      if (r->e[p] + route_svc(md, r, p) > lc + EPS) break;
+      if (rng_unit(&S->g) < BLINK_RATE) continue;
+      double d;
+      if (hv__route_can_insert(md, r, j, p, &d) && d < best) {
+        best = d;
+        *bv = v;
+        *bp = p;
+      }
+    }
+  }
+  *bdelta = best;
+  return isfinite(best);
+}
+
+/* Inserts the given jobs (in the given order) where they cost least. */
+static void recreate(search *S, sol *s, int *jobs, int n) {
+  const model *md = S->md;
+  order_jobs(S, jobs, n);
+  for (int i = 0; i < n; i++) {
+    int j = jobs[i], v = -1, p = -1;
+    double d;
+    if (!best_insertion(S, s, j, &v, &p, &d)) continue;
+    /* Optional jobs are served only when worth their travel. */
+    if (md->obj == HV_OBJ_PRIZE && d >= md->job[j].prize * md->prize_weight)
+      continue;
+    if (s->r[v].n == 0) s->nused++;
+    if (!hv__route_insert(md, &s->r[v], j, p)) {
+      S->st = HV_E_NOMEM;
+      return;
+    }
+    s->where[j] = v;
+    S->touched[v] = 1;
+  }
+}
+
+/* ---- ruin ----------------------------------------------------------- */
+
+static void remove_job_mark(search *S, sol *s, int j) {
+  s->where[j] = -1;
+  S->removed[S->nremoved++] = j;
+}
+
+/* Drops the jobs whose where[] is -1 from route v, then repairs the route
+ * if removals made it infeasible (possible when travel times break the
+ * triangle inequality): jobs are dropped from the end until it fits. */
+static void compact_route(search *S, sol *s, int v) {
+  const model *md = S->md;
+  route *r = &s->r[v];
+  int k = 0;
+  for (int i = 0; i < r->n; i++)
+    if (s->where[r->job[i]] == v) r->job[k++] = r->job[i];
+  bool was_used = r->n > 0;
+  r->n = k;
+  hv__route_update(md, r);
+  while (r->n > 0 && !route_ok(r)) {
+    int p = 1;
+    while (p <= r->n && isfinite(r->e[p])) p++;
+    p = p > r->n ? r->n : p;
+    remove_job_mark(S, s, r->job[p - 1]);
+    hv__route_remove_range(md, r, p - 1, 1);
+  }
+  if (was_used && r->n == 0) s->nused--;
+  S->touched[v] = 1;
+}
+
+static void ruin(search *S, sol *s) {
+  const model *md = S->md;
+  S->nremoved = 0;
+  int assigned = 0;
+  for (int v = 0; v < s->m; v++) assigned += s->r[v].n;
+  if (assigned == 0) return;
+  double avg = (double)assigned / (s->nused > 0 ? s->nused : 1);
+  double lsmax = avg < MAX_STRING ? avg : MAX_STRING;
+  double ksmax = 4.0 * AVG_REMOVED / (1.0 + lsmax) - 1.0;
+  int ks = (int)(rng_unit(&S->g) * ksmax) + 1;
+  /* A random served job seeds the removal. */
+  int seed = rng_int(&S->g, md->n);
+  while (s->where[seed] < 0) seed = (seed + 1) % md->n;
+  int strings = 0;
+  S->stamp_now++;
+  for (int i = -1; i < md->knb && strings < ks; i++) {
+    int c = i < 0 ? seed : md->nb[(size_t)seed * md->knb + i];
+    int v = s->where[c];
+    if (v < 0 || S->stamp[v] == S->stamp_now) continue;
+    S->stamp[v] = S->stamp_now;
+    route *r = &s->r[v];
+    int card = r->n;
+    int lmax = card < lsmax ? card : (int)lsmax;
+    if (lmax < 1) lmax = 1;
+    int l = (int)(rng_unit(&S->g) * lmax) + 1;
+    int pc = 0;
+    while (r->job[pc] != c) pc++;
+    if (rng_unit(&S->g) < SPLIT_RATE || l >= card) {
+      /* A string of l jobs containing c. */
+      int lo = pc - l + 1 < 0 ? 0 : pc - l + 1;
+      int hi = pc < card - l ? pc : card - l;
+      int start = lo + rng_int(&S->g, hi - lo + 1);
+      for (int k = start; k < start + l; k++) remove_job_mark(S, s, r->job[k]);
+    } else {
+      /* A string of l + m jobs containing c, of which m in a row stay. */
+      int mkeep = 1;
+      while (l + mkeep < card && rng_unit(&S->g) > SPLIT_DEPTH) mkeep++;
+      int len = l + mkeep;
+      int lo = pc - len + 1 < 0 ? 0 : pc - len + 1;
+      int hi = pc < card - len ? pc : card - len;
+      int start = lo + rng_int(&S->g, hi - lo + 1);
+      int keep_at = start + rng_int(&S->g, l + 1);
+      for (int k = start; k < start + len; k++)
+        if (k < keep_at || k >= keep_at + mkeep) remove_job_mark(S, s, r->job[k]);
+    }
+    strings++;
+    compact_route(S, s, v);
+  }
+}
+
+/* ---- the annealing loop --------------------------------------------- */
+
+static int unassigned_jobs(const search *S, const sol *s, int *out) {
+  int n = 0;
+  for (int j = 0; j < S->md->n; j++)
+    if (s->where[j] < 0) out[n++] = j;
+  return n;
+}
+
+static void add_touched_to_pool(search *S, const sol *s) {
+  if (S->pl == NULL) return;
+  for (int v = 0; v < s->m; v++)
+    if (S->touched[v] && s->r[v].n > 0) hv__pool_add(S->pl, &s->r[v]);
+}
+
+static void report(search *S, bool force) {
+  const hv_solve_options *o = S->opt;
+  if (o->progress == NULL || o->progress_every_s <= 0) return;
+  double now = elapsed(S);
+  if (!force && now - S->last_progress < o->progress_every_s) return;
+  S->last_progress = now;
+  hv_progress pr = {.seconds = now, .iterations = S->iter};
+  double prize = 0;
+  for (int j = 0; j < S->md->n; j++)
+    if (S->best.where[j] >= 0) {
+      pr.served++;
+      prize += S->md->job[j].prize;
+    }
+  pr.routes = (size_t)S->best.nused;
+  for (int v = 0; v < S->best.m; v++) pr.cost += S->best.r[v].dist;
+  pr.prize = prize;
+  pr.pool_routes = S->pl ? hv__pool_size(S->pl) : 0;
+  o->progress(&pr, o->progress_ud);
+}
+
+/* One ruin-and-recreate step from cur into tmp; returns the new cost. */
+static double step(search *S) {
+  memset(S->touched, 0, (size_t)S->md->m);
+  if (!hv__sol_copy(&S->tmp, &S->cur)) {
+    S->st = HV_E_NOMEM;
+    return INFINITY;
+  }
+  ruin(S, &S->tmp);
+  int n = unassigned_jobs(S, &S->tmp, S->order);
+  recreate(S, &S->tmp, S->order, n);
+  S->tmp.cost = hv__sol_objective(S->md, &S->tmp);
+  S->iter++;
+  return S->tmp.cost;
+}
+
+static void swap_sol(sol *a, sol *b) {
+  sol t = *a;
+  *a = *b;
+  *b = t;
+}
+
+static bool time_left(search *S, double until) {
+  return S->st == HV_OK && !stop_requested(S) && progress(S) < until;
+}
+
+/* Runs the pool's set-partitioning model and adopts an improvement. */
+static void pool_step(search *S, double budget_s) {
+  if (S->pl == NULL || hv__pool_size(S->pl) == 0) return;
+  double left = S->tlimit - elapsed(S);
+  if (budget_s > left) budget_s = left;
+  if (budget_s < 0.05) return;
+  hv_status st = HV_OK;
+  /* The node bound keeps runs reproducible; the time bound keeps the
+   * limit.  GLPK rarely needs many nodes on these models. */
+  if (hv__pool_solve(S->md, S->pl, &S->best, budget_s, 2000, &S->tmp, S->err,
+                     &st)) {
+    if (S->tmp.cost < S->best.cost - 1e-9) {
+      hv__sol_copy(&S->best, &S->tmp);
+      hv__sol_copy(&S->cur, &S->tmp);
+      S->sp_improvements++;
+    }
+  }
+  if (st != HV_OK) S->st = st;
+}
+
+static void anneal(search *S, double until) {
+  const model *md = S->md;
+  /* Pool calls at fixed points of the budget. */
+  double next_pool = S->pl ? progress(S) + (until - progress(S)) / 4.0 : 2.0;
+  double pool_gap = (until - progress(S)) / 4.0;
+  while (time_left(S, until)) {
+    double pr = progress(S);
+    double temp = S->temp0 * pow(S->tempf / S->temp0, pr > 1 ? 1 : pr);
+    double c = step(S);
+    if (S->st != HV_OK) break;
+    double threshold = S->cur.cost - temp * log(rng_unit(&S->g) + 1e-300);
+    if (c < threshold) {
+      swap_sol(&S->cur, &S->tmp);
+      if (S->pl) {
+        double dist_best = 0;
+        for (int v = 0; v < S->best.m; v++) dist_best += S->best.r[v].dist;
+        if (S->cur.cost - S->best.cost <= 0.02 * (dist_best + 1.0))
+          add_touched_to_pool(S, &S->cur);
+      }
+      if (S->cur.cost < S->best.cost - 1e-9) {
+        if (!hv__sol_copy(&S->best, &S->cur)) S->st = HV_E_NOMEM;
+      }
+    }
+    if (pr >= next_pool) {
+      pool_step(S, S->tlimit * pool_gap * 0.15);
+      next_pool += pool_gap;
+    }
+    if ((S->iter & 255) == 0) report(S, false);
+  }
+  (void)md;
+}
+
+/* Fleet minimisation: take a route away and look for a solution with the
+ * remaining routes, preferring candidates that leave out fewer, and less
+ * often left-out, jobs (SISR's absence counters). */
+static void minimise_fleet(search *S, double until) {
+  const model *md = S->md;
+  long *absent = calloc((size_t)md->n + 1, sizeof *absent);
+  int *bank = malloc(((size_t)md->n + 1) * sizeof *bank);
+  if (absent == NULL || bank == NULL) {
+    free(absent);
+    free(bank);
+    S->st = HV_E_NOMEM;
+    return;
+  }
+  double demand = 0, cap = 0;
+  for (int j = 0; j < md->n; j++) demand += md->job[j].demand;
+  for (int v = 0; v < md->m; v++)
+    if (md->veh[v].capacity > cap) cap = md->veh[v].capacity;
+  int lower = cap > 0 ? (int)ceil(demand / cap - 1e-9) : 1;
+  if (lower < 1) lower = 1;
+  /* Until the first solution serves everyone, work towards that. */
+  int cur_un = unassigned_jobs(S, &S->cur, bank);
+  long cur_abs = 0;
+  while (time_left(S, until)) {
+    if (cur_un == 0) {
+      hv__sol_copy(&S->best, &S->cur);
+      if (S->cur.nused <= lower) break;
+      /* Remove a random route; its jobs wait in the bank. */
+      int v;
+      do v = rng_int(&S->g, md->m);
+      while (S->cur.r[v].n == 0);
+      route *r = &S->cur.r[v];
+      for (int k = 0; k < r->n; k++) S->cur.where[r->job[k]] = -1;
+      r->n = 0;
+      hv__route_update(md, r);
+      S->cur.nused--;
+      S->kmax = S->cur.nused;
+      S->cur.cost = hv__sol_objective(md, &S->cur);
+      cur_un = unassigned_jobs(S, &S->cur, bank);
+      cur_abs = 0;
+      for (int i = 0; i < cur_un; i++) cur_abs += absent[bank[i]];
+    }
+    step(S);
+    if (S->st != HV_OK) break;
+    int un = unassigned_jobs(S, &S->tmp, bank);
+    long abs_sum = 0;
+    for (int i = 0; i < un; i++) {
+      absent[bank[i]]++;
+      abs_sum += absent[bank[i]];
+    }
+    if (un < cur_un || abs_sum < cur_abs) {
+      swap_sol(&S->cur, &S->tmp);
+      cur_un = un;
+      cur_abs = abs_sum;
+    }
+    if ((S->iter & 255) == 0) report(S, false);
+  }
+  /* Continue from the smallest full fleet found. */
+  hv__sol_copy(&S->cur, &S->best);
+  S->kmax = S->best.nused;
+  free(absent);
+  free(bank);
+}
+
+void hv_solve_options_init(hv_solve_options *o) {
+  memset(o, 0, sizeof *o);
+  o->time_limit_s = 10.0;
+  o->seed = 1;
+  o->use_pool = true;
+}
+
+static void search_free(search *S) {
+  hv__sol_free(&S->cur);
+  hv__sol_free(&S->best);
+  hv__sol_free(&S->tmp);
+  free(S->removed);
+  free(S->order);
+  free(S->key);
+  free(S->pos);
+  free(S->touched);
+  free(S->stamp);
+  free(S->tried_type);
+  hv__pool_free(S->pl);
+}
+
+/* Temperatures relative to the average edge of the first solution: SISR's
+ * 100 -> 1 on Solomon's scale, where an edge is about 10. */
+static void set_temperatures(search *S) {
+  double dist = 0;
+  int edges = 0;
+  for (int v = 0; v < S->cur.m; v++)
+    if (S->cur.r[v].n > 0) {
+      dist += S->cur.r[v].dist;
+      edges += S->cur.r[v].n + 1;
+    }
+  double avg = edges > 0 ? dist / edges : 1.0;
+  if (avg <= 0) avg = 1.0;
+  S->temp0 = 10.0 * avg;
+  S->tempf = 0.1 * avg;
+}
+
+hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
+                   hv_solution **out, hv_error *err) {
+  *out = NULL;
+  hv_solve_options defaults;
+  if (o == NULL) {
+    hv_solve_options_init(&defaults);
+    o = &defaults;
+  }
+  model md;
+  hv_status st = hv__model_build(&md, p, err);
+  if (st != HV_OK) return st;
+  search S = {.md = &md, .opt = o, .err = err, .st = HV_OK};
+  S.t0 = hv__now();
+  S.tlimit = o->time_limit_s > 0 ? o->time_limit_s : 1e-3;
+  hv__rng_seed(&S.g, o->seed);
+  size_t n1 = (size_t)md.n + 1, m1 = (size_t)md.m + 1;
+  S.removed = malloc(n1 * sizeof *S.removed);
+  S.order = malloc(n1 * sizeof *S.order);
+  S.key = malloc(n1 * sizeof *S.key);
+  S.pos = malloc(n1 * sizeof *S.pos);
+  S.touched = calloc(m1, 1);
+  S.stamp = calloc(m1, sizeof *S.stamp);
+  S.tried_type = calloc(m1, 1);
+  bool ok = S.tried_type && S.removed && S.order && S.key && S.pos && S.touched && S.stamp &&
+            hv__sol_init(&S.cur, &md) && hv__sol_init(&S.best, &md) &&
+            hv__sol_init(&S.tmp, &md);
+  if (ok && o->use_pool) {
+    S.pl = hv__pool_create(&md, 60000);
+    ok = S.pl != NULL;
+  }
+  if (!ok) {
+    search_free(&S);
+    hv__model_free(&md);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){.source = "solver"},
+                        "out of memory");
+  }
+  S.kmax = md.m;
+  /* First solution: the given one, then greedy insertion of the rest. */
+  if (o->initial) hv__sol_import(&md, &S.cur, o->initial);
+  memset(S.touched, 0, m1);
+  int n = unassigned_jobs(&S, &S.cur, S.order);
+  recreate(&S, &S.cur, S.order, n);
+  S.cur.cost = hv__sol_objective(&md, &S.cur);
+  hv__sol_copy(&S.best, &S.cur);
+  set_temperatures(&S);
+  if (S.pl)
+    for (int v = 0; v < md.m; v++)
+      if (S.cur.r[v].n > 0) hv__pool_add(S.pl, &S.cur.r[v]);
+
+  if (md.n > 0 && md.m > 0) {
+    if (md.obj == HV_OBJ_VEHICLES) minimise_fleet(&S, 0.4);
+    /* Leave the last part of the budget to a final pool call. */
+    anneal(&S, S.pl ? 0.93 : 1.0);
+    if (S.pl && S.st == HV_OK && !stop_requested(&S))
+      pool_step(&S, S.tlimit - elapsed(&S) - 0.01);
+  }
+  report(&S, true);
+  st = S.st;
+  if (st == HV_OK || st == HV_E_SOLVER) {
+    hv_solution *res = hv__sol_export(&md, &S.best);
+    if (res == NULL) {
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){.source = "solver"},
+                        "out of memory");
+    } else {
+      res->seconds = elapsed(&S);
+      res->iterations = S.iter;
+      res->pool_routes = S.pl ? hv__pool_size(S.pl) : 0;
+      res->sp_improvements = S.sp_improvements;
+      *out = res;
+      st = HV_OK;
+    }
+  }
+  search_free(&S);
+  hv__model_free(&md);
+  return st;
+}

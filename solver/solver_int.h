@@ -1,0 +1,184 @@
+/* solver/solver_int.h -- the routing engine's internal model and the
+ * pieces shared by its files.  Indices are int inside the search (instances
+ * stay far below INT_MAX; hv_problem_create refuses larger ones). */
+#ifndef HV_SOLVER_INT_H
+#define HV_SOLVER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/solver.h"
+
+#define EPS 1e-7 /* slack for comparing times and loads */
+
+typedef struct override {
+  size_t job, vehicle;
+  bool allowed;
+  double bonus;
+} override;
+
+struct hv_problem {
+  size_t nloc;
+  double *time, *dist;
+  size_t njobs, jobs_cap;
+  hv_job *jobs;
+  size_t nveh, veh_cap;
+  hv_vehicle *veh;
+  hv_objective obj;
+  size_t nov, ov_cap;
+  override *ov;
+};
+
+/* Everything the search reads, laid out for speed. */
+typedef struct model {
+  const hv_problem *p;
+  int n, m;            /* jobs, vehicles */
+  size_t nloc;
+  const double *T, *D; /* time and cost matrices (nloc x nloc) */
+  hv_objective obj;
+  const hv_job *job;
+  const hv_vehicle *veh;
+  double *latest_close; /* per job: last window close (INF if none) */
+  uint8_t *compat;      /* n x m: job may go on vehicle */
+  double *bonus;        /* n x m, or NULL when no bonus is set */
+  int *vtype;           /* per vehicle: its type (identical vehicles) */
+  int ntypes;
+  int *type_count;      /* vehicles per type */
+  int *type_first;      /* a representative vehicle of each type */
+  int *nb;              /* n x knb: nearest other jobs, nearest first */
+  int knb;
+  double unassigned_penalty; /* per job, DISTANCE/VEHICLES modes */
+  double prize_weight;       /* cost units per unit of prize (PRIZE) */
+  double vehicle_cost;       /* per used route (VEHICLES) */
+} model;
+
+hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err);
+void hv__model_free(model *md);
+
+/* Earliest service start at or after arrival a within job j's windows, or
+ * INFINITY when a is past its last window. */
+static inline double tw_start(const hv_job *j, double a) {
+  if (j->ntw == 0) return a;
+  for (size_t w = 0; w < j->ntw; w++) {
+    if (a <= j->tw[w].close + EPS) return a > j->tw[w].open ? a : j->tw[w].open;
+  }
+  return 1.0 / 0.0;
+}
+
+/* Latest arrival at job j such that service can start by bound b: the
+ * largest a with tw_start(j, a) <= b, or -INFINITY. */
+static inline double tw_latest(const hv_job *j, double b) {
+  if (j->ntw == 0) return b;
+  for (size_t w = j->ntw; w-- > 0;) {
+    if (j->tw[w].open <= b + EPS) return b < j->tw[w].close ? b : j->tw[w].close;
+  }
+  return -1.0 / 0.0;
+}
+
+/* ---- routes --------------------------------------------------------- */
+
+/* A route of one vehicle.  Position 0 is the start, 1..n the jobs, n+1 the
+ * end.  e[p]: earliest service start (departure at 0, arrival at n+1);
+ * L[p]: latest arrival at p that keeps the rest feasible; q[p]: load of
+ * positions 1..p.  Recomputed by route_update() after every change. */
+typedef struct route {
+  int v;
+  int n, cap;
+  int *job;
+  double *e, *L, *q;
+  double cost;  /* distance cost, minus bonuses (weighted) */
+  double dist;  /* plain distance */
+  double load;
+} route;
+
+bool hv__route_init(route *r, int v, int cap);
+void hv__route_free(route *r);
+bool hv__route_reserve(route *r, int n);
+void hv__route_update(const model *md, route *r);
+bool hv__route_copy(route *dst, const route *src);
+/* True when the route's schedule is feasible (after removals, a route can
+ * turn infeasible where travel times break the triangle inequality). */
+static inline bool route_ok(const route *r) {
+  return r->L[0] >= r->e[0] - EPS;
+}
+
+static inline size_t route_loc(const model *md, const route *r, int p) {
+  if (p == 0) return md->veh[r->v].start;
+  if (p == r->n + 1) return md->veh[r->v].end;
+  return md->job[r->job[p - 1]].location;
+}
+
+static inline double route_svc(const model *md, const route *r, int p) {
+  return p == 0 || p == r->n + 1 ? 0.0 : md->job[r->job[p - 1]].service;
+}
+
+/* Whether job j can be inserted after position p (0..n) of r; on success
+ * *delta is the change in cost (distance, less any bonus). */
+bool hv__route_can_insert(const model *md, const route *r, int j, int p,
+                          double *delta);
+bool hv__route_insert(const model *md, route *r, int j, int p);
+void hv__route_remove_range(const model *md, route *r, int from, int count);
+
+/* Full feasibility of a job sequence on vehicle v (used by the pool and the
+ * set-partitioning step); returns its cost through *cost. */
+bool hv__sequence_feasible(const model *md, int v, const int *jobs, int n,
+                           double *cost);
+
+/* ---- solutions ------------------------------------------------------ */
+
+typedef struct sol {
+  int n;          /* jobs */
+  int m;          /* routes: one per vehicle */
+  route *r;
+  int *where;     /* per job: route index, or -1 when unassigned */
+  int nused;      /* non-empty routes */
+  double cost;    /* total, penalties included */
+} sol;
+
+bool hv__sol_init(sol *s, const model *md);
+void hv__sol_free(sol *s);
+bool hv__sol_copy(sol *dst, const sol *src);
+void hv__sol_recount(const model *md, sol *s); /* where[], nused, cost */
+double hv__sol_objective(const model *md, const sol *s);
+
+/* Converts to the public form (schedules each route). */
+hv_solution *hv__sol_export(const model *md, const sol *s);
+/* Loads a public solution (dropping anything infeasible). */
+bool hv__sol_import(const model *md, sol *s, const hv_solution *in);
+
+/* ---- random numbers (xoshiro256**, seeded by splitmix64) ------------ */
+
+typedef struct rng {
+  uint64_t s[4];
+} rng;
+
+void hv__rng_seed(rng *g, uint64_t seed);
+uint64_t hv__rng_next(rng *g);
+static inline double rng_unit(rng *g) { /* [0, 1) */
+  return (double)(hv__rng_next(g) >> 11) * 0x1.0p-53;
+}
+static inline int rng_int(rng *g, int n) { /* [0, n) */
+  return (int)(rng_unit(g) * n);
+}
+
+/* ---- route pool and set partitioning -------------------------------- */
+
+typedef struct pool pool;
+pool *hv__pool_create(const model *md, size_t max_routes);
+void hv__pool_free(pool *pl);
+/* Adds a route (its type and job set); keeps the cheaper sequence when the
+ * same set is already there. */
+void hv__pool_add(pool *pl, const route *r);
+size_t hv__pool_size(const pool *pl);
+
+/* Chooses the best combination of pool routes with GLPK.  `incumbent`
+ * warm-starts it (its routes are added first).  On improvement writes the
+ * result into *out and returns true.  node_limit bounds the branch and
+ * bound so that results do not depend on the machine's speed. */
+bool hv__pool_solve(const model *md, pool *pl, const sol *incumbent,
+                    double time_limit_s, int node_limit, sol *out,
+                    hv_error *err, hv_status *st);
+
+double hv__now(void); /* monotonic seconds */
+
+#endif /* HV_SOLVER_INT_H */
