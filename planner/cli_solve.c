@@ -14,13 +14,37 @@ static void usage(void) {
           "usage: hvplan solve --solomon FILE [--objective distance|vehicles]\n"
           "                    [--distances exact|trunc1] [--time-limit S]\n"
           "                    [--seed N] [--iterations N] [--no-pool]\n"
-          "                    [--customers N] [--exact]\n");
+          "                    [--customers N] [--fleet N] [--exact]\n");
+}
+
+/* A copy of p with only its first `fleet` vehicles. */
+static hv_problem *with_fleet(const hv_problem *p, size_t fleet,
+                              hv_error *err) {
+  /* The Solomon reader puts the depot at 0 and customer i at i. */
+  size_t nloc = hv_problem_jobs(p) + 1;
+  double *t = malloc(nloc * nloc * sizeof *t), *d = malloc(nloc * nloc * sizeof *d);
+  hv_problem *q = NULL;
+  if (t && d) {
+    for (size_t i = 0; i < nloc; i++)
+      for (size_t j = 0; j < nloc; j++) {
+        t[i * nloc + j] = hv_problem_time(p, i, j);
+        d[i * nloc + j] = hv_problem_dist(p, i, j);
+      }
+    q = hv_problem_create(nloc, t, d, err);
+  }
+  free(t);
+  free(d);
+  for (size_t j = 0; q && j < hv_problem_jobs(p); j++)
+    hv_problem_add_job(q, hv_problem_job(p, j), NULL, err);
+  for (size_t v = 0; q && v < fleet; v++)
+    hv_problem_add_vehicle(q, hv_problem_vehicle(p, v), NULL, err);
+  return q;
 }
 
 int hv_cli_solve(int argc, char **argv) {
   const char *file = NULL, *objective = "distance", *rounding = "exact";
   double limit = 10.0;
-  long seed = 1, customers = 0, iterations = 0;
+  long seed = 1, customers = 0, iterations = 0, fleet = 0;
   bool pool = true, exact = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -50,6 +74,8 @@ int hv_cli_solve(int argc, char **argv) {
       ok = hv__parse_long(v, &seed) && seed >= 0;
     } else if (strcmp(a, "--iterations") == 0) {
       ok = hv__parse_long(v, &iterations) && iterations >= 0;
+    } else if (strcmp(a, "--fleet") == 0) {
+      ok = hv__parse_long(v, &fleet) && fleet > 0 && fleet < 100000;
     } else if (strcmp(a, "--customers") == 0) {
       ok = hv__parse_long(v, &customers) && customers >= 0;
     } else {
@@ -75,6 +101,15 @@ int hv_cli_solve(int argc, char **argv) {
   if (st != HV_OK) {
     hv_cli_print_error(&err);
     return hv_cli_exit_code(st);
+  }
+  if (fleet > 0 && (size_t)fleet < hv_problem_vehicles(p)) {
+    hv_problem *q = with_fleet(p, (size_t)fleet, &err);
+    hv_problem_free(p);
+    if (q == NULL) {
+      hv_cli_print_error(&err);
+      return hv_cli_exit_code(HV_E_NOMEM);
+    }
+    p = q;
   }
   hv_problem_set_objective(p, strcmp(objective, "vehicles") == 0
                                   ? HV_OBJ_VEHICLES
@@ -105,8 +140,7 @@ int hv_cli_solve(int argc, char **argv) {
     return 70;
   }
   json_t *root = json_object();
-  if (customers > 0 && (size_t)customers < hv_problem_jobs(p) + 1)
-    customers = 0;
+  if (customers > 0 && (size_t)customers > hv_problem_jobs(p)) customers = 0;
   char inst[160];
   if (customers > 0)
     snprintf(inst, sizeof inst, "%s.%ld", name, customers);

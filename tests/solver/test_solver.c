@@ -1,0 +1,397 @@
+/* tests/solver/test_solver.c -- the routing engine.  Every solution is
+ * verified by verify() below, which recomputes routes from the raw problem
+ * data and shares no code with the solver.  Tiny random instances are
+ * compared with the exact GLPK model's proven optimum in all three
+ * objectives; Solomon 25-customer instances with their published optima. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "hv/solver.h"
+
+/* ---- the independent checker ---------------------------------------- */
+
+typedef struct totals {
+  double distance, prize;
+  size_t served, routes;
+} totals;
+
+/* Walks every route from its vehicle's opening time, waiting for windows;
+ * fails the test on any violation. */
+static bool verify(const hv_problem *p, const hv_solution *s, totals *t) {
+  size_t nj = hv_problem_jobs(p), nv = hv_problem_vehicles(p);
+  int *seen = calloc(nj + 1, sizeof *seen);
+  int *vused = calloc(nv + 1, sizeof *vused);
+  bool ok = true;
+  *t = (totals){0};
+  for (size_t r = 0; r < s->nroutes; r++) {
+    const hv_route *rt = &s->routes[r];
+    if (rt->vehicle >= nv || vused[rt->vehicle]++ || rt->njobs == 0) {
+      CHECK_FAIL_("route %zu: bad or repeated vehicle, or empty", r);
+      ok = false;
+      continue;
+    }
+    const hv_vehicle *v = hv_problem_vehicle(p, rt->vehicle);
+    double clock = v->open, load = 0;
+    size_t at = v->start;
+    for (size_t k = 0; k < rt->njobs; k++) {
+      size_t jn = rt->jobs[k];
+      if (jn >= nj || seen[jn]++) {
+        CHECK_FAIL_("route %zu: job %zu repeated or unknown", r, jn);
+        ok = false;
+        break;
+      }
+      const hv_job *j = hv_problem_job(p, jn);
+      if ((j->skills & ~v->skills) != 0) {
+        CHECK_FAIL_("route %zu: job %zu lacks skills", r, jn);
+        ok = false;
+      }
+      clock += hv_problem_time(p, at, j->location);
+      t->distance += hv_problem_dist(p, at, j->location);
+      if (j->ntw > 0) {
+        size_t w = 0;
+        while (w < j->ntw && clock > j->tw[w].close + 1e-6) w++;
+        if (w == j->ntw) {
+          CHECK_FAIL_("route %zu: job %zu reached at %.3f, after its windows",
+                      r, jn, clock);
+          ok = false;
+        } else if (clock < j->tw[w].open) {
+          clock = j->tw[w].open;
+        }
+      }
+      if (fabs(clock - rt->start[k]) > 1e-6 && rt->start[k] < clock - 1e-6) {
+        CHECK_FAIL_("route %zu: job %zu starts at %.3f, before it can (%.3f)",
+                    r, jn, rt->start[k], clock);
+        ok = false;
+      }
+      clock += j->service;
+      load += j->demand;
+      t->prize += j->prize;
+      at = j->location;
+    }
+    clock += hv_problem_time(p, at, v->end);
+    t->distance += hv_problem_dist(p, at, v->end);
+    if (clock > v->close + 1e-6) {
+      CHECK_FAIL_("route %zu: back at %.3f, after %.3f", r, clock, v->close);
+      ok = false;
+    }
+    if (v->capacity > 0 && load > v->capacity + 1e-9) {
+      CHECK_FAIL_("route %zu: load %.1f over capacity %.1f", r, load,
+                  v->capacity);
+      ok = false;
+    }
+    if (v->max_jobs > 0 && rt->njobs > (size_t)v->max_jobs) {
+      CHECK_FAIL_("route %zu: %zu jobs, more than %d", r, rt->njobs,
+                  v->max_jobs);
+      ok = false;
+    }
+    t->routes++;
+  }
+  for (size_t i = 0; i < s->nunassigned; i++)
+    if (s->unassigned[i] < nj) seen[s->unassigned[i]] += 100;
+  for (size_t j = 0; j < nj; j++) {
+    if (seen[j] == 1) t->served++;
+    if (seen[j] != 1 && seen[j] != 100) {
+      CHECK_FAIL_("job %zu: served %d times (x100 = listed unassigned)", j,
+                  seen[j]);
+      ok = false;
+    }
+  }
+  if (fabs(t->distance - s->distance) > 1e-6) {
+    CHECK_FAIL_("reported distance %.6f, recomputed %.6f", s->distance,
+                t->distance);
+    ok = false;
+  }
+  check_count++;
+  free(seen);
+  free(vused);
+  return ok;
+}
+
+/* ---- tiny random instances against the exact model ------------------ */
+
+static uint64_t lcg(uint64_t *s) {
+  *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+  return *s >> 33;
+}
+
+/* n jobs on a 100 x 100 grid, m vehicles from a depot at the centre; some
+ * jobs have two windows, some need a skill only vehicle 0 has. */
+static hv_problem *random_problem(uint64_t seed, int n, int m,
+                                  hv_objective obj) {
+  uint64_t s = seed;
+  int nloc = n + 1;
+  double *xy = malloc(sizeof(double) * 2 * nloc);
+  double *T = malloc(sizeof(double) * nloc * nloc);
+  xy[0] = xy[1] = 50;
+  for (int i = 1; i < nloc; i++) {
+    xy[2 * i] = (double)(lcg(&s) % 100);
+    xy[2 * i + 1] = (double)(lcg(&s) % 100);
+  }
+  for (int i = 0; i < nloc; i++)
+    for (int j = 0; j < nloc; j++)
+      T[i * nloc + j] = round(hypot(xy[2 * i] - xy[2 * j],
+                                    xy[2 * i + 1] - xy[2 * j + 1]));
+  hv_problem *p = hv_problem_create((size_t)nloc, T, NULL, NULL);
+  free(xy);
+  free(T);
+  hv_problem_set_objective(p, obj);
+  for (int j = 0; j < n; j++) {
+    hv_job jb = {.location = (size_t)j + 1, .service = 10, .demand = 1};
+    jb.prize = (double)(1 + lcg(&s) % 9);
+    double open = (double)(lcg(&s) % 250);
+    double width = 40 + (double)(lcg(&s) % 60);
+    jb.ntw = 1;
+    jb.tw[0] = (hv_tw){open, open + width};
+    if (lcg(&s) % 3 == 0) {
+      jb.ntw = 2;
+      jb.tw[1] = (hv_tw){open + width + 60, open + width + 120};
+    }
+    if (lcg(&s) % 6 == 0) jb.skills = 1;
+    hv_problem_add_job(p, &jb, NULL, NULL);
+  }
+  for (int k = 0; k < m; k++) {
+    hv_vehicle v = {.start = 0, .end = 0, .open = 0, .close = 420,
+                    .capacity = 4, .skills = k == 0 ? 1 : 0};
+    if (k == 1) v.max_jobs = 3;
+    hv_problem_add_vehicle(p, &v, NULL, NULL);
+  }
+  return p;
+}
+
+static void heuristic_matches_exact_optimum(void) {
+  const hv_objective objs[3] = {HV_OBJ_PRIZE, HV_OBJ_DISTANCE,
+                                HV_OBJ_VEHICLES};
+  int compared = 0;
+  for (int o = 0; o < 3; o++) {
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+      /* Fewer vehicles for PRIZE so that not everyone fits. */
+      hv_problem *p = random_problem(seed * 7919 + (uint64_t)o,
+                                     objs[o] == HV_OBJ_VEHICLES ? 8 : 9,
+                                     objs[o] == HV_OBJ_PRIZE ? 2 : 3, objs[o]);
+      hv_solution *ex = NULL, *he = NULL;
+      hv_error err;
+      CHECK_INT_EQ(hv_solve_exact(p, 120.0, &ex, &err), HV_OK);
+      hv_solve_options opt;
+      hv_solve_options_init(&opt);
+      opt.time_limit_s = 20;
+      opt.max_iterations = 20000;
+      opt.seed = seed;
+      CHECK_INT_EQ(hv_solve(p, &opt, &he, &err), HV_OK);
+      if (ex && he) {
+        totals te, th;
+        CHECK(verify(p, ex, &te));
+        CHECK(verify(p, he, &th));
+        CHECK(ex->proven_optimal);
+        fprintf(stderr, "   objective %d seed %d: exact %.2f s, distance %.1f\n",
+                o, (int)seed, ex->seconds, te.distance);
+        if (ex->proven_optimal) {
+          compared++;
+          if (objs[o] == HV_OBJ_PRIZE) {
+            CHECK_NEAR(th.prize, te.prize, 1e-9);
+          } else {
+            CHECK_INT_EQ(th.served, te.served);
+          }
+          if (objs[o] == HV_OBJ_VEHICLES) CHECK_INT_EQ(th.routes, te.routes);
+          CHECK_NEAR(th.distance, te.distance, 1e-6);
+        }
+      }
+      hv_solution_free(ex);
+      hv_solution_free(he);
+      hv_problem_free(p);
+    }
+  }
+  CHECK_INT_EQ(compared, 12);
+}
+
+/* ---- Solomon -------------------------------------------------------- */
+
+static void solomon_25_optima(void) {
+  static const struct {
+    const char *file;
+    double opt;
+  } cases[] = {{"solomon/C101_25.txt", 191.3},  {"solomon/R101_25.txt", 617.1},
+               {"solomon/RC101_25.txt", 461.1}, {"solomon/R201_25.txt", 463.3},
+               {"solomon/C201_25.txt", 214.7},  {"solomon/RC201_25.txt", 360.2}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", HV_FIXTURE_DIR, cases[i].file);
+    hv_problem *p = NULL;
+    hv_error err;
+    char name[64];
+    CHECK_INT_EQ(hv_solomon_read(path, 0, true, &p, name, sizeof name, &err),
+                 HV_OK);
+    if (p == NULL) continue;
+    CHECK_INT_EQ(hv_problem_jobs(p), 25);
+    CHECK_INT_EQ(hv_problem_vehicles(p), 25);
+    hv_solve_options opt;
+    hv_solve_options_init(&opt);
+    opt.time_limit_s = 30;
+    opt.max_iterations = 60000;
+    hv_solution *s = NULL;
+    CHECK_INT_EQ(hv_solve(p, &opt, &s, &err), HV_OK);
+    if (s) {
+      totals t;
+      CHECK(verify(p, s, &t));
+      CHECK_INT_EQ(s->nunassigned, 0);
+      /* Truncated edges sum to a multiple of 0.1. */
+      CHECK_NEAR(s->distance, cases[i].opt, 1e-6);
+      CHECK(hv_solution_check(p, s, &err) == HV_OK);
+    }
+    hv_solution_free(s);
+    hv_problem_free(p);
+  }
+}
+
+static void solomon_100_feasible_and_deterministic(void) {
+  const char *files[] = {"solomon/R102.txt", "solomon/RC208.txt"};
+  for (int i = 0; i < 2; i++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", HV_FIXTURE_DIR, files[i]);
+    hv_problem *p = NULL;
+    hv_error err;
+    CHECK_INT_EQ(hv_solomon_read(path, 0, false, &p, NULL, 0, &err), HV_OK);
+    if (p == NULL) continue;
+    CHECK_INT_EQ(hv_problem_jobs(p), 100);
+    hv_solve_options opt;
+    hv_solve_options_init(&opt);
+    opt.time_limit_s = 60;
+    opt.max_iterations = 8000;
+    opt.seed = 42;
+    hv_solution *a = NULL, *b = NULL;
+    CHECK_INT_EQ(hv_solve(p, &opt, &a, &err), HV_OK);
+    CHECK_INT_EQ(hv_solve(p, &opt, &b, &err), HV_OK);
+    if (a && b) {
+      totals t;
+      CHECK(verify(p, a, &t));
+      CHECK_INT_EQ(t.served, 100);
+      /* The same seed and iteration budget give the same routes. */
+      CHECK_INT_EQ(a->nroutes, b->nroutes);
+      CHECK(a->distance == b->distance);
+      for (size_t r = 0; r < a->nroutes && r < b->nroutes; r++) {
+        CHECK_INT_EQ(a->routes[r].njobs, b->routes[r].njobs);
+        for (size_t k = 0; k < a->routes[r].njobs && k < b->routes[r].njobs; k++)
+          CHECK_INT_EQ(a->routes[r].jobs[k], b->routes[r].jobs[k]);
+      }
+    }
+    hv_solution_free(a);
+    hv_solution_free(b);
+    hv_problem_free(p);
+  }
+}
+
+static void time_limit_is_honoured(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/solomon/R102.txt", HV_FIXTURE_DIR);
+  hv_problem *p = NULL;
+  hv_error err;
+  CHECK_INT_EQ(hv_solomon_read(path, 0, false, &p, NULL, 0, &err), HV_OK);
+  if (p == NULL) return;
+  hv_solve_options opt;
+  hv_solve_options_init(&opt);
+  opt.time_limit_s = 0.5;
+  hv_solution *s = NULL;
+  CHECK_INT_EQ(hv_solve(p, &opt, &s, &err), HV_OK);
+  if (s) {
+    /* A correctness bound, not a speed target: generous for busy or
+     * sanitizer-slowed machines. */
+    CHECK(s->seconds < 0.5 + 2.0);
+    totals t;
+    CHECK(verify(p, s, &t));
+  }
+  hv_solution_free(s);
+  hv_problem_free(p);
+}
+
+/* ---- small exact cases ---------------------------------------------- */
+
+/* Three jobs on a line; the one vehicle can only fit two: the two most
+ * valuable are chosen even though the third is closer. */
+static void prize_prefers_valuable_jobs(void) {
+  double T[16];
+  const double x[4] = {0, 10, 20, 5};
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 4; j++) T[i * 4 + j] = fabs(x[i] - x[j]);
+  hv_problem *p = hv_problem_create(4, T, NULL, NULL);
+  hv_problem_set_objective(p, HV_OBJ_PRIZE);
+  const double prize[3] = {50, 60, 5};
+  for (int j = 0; j < 3; j++) {
+    hv_job jb = {.location = (size_t)j + 1, .service = 30, .prize = prize[j]};
+    hv_problem_add_job(p, &jb, NULL, NULL);
+  }
+  hv_vehicle v = {.start = 0, .end = 0, .open = 0, .close = 100};
+  hv_problem_add_vehicle(p, &v, NULL, NULL);
+  hv_solution *s = NULL;
+  hv_error err;
+  CHECK_INT_EQ(hv_solve(p, NULL, &s, &err), HV_OK);
+  if (s) {
+    totals t;
+    CHECK(verify(p, s, &t));
+    CHECK_NEAR(t.prize, 110, 1e-9);
+    CHECK_INT_EQ(s->nunassigned, 1);
+    CHECK_INT_EQ(s->unassigned[0], 2);
+    CHECK_NEAR(s->distance, 40, 1e-9);
+  }
+  hv_solution_free(s);
+  hv_problem_free(p);
+}
+
+/* A job whose only vehicle lacks its skill, and one behind an unreachable
+ * edge, stay unassigned; the rest is served. */
+static void skills_and_unreachable(void) {
+  double T[9] = {0, 5, HV_SOLVER_UNREACHABLE, 5, 0, HV_SOLVER_UNREACHABLE,
+                 HV_SOLVER_UNREACHABLE, HV_SOLVER_UNREACHABLE, 0};
+  hv_problem *p = hv_problem_create(3, T, NULL, NULL);
+  hv_problem_set_objective(p, HV_OBJ_PRIZE);
+  hv_job a = {.location = 1, .service = 1, .prize = 1};
+  hv_job b = {.location = 1, .service = 1, .prize = 1, .skills = 2};
+  hv_job c = {.location = 2, .service = 1, .prize = 1};
+  hv_problem_add_job(p, &a, NULL, NULL);
+  hv_problem_add_job(p, &b, NULL, NULL);
+  hv_problem_add_job(p, &c, NULL, NULL);
+  hv_vehicle v = {.start = 0, .end = 0, .open = 0, .close = 100, .skills = 1};
+  hv_problem_add_vehicle(p, &v, NULL, NULL);
+  hv_solution *s = NULL;
+  hv_error err;
+  CHECK_INT_EQ(hv_solve(p, NULL, &s, &err), HV_OK);
+  if (s) {
+    totals t;
+    CHECK(verify(p, s, &t));
+    CHECK_INT_EQ(t.served, 1);
+    CHECK_INT_EQ(s->nunassigned, 2);
+  }
+  hv_solution_free(s);
+  hv_problem_free(p);
+}
+
+static void rejects_bad_problems(void) {
+  hv_error err;
+  double bad[4] = {0, -1, 1, 0};
+  CHECK(hv_problem_create(2, bad, NULL, &err) == NULL);
+  CHECK_STR_CONTAINS(err.text, "negative");
+  double ok[4] = {0, 1, 1, 0};
+  hv_problem *p = hv_problem_create(2, ok, NULL, &err);
+  hv_job j = {.location = 5};
+  CHECK_INT_EQ(hv_problem_add_job(p, &j, NULL, &err), HV_E_RANGE);
+  hv_job w = {.location = 1, .ntw = 2, .tw = {{10, 20}, {15, 30}}};
+  CHECK_INT_EQ(hv_problem_add_job(p, &w, NULL, &err), HV_E_RANGE);
+  hv_vehicle v = {.start = 0, .end = 0, .open = 10, .close = 5};
+  CHECK_INT_EQ(hv_problem_add_vehicle(p, &v, NULL, &err), HV_E_RANGE);
+  hv_problem_free(p);
+  hv_problem *q = NULL;
+  CHECK_INT_EQ(hv_solomon_read(FIXTURE("solomon/README.md"), 0, false, &q,
+                               NULL, 0, &err),
+               HV_E_PARSE);
+  CHECK(q == NULL);
+}
+
+int main(void) {
+  RUN(rejects_bad_problems);
+  RUN(prize_prefers_valuable_jobs);
+  RUN(skills_and_unreachable);
+  RUN(heuristic_matches_exact_optimum);
+  RUN(solomon_25_optima);
+  RUN(solomon_100_feasible_and_deterministic);
+  RUN(time_limit_is_honoured);
+  return CHECK_DONE();
+}
