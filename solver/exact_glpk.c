@@ -130,7 +130,7 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
       /* Serving a job earns its prize or saves the unserved-job penalty:
        * the search's folded objective, so both agree on what is best. */
       double c = 0;
-      if (md.bonus) c -= md.bonus[(size_t)j * m + k] * md.prize_weight;
+      if (md.bonus) c -= md.bonus[(size_t)j * m + k];
       c -= all ? md.unassigned_penalty : md.job[j].prize * md.prize_weight;
       y[(size_t)k * n + j] = add_col(&b, GLP_BV, 0, 1, c);
     }

@@ -223,6 +223,8 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
     }
   }
 
+  /* One budget for the LP and the branch and bound together. */
+  double t_begin = hv__now();
   glp_smcp smcp;
   glp_init_smcp(&smcp);
   smcp.msg_lev = GLP_MSG_OFF;
@@ -232,7 +234,8 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
     glp_iocp iocp;
     glp_init_iocp(&iocp);
     iocp.msg_lev = GLP_MSG_OFF;
-    iocp.tm_lim = (int)(time_limit_s * 1000.0) + 1;
+    double left = time_limit_s - (hv__now() - t_begin);
+    iocp.tm_lim = left > 0.001 ? (int)(left * 1000.0) : 1;
     iocp.cb_func = callback;
     cb_data cb = {.warm = warm, .node_limit = node_limit};
     iocp.cb_info = &cb;

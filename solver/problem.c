@@ -298,14 +298,15 @@ hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err) {
   double maxd = 0;
   for (size_t k = 0; k < p->nloc * p->nloc; k++)
     if (p->dist[k] < HV_SOLVER_UNREACHABLE && p->dist[k] > maxd) maxd = p->dist[k];
-  double bound = (maxd + 1.0) * ((double)n + 2.0 * m + 1.0);
+  double maxbonus = 0;
+  for (size_t i = 0; i < p->nov; i++)
+    if (p->ov[i].bonus > maxbonus) maxbonus = p->ov[i].bonus;
+  double bound = (maxd + 1.0 + maxbonus) * ((double)n + 2.0 * m + 1.0);
   md->unassigned_penalty = 10.0 * bound;
   md->vehicle_cost = bound;
   double unit = INFINITY;
   for (int j = 0; j < n; j++)
     if (p->jobs[j].prize > 0 && p->jobs[j].prize < unit) unit = p->jobs[j].prize;
-  for (size_t i = 0; i < p->nov; i++)
-    if (p->ov[i].bonus > 0 && p->ov[i].bonus < unit) unit = p->ov[i].bonus;
   md->prize_weight = isfinite(unit) ? bound / unit : bound;
   return HV_OK;
 oom:

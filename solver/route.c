@@ -93,7 +93,7 @@ void hv__route_update(const model *md, route *r) {
   r->L[0] = r->L[1] - md->T[vh->start * N + next];
   r->dist = dist;
   r->load = r->q[n + 1];
-  r->cost = dist - bonus * md->prize_weight;
+  r->cost = dist - bonus;
 }
 
 bool hv__route_can_insert(const model *md, const route *r, int j, int p,
@@ -112,7 +112,7 @@ bool hv__route_can_insert(const model *md, const route *r, int j, int p,
   if (!(s + jb->service + t2 <= r->L[p + 1] + EPS)) return false;
   double d = md->D[lp * N + jb->location] + md->D[jb->location * N + ln];
   if (r->n > 0) d -= md->D[lp * N + ln];
-  if (md->bonus) d -= md->bonus[(size_t)j * md->m + r->v] * md->prize_weight;
+  if (md->bonus) d -= md->bonus[(size_t)j * md->m + r->v];
   *delta = d;
   return true;
 }
@@ -162,7 +162,7 @@ bool hv__sequence_feasible(const model *md, int v, const int *jobs, int n,
       return false;
     dist += md->D[prev * N + vh->end];
   }
-  *cost = dist - bonus * md->prize_weight;
+  *cost = dist - bonus;
   return true;
 }
 

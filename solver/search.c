@@ -534,7 +534,7 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
     /* Leave the last part of the budget to a final pool call. */
     anneal(&S, S.pl ? 0.93 : 1.0);
     if (S.pl && S.st == HV_OK && !stop_requested(&S))
-      pool_step(&S, S.tlimit - elapsed(&S) - 0.01);
+      pool_step(&S, S.tlimit - elapsed(&S) - 0.05);
   }
   report(&S, true);
   st = S.st;

@@ -103,10 +103,7 @@ hv_solution *hv__sol_export(const model *md, const sol *s) {
     schedule(md->p, rt);
     out->distance += rt->distance;
     out->travel_time += rt->travel_time;
-    for (int k = 0; k < r->n; k++) {
-      out->prize += md->job[r->job[k]].prize;
-      if (md->bonus) out->prize += md->bonus[(size_t)r->job[k] * md->m + v];
-    }
+    for (int k = 0; k < r->n; k++) out->prize += md->job[r->job[k]].prize;
   }
   for (int j = 0; j < md->n; j++)
     if (s->where[j] < 0) out->unassigned[out->nunassigned++] = (size_t)j;
@@ -157,8 +154,7 @@ double hv_solution_cost(const hv_problem *p, const hv_solution *s) {
     c += s->routes[i].distance;
     if (md.bonus)
       for (size_t k = 0; k < s->routes[i].njobs; k++)
-        c -= md.bonus[s->routes[i].jobs[k] * (size_t)md.m + s->routes[i].vehicle] *
-             md.prize_weight;
+        c -= md.bonus[s->routes[i].jobs[k] * (size_t)md.m + s->routes[i].vehicle];
     if (p->obj == HV_OBJ_VEHICLES) c += md.vehicle_cost;
   }
   for (size_t i = 0; i < s->nunassigned; i++)

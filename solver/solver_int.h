@@ -86,7 +86,7 @@ typedef struct route {
   int n, cap;
   int *job;
   double *e, *L, *q;
-  double cost;  /* distance cost, minus bonuses (weighted) */
+  double cost;  /* distance cost, minus bonuses */
   double dist;  /* plain distance */
   double load;
 } route;

@@ -72,8 +72,9 @@ void hv_problem_set_objective(hv_problem *p, hv_objective obj);
 /* Forbids (allowed = false) serving job j with vehicle v, beyond skills. */
 hv_status hv_problem_set_allowed(hv_problem *p, size_t job, size_t vehicle,
                                  bool allowed);
-/* An extra prize for serving job j with vehicle v (continuity with a
- * preferred staff member, say).  Counts like prize. */
+/* A saving, in cost units (like distance), when job j is served by vehicle
+ * v: a soft preference below the prize (continuity with a preferred staff
+ * member, say).  It never makes the search give up prize. */
 hv_status hv_problem_set_bonus(hv_problem *p, size_t job, size_t vehicle,
                                double bonus);
 
