@@ -47,6 +47,17 @@ hv_status hv__read_file(const char *path, size_t max_bytes, char **out,
 hv_status hv__write_file_atomic(const char *path, const void *data,
                                 size_t len, hv_error *err);
 
+/* Output folders: hv__outdir_begin() creates dir (mode, if missing) and a
+ * staging folder inside it; write everything there, then
+ * hv__outdir_commit() moves it all into dir with signals blocked (folders
+ * swapped whole), or hv__outdir_abort() throws it away. */
+#include <sys/types.h>
+hv_status hv__outdir_begin(const char *dir, mode_t mode, char *staging,
+                           size_t size, hv_error *err);
+hv_status hv__outdir_commit(const char *staging, const char *dir,
+                            hv_error *err);
+void hv__outdir_abort(const char *staging);
+
 /* Joins dir and name with one '/' into buf; false if it does not fit. */
 bool hv__path_join(char *buf, size_t size, const char *dir, const char *name);
 

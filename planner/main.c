@@ -13,6 +13,7 @@ static void usage(FILE *f) {
           "Plans a week of home visits for pairs of school staff.\n"
           "\n"
           "commands:\n"
+          "  plan DIR -o OUT  plan the week: plan.json, roster.csv, unvisited.csv\n"
           "  validate DIR     check a scenario folder and summarise it\n"
           "  solve --solomon FILE  run the routing engine on a VRPTW benchmark\n"
           "  help             show this text\n"
@@ -51,6 +52,7 @@ int main(int argc, char **argv) {
   }
   const char *cmd = argv[1];
   if (strcmp(cmd, "validate") == 0) return hv_cli_validate(argc - 1, argv + 1);
+  if (strcmp(cmd, "plan") == 0) return hv_cli_plan(argc - 1, argv + 1);
   if (strcmp(cmd, "solve") == 0) return hv_cli_solve(argc - 1, argv + 1);
   if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
       strcmp(cmd, "-h") == 0) {

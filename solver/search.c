@@ -59,14 +59,13 @@ static bool stop_requested(const search *S) {
   return S->opt->stop && *S->opt->stop;
 }
 
-/* Fraction of the budget used: time, or iterations when bounded. */
+/* Fraction of the budget used.  With an iteration budget the schedule
+ * follows iterations only, so that it does not depend on the machine's
+ * speed; the time limit then only stops the search (see time_left). */
 static double progress(const search *S) {
-  double p = elapsed(S) / S->tlimit;
-  if (S->opt->max_iterations > 0) {
-    double q = (double)S->iter / (double)S->opt->max_iterations;
-    if (q > p) p = q;
-  }
-  return p;
+  if (S->opt->max_iterations > 0)
+    return (double)S->iter / (double)S->opt->max_iterations;
+  return elapsed(S) / S->tlimit;
 }
 
 /* ---- recreate ------------------------------------------------------- */
@@ -325,7 +324,8 @@ static void swap_sol(sol *a, sol *b) {
 }
 
 static bool time_left(search *S, double until) {
-  return S->st == HV_OK && !stop_requested(S) && progress(S) < until;
+  return S->st == HV_OK && !stop_requested(S) && progress(S) < until &&
+         elapsed(S) < S->tlimit;
 }
 
 /* Runs the pool's set-partitioning model and adopts an improvement. */

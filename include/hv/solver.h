@@ -26,7 +26,7 @@ typedef enum hv_objective {
   HV_OBJ_VEHICLES   /* serve every job, fewest routes, then distance */
 } hv_objective;
 
-#define HV_MAX_TW 8 /* time windows per job */
+#define HV_MAX_TW 16 /* time windows per job */
 
 /* A window bounds the start of service: open <= start <= close. */
 typedef struct hv_tw {

@@ -1,0 +1,331 @@
+/* planner/pairing.c -- forming the week's pairs when pairs.csv is absent: a
+ * maximum-weight matching solved with GLPK.  A pair is worth its shared
+ * working hours on the planned days, more when between them the two speak
+ * languages the households need (two Spanish speakers in one pair add no
+ * more than one, so speakers are spread over pairs). */
+#include <glpk.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common_int.h"
+#include "plan_int.h"
+
+static const char *const pair_ids[] = {
+    "P01", "P02", "P03", "P04", "P05", "P06", "P07", "P08", "P09", "P10",
+    "P11", "P12", "P13", "P14", "P15", "P16", "P17", "P18", "P19", "P20",
+    "P21", "P22", "P23", "P24", "P25", "P26", "P27", "P28", "P29", "P30",
+    "P31", "P32", "P33", "P34", "P35", "P36", "P37", "P38", "P39", "P40",
+    "P41", "P42", "P43", "P44", "P45", "P46", "P47", "P48", "P49", "P50",
+    "P51", "P52", "P53", "P54", "P55", "P56", "P57", "P58", "P59", "P60",
+    "P61", "P62", "P63", "P64", "P65", "P66", "P67", "P68", "P69", "P70",
+    "P71", "P72", "P73", "P74", "P75", "P76", "P77", "P78", "P79", "P80"};
+#define MAX_FORMED (sizeof pair_ids / sizeof pair_ids[0])
+
+bool hv__pair_shift(const hv_scenario *s, size_t a, size_t b, int day,
+                    int *start, int *end) {
+  const hv_avail *x = &s->staff[a].avail, *y = &s->staff[b].avail;
+  int best = 0;
+  for (size_t i = 0; i < x->n; i++) {
+    if (x->w[i].day != day) continue;
+    for (size_t k = 0; k < y->n; k++) {
+      if (y->w[k].day != day) continue;
+      int lo = x->w[i].start_min > y->w[k].start_min ? x->w[i].start_min
+                                                     : y->w[k].start_min;
+      int hi = x->w[i].end_min < y->w[k].end_min ? x->w[i].end_min
+                                                 : y->w[k].end_min;
+      if (hi - lo > best) {
+        best = hi - lo;
+        *start = lo;
+        *end = hi;
+      }
+    }
+  }
+  return best > 0;
+}
+
+int hv__household_overlap(const hv_household *h, int day, int start, int end) {
+  if (h->avail.n == 0) return end - start;
+  int best = 0;
+  for (size_t i = 0; i < h->avail.n; i++) {
+    const hv_window *w = &h->avail.w[i];
+    if (w->day != day) continue;
+    int lo = w->start_min > start ? w->start_min : start;
+    int hi = w->end_min < end ? w->end_min : end;
+    if (hi - lo > best) best = hi - lo;
+  }
+  return best;
+}
+
+/* Shared minutes of a and b over the planned days. */
+static int shared_minutes(const hv_scenario *s, size_t a, size_t b) {
+  int total = 0;
+  for (int d = 0; d < HV_DAYS; d++) {
+    int st, en;
+    if ((s->days & (1u << d)) && hv__pair_shift(s, a, b, d, &st, &en))
+      total += en - st;
+  }
+  return total;
+}
+
+/* Share of all households' priority in each non-English language, and the
+ * sum over the languages a or b speaks. */
+static double language_value(const hv_scenario *s, size_t a, size_t b,
+                             char *langs, size_t size) {
+  double total = 0;
+  for (size_t i = 0; i < s->nhouseholds; i++) total += s->households[i].priority;
+  if (total <= 0) total = 1;
+  double value = 0;
+  size_t used = 0;
+  langs[0] = '\0';
+  const hv_staff *st[2] = {&s->staff[a], &s->staff[b]};
+  for (int m = 0; m < 2; m++)
+    for (size_t k = 0; k < st[m]->nlang; k++) {
+      const char *L = st[m]->languages[k];
+      if (strcmp(L, "en") == 0) continue;
+      if (m == 1 && hv_staff_speaks(st[0], L)) continue; /* counted once */
+      double need = 0;
+      for (size_t i = 0; i < s->nhouseholds; i++)
+        if (strcmp(s->households[i].language, L) == 0)
+          need += s->households[i].priority;
+      value += need / total;
+      if (need > 0)
+        used += (size_t)snprintf(langs + used, used < size ? size - used : 0,
+                                 "%s%s", used ? ", " : "", L);
+    }
+  return value;
+}
+
+static int quiet(void *info, const char *text) {
+  (void)info;
+  (void)text;
+  return 1;
+}
+
+/* Whether pair (a, b) could visit household h at all: one of them speaks
+ * its language and on some planned day their shared shift overlaps the
+ * family's windows for the length of a visit. */
+static bool pair_reaches(const hv_scenario *s, size_t a, size_t b,
+                         const hv_household *h) {
+  if (strcmp(h->language, "en") != 0 &&
+      !hv_staff_speaks(&s->staff[a], h->language) &&
+      !hv_staff_speaks(&s->staff[b], h->language))
+    return false;
+  int dur = hv_household_minutes(s, h);
+  for (int d = 0; d < HV_DAYS; d++) {
+    int st, en;
+    if ((s->days & (1u << d)) && hv__pair_shift(s, a, b, d, &st, &en) &&
+        hv__household_overlap(h, d, st, en) >= dur)
+      return true;
+  }
+  return false;
+}
+
+/* Visits a pair can make in the week: its daily limit on each shared day. */
+static double pair_visit_cap(const hv_scenario *s, size_t a, size_t b) {
+  int ma = s->staff[a].max_visits_per_day, mb = s->staff[b].max_visits_per_day;
+  int m = ma == 0 ? mb : (mb == 0 ? ma : (ma < mb ? ma : mb));
+  if (m == 0) return 1e9;
+  int days = 0;
+  for (int d = 0; d < HV_DAYS; d++) {
+    int st, en;
+    if ((s->days & (1u << d)) && hv__pair_shift(s, a, b, d, &st, &en)) days++;
+  }
+  return (double)m * days;
+}
+
+/* A pair's share of the week is at most this much of its shared hours in
+ * visits (the rest is driving and the gaps between families' windows). */
+#define PAIR_UTILISATION 0.7
+#define TRAVEL_ALLOWANCE_MIN 10.0
+
+/* The formed pairs, chosen by a GLPK model:
+ *   max  sum_h,q prio_h z[h,q] + 0.01 sum_q hours_q x_q
+ *   s.t. sum_{q contains a} x_q <= 1        each staff member in one pair
+ *        z[h,q] <= x_q                      only chosen pairs visit
+ *        sum_q z[h,q] <= 1                  each household once
+ *        sum_h (visit_h) z[h,q] <= 0.7 * shared minutes_q   time
+ *        sum_h z[h,q] <= visits allowed_q                   daily limits
+ *        sum_q x_q <= max_pairs (when given)
+ * with x binary and z in [0, 1]: households are spread over pairs by how
+ * many each pair has time for, so pairs that open up otherwise unreachable
+ * families (a Saturday pair, the only Somali speaker on evenings) win over
+ * pairs that would compete for the same ones. */
+static hv_status matching(const hv_scenario *s, int max_pairs, size_t *pa,
+                          size_t *pb, size_t np, const double *mins,
+                          uint8_t *chosen, hv_error *err) {
+  size_t H = s->nhouseholds;
+  glp_prob *lp = glp_create_prob();
+  glp_set_obj_dir(lp, GLP_MAX);
+  size_t cap = 4096, nz = 0;
+  int *ia = malloc(cap * sizeof *ia), *ja = malloc(cap * sizeof *ja);
+  double *ar = malloc(cap * sizeof *ar);
+  int *xcol = calloc(np + 1, sizeof *xcol);
+  int *hrow = calloc(H + 1, sizeof *hrow);
+  hv_status st = HV_OK;
+#define NZ(r, c, v)                                                   \
+  do {                                                                \
+    if (nz + 1 >= cap) {                                              \
+      cap *= 2;                                                       \
+      int *ni = realloc(ia, cap * sizeof *ia);                        \
+      if (ni) ia = ni;                                                \
+      int *nj = realloc(ja, cap * sizeof *ja);                        \
+      if (nj) ja = nj;                                                \
+      double *na = realloc(ar, cap * sizeof *ar);                     \
+      if (na) ar = na;                                                \
+      if (!ni || !nj || !na) goto oom;                                \
+    }                                                                 \
+    nz++;                                                             \
+    ia[nz] = (r), ja[nz] = (c), ar[nz] = (v);                         \
+  } while (0)
+  if (!ia || !ja || !ar || !xcol || !hrow) goto oom;
+  int staff_row = glp_add_rows(lp, (int)s->nstaff);
+  for (size_t a = 0; a < s->nstaff; a++)
+    glp_set_row_bnds(lp, staff_row + (int)a, GLP_UP, 0, 1);
+  for (size_t h = 0; h < H; h++) {
+    hrow[h] = glp_add_rows(lp, 1);
+    glp_set_row_bnds(lp, hrow[h], GLP_UP, 0, 1);
+  }
+  int kmax_row = 0;
+  if (max_pairs > 0) {
+    kmax_row = glp_add_rows(lp, 1);
+    glp_set_row_bnds(lp, kmax_row, GLP_UP, 0, max_pairs);
+  }
+  for (size_t q = 0; q < np; q++) {
+    if (mins[q] < 60) continue;
+    int x = glp_add_cols(lp, 1);
+    xcol[q] = x;
+    glp_set_col_kind(lp, x, GLP_BV);
+    /* A hair of preference for earlier staff keeps ties deterministic. */
+    glp_set_obj_coef(lp, x, 0.01 * mins[q] / 60.0 - 1e-7 * (double)q);
+    NZ(staff_row + (int)pa[q], x, 1);
+    NZ(staff_row + (int)pb[q], x, 1);
+    if (kmax_row) NZ(kmax_row, x, 1);
+    int trow = glp_add_rows(lp, 1), vrow = glp_add_rows(lp, 1);
+    glp_set_row_bnds(lp, trow, GLP_UP, 0, 0);
+    glp_set_row_bnds(lp, vrow, GLP_UP, 0, 0);
+    NZ(trow, x, -PAIR_UTILISATION * mins[q]);
+    NZ(vrow, x, -pair_visit_cap(s, pa[q], pb[q]));
+    for (size_t h = 0; h < H; h++) {
+      const hv_household *hh = &s->households[h];
+      if (!hh->has_coords || !pair_reaches(s, pa[q], pb[q], hh)) continue;
+      int z = glp_add_cols(lp, 1);
+      glp_set_col_bnds(lp, z, GLP_DB, 0, 1);
+      glp_set_obj_coef(lp, z, hh->priority);
+      int link = glp_add_rows(lp, 1);
+      glp_set_row_bnds(lp, link, GLP_UP, 0, 0);
+      NZ(link, z, 1);
+      NZ(link, x, -1);
+      NZ(hrow[h], z, 1);
+      NZ(trow, z, hv_household_minutes(s, hh) + s->visits.buffer_minutes +
+                      TRAVEL_ALLOWANCE_MIN);
+      NZ(vrow, z, 1);
+    }
+  }
+#undef NZ
+  if (nz > 0) {
+    glp_load_matrix(lp, (int)nz, ia, ja, ar);
+    glp_iocp iocp;
+    glp_init_iocp(&iocp);
+    iocp.msg_lev = GLP_MSG_OFF;
+    iocp.presolve = GLP_ON;
+    iocp.tm_lim = 20000;
+    iocp.mip_gap = 1e-4;
+    int rc = glp_intopt(lp, &iocp);
+    int ms = glp_mip_status(lp);
+    if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_EMIPGAP && rc != GLP_ENOPFS) {
+      st = hv_error_set(err, HV_E_SOLVER, (hv_where){.source = "pairing"},
+                        "GLPK failed to form pairs (code %d)", rc);
+    } else if (ms == GLP_OPT || ms == GLP_FEAS) {
+      for (size_t q = 0; q < np; q++)
+        chosen[q] = xcol[q] && glp_mip_col_val(lp, xcol[q]) > 0.5;
+    }
+  }
+  goto done;
+oom:
+  st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+done:
+  glp_delete_prob(lp);
+  free(ia), free(ja), free(ar), free(xcol), free(hrow);
+  return st;
+}
+
+hv_status hv_plan_form_pairs(const hv_scenario *s, bool in_file_order,
+                             hv_plan_pair **pairs, size_t *npairs,
+                             hv_error *err) {
+  return hv_plan_form_pairs_max(s, in_file_order, 0, pairs, npairs, err);
+}
+
+hv_status hv_plan_form_pairs_max(const hv_scenario *s, bool in_file_order,
+                                 int max_pairs, hv_plan_pair **pairs,
+                                 size_t *npairs, hv_error *err) {
+  size_t n = s->nstaff;
+  *pairs = calloc(n / 2 + 1, sizeof **pairs);
+  *npairs = 0;
+  if (*pairs == NULL)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  if (in_file_order) {
+    for (size_t i = 0; i + 1 < n && *npairs < MAX_FORMED; i += 2) {
+      if (max_pairs > 0 && *npairs >= (size_t)max_pairs) break;
+      hv_plan_pair *p = &(*pairs)[(*npairs)++];
+      p->id = pair_ids[*npairs - 1];
+      p->a = i;
+      p->b = i + 1;
+      p->shared_hours = shared_minutes(s, i, i + 1) / 60.0;
+      snprintf(p->why, sizeof p->why, "staff list order");
+    }
+    return HV_OK;
+  }
+  size_t np = n * (n - (n > 0)) / 2;
+  size_t *pa = calloc(np + 1, sizeof *pa), *pb = calloc(np + 1, sizeof *pb);
+  double *mins = calloc(np + 1, sizeof *mins);
+  uint8_t *chosen = calloc(np + 1, 1);
+  hv_status st = HV_OK;
+  if (!pa || !pb || !mins || !chosen) {
+    st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    goto done;
+  }
+  size_t k = 0;
+  for (size_t a = 0; a < n; a++)
+    for (size_t b = a + 1; b < n; b++, k++) {
+      pa[k] = a, pb[k] = b;
+      mins[k] = shared_minutes(s, a, b);
+    }
+  glp_term_hook(quiet, NULL);
+  st = matching(s, max_pairs, pa, pb, np, mins, chosen, err);
+  glp_term_hook(NULL, NULL);
+  for (size_t q = 0; st == HV_OK && q < np; q++) {
+    if (!chosen[q] || *npairs >= MAX_FORMED) continue;
+    hv_plan_pair *p = &(*pairs)[(*npairs)++];
+    p->id = pair_ids[*npairs - 1];
+    p->a = pa[q];
+    p->b = pb[q];
+    p->shared_hours = mins[q] / 60.0;
+    char langs[128];
+    language_value(s, pa[q], pb[q], langs, sizeof langs);
+    int reach = 0;
+    for (size_t h = 0; h < s->nhouseholds; h++)
+      reach += s->households[h].has_coords &&
+               pair_reaches(s, pa[q], pb[q], &s->households[h]);
+    char days[40] = "";
+    size_t dn = 0;
+    for (int d = 0; d < HV_DAYS; d++) {
+      int a0, a1;
+      if ((s->days & (1u << d)) && hv__pair_shift(s, pa[q], pb[q], d, &a0, &a1))
+        dn += (size_t)snprintf(days + dn, dn < sizeof days ? sizeof days - dn : 0,
+                               "%s%s", dn ? "," : "", hv_day_name(d));
+    }
+    snprintf(p->why, sizeof p->why,
+             "%.1f h together on %s; can reach %d households%s%s", p->shared_hours,
+             days, reach, langs[0] ? "; speaks " : "", langs);
+  }
+done:
+  free(pa), free(pb), free(mins), free(chosen);
+  if (st != HV_OK) {
+    free(*pairs);
+    *pairs = NULL;
+    *npairs = 0;
+  }
+  return st;
+}

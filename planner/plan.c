@@ -1,0 +1,724 @@
+/* planner/plan.c -- hv_plan_build(): a scenario to a week of routes.
+ *
+ * The model handed to the solver: location 0 is the school, then one per
+ * household; time runs in minutes from Monday 00:00 of the week, so a
+ * family's windows on several days are several windows of one job, and each
+ * pair's day is a vehicle whose working window is that day's shared shift.
+ * A visit's service time is its length plus the note-taking buffer; its
+ * window bounds the start so that the visit itself ends inside the family's
+ * window.  Languages are skills; priority is the prize.  Soft preferences
+ * (continuity with a preferred staff member, urgent families early in the
+ * week) are small savings in travel minutes. */
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common_int.h"
+#include "hv/geo.h"
+#include "hv/solver.h"
+#include "plan_int.h"
+
+/* Iterations per second of the time limit: the search stops on whichever
+ * comes first, and a fixed count makes plans reproducible.  The demo runs
+ * about 130,000 a second on one core of the development machine, so the
+ * count ends the search there with room to spare; on much larger scenarios
+ * the time limit does (then plans may differ from run to run). */
+#define ITERATIONS_PER_SECOND 20000.0
+/* Soft preferences, in travel minutes. */
+#define CONTINUITY_BONUS 20.0
+#define EARLY_BONUS_PER_DAY 1.0
+
+typedef struct plan_impl {
+  hv_plan pub;
+  hv_arena *arena;
+} plan_impl;
+
+void hv_plan_options_init(hv_plan_options *o) {
+  memset(o, 0, sizeof *o);
+  o->time_limit_s = -1;
+}
+
+void hv_plan_free(hv_plan *p) {
+  if (p == NULL) return;
+  plan_impl *impl = (plan_impl *)(void *)p;
+  free(p->routes);
+  free(p->unvisited);
+  free(p->pairs);
+  hv__arena_free(impl->arena);
+  free(impl);
+}
+
+const char *hv_unvisited_code(hv_unvisited_reason r) {
+  switch (r) {
+    case HV_WHY_NO_COORDS: return "no_coordinates";
+    case HV_WHY_LANGUAGE: return "language";
+    case HV_WHY_WINDOWS: return "windows";
+    case HV_WHY_TOO_FAR: return "too_far";
+    case HV_WHY_CAPACITY: return "capacity";
+    case HV_WHY_DONE: return "visited_earlier";
+  }
+  return "unknown";
+}
+
+/* ---- the previous plan (--keep) ------------------------------------- */
+
+static int parse_hhmm(const char *s) {
+  if (s == NULL || strlen(s) != 5 || s[2] != ':') return -1;
+  for (int i = 0; i < 5; i++)
+    if (i != 2 && (s[i] < '0' || s[i] > '9')) return -1;
+  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+  return h <= 24 && m < 60 ? h * 60 + m : -1;
+}
+
+static const char *jstr(json_t *o, const char *k) {
+  json_t *v = json_object_get(o, k);
+  return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Reads the routes of days before from_day from a previous plan.json. */
+static hv_status read_kept(plan_impl *impl, const hv_scenario *s,
+                           const char *path, int from_day, hv_plan_route **out,
+                           size_t *nout, hv_error *err) {
+  *out = NULL;
+  *nout = 0;
+  json_error_t je;
+  json_t *root = json_load_file(path, 0, &je);
+  if (root == NULL)
+    return hv_error_set(err, HV_E_PARSE,
+                        (hv_where){.source = path, .line = (uint32_t)(je.line > 0 ? je.line : 0),
+                                   .column = (uint32_t)(je.column > 0 ? je.column : 0)},
+                        "invalid JSON: %s", je.text);
+  hv_status st = HV_OK;
+  json_t *routes = json_object_get(root, "routes");
+  if (!json_is_array(routes)) {
+    st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = path, .field = "routes"},
+                      "not an hvplan plan.json: no \"routes\" array");
+    goto done;
+  }
+  *out = calloc(json_array_size(routes) + 1, sizeof **out);
+  if (*out == NULL) {
+    st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    goto done;
+  }
+  size_t i;
+  json_t *r;
+  json_array_foreach(routes, i, r) {
+    const char *day = jstr(r, "day"), *pair = jstr(r, "pair"), *date = jstr(r, "date");
+    json_t *staff = json_object_get(r, "staff"), *stops = json_object_get(r, "stops");
+    int d = day ? hv_day_parse(day) : -1;
+    int dep = parse_hhmm(jstr(r, "depart")), back = parse_hhmm(jstr(r, "return"));
+    char field[64];
+    snprintf(field, sizeof field, "routes[%zu]", i);
+    if (d < 0 || !pair || !json_is_array(staff) || json_array_size(staff) != 2 ||
+        !json_is_array(stops) || dep < 0 || back < 0) {
+      st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = path, .field = field},
+                        "route is missing day, pair, staff, depart, return or "
+                        "stops");
+      goto done;
+    }
+    if (d >= from_day) continue;
+    hv_plan_route *pr = &(*out)[(*nout)++];
+    pr->day = d;
+    pr->kept = true;
+    pr->depart = dep;
+    pr->back = back;
+    snprintf(pr->date, sizeof pr->date, "%s", date ? date : "");
+    pr->pair = hv__arena_strdup(impl->arena, pair);
+    for (int k = 0; k < 2; k++) {
+      const char *sid = json_string_value(json_array_get(staff, (size_t)k));
+      pr->staff[k] = hv__arena_strdup(impl->arena, sid ? sid : "");
+      pr->staff_index[k] = sid ? hv_scenario_find_staff(s, sid) : -1;
+    }
+    json_t *tm = json_object_get(r, "travel_minutes");
+    pr->travel_min = json_is_number(tm) ? json_number_value(tm) : 0;
+    pr->stops = hv__arena_alloc(impl->arena,
+                                (json_array_size(stops) + 1) * sizeof *pr->stops);
+    if (pr->stops == NULL || pr->pair == NULL) {
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+      goto done;
+    }
+    size_t k;
+    json_t *stop;
+    json_array_foreach(stops, k, stop) {
+      const char *hid = jstr(stop, "household");
+      hv_plan_stop *ps = &pr->stops[pr->nstops++];
+      ps->household = SIZE_MAX;
+      for (size_t h = 0; hid && h < s->nhouseholds; h++)
+        if (strcmp(s->households[h].id, hid) == 0) ps->household = h;
+      ps->household_id = hv__arena_strdup(impl->arena, hid ? hid : "");
+      ps->arrive = parse_hhmm(jstr(stop, "arrive"));
+      ps->start = parse_hhmm(jstr(stop, "start"));
+      ps->end = parse_hhmm(jstr(stop, "end"));
+      json_t *t = json_object_get(stop, "travel_minutes");
+      ps->travel_min = json_is_number(t) ? json_number_value(t) : 0;
+      if (hid == NULL || ps->start < 0 || ps->end < 0) {
+        snprintf(field, sizeof field, "routes[%zu].stops[%zu]", i, k);
+        st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = path, .field = field},
+                          "stop is missing household, start or end");
+        goto done;
+      }
+    }
+  }
+done:
+  json_decref(root);
+  if (st != HV_OK) {
+    free(*out);
+    *out = NULL;
+    *nout = 0;
+  }
+  return st;
+}
+
+/* ---- building the model --------------------------------------------- */
+
+/* Everything that maps the solver's indices back to the scenario. */
+typedef struct mapping {
+  size_t njobs;
+  size_t *job_household;  /* job -> household */
+  long *household_job;    /* household -> job, or -1 */
+  size_t *household_loc;  /* household -> location, or 0 when none */
+  size_t nveh;
+  size_t *veh_pair;       /* vehicle -> index into pairs */
+  int *veh_day;
+  int *veh_start, *veh_end; /* shift, minutes of the day */
+  double *T;              /* travel minutes between locations */
+  size_t nloc;
+  char langs[64][4];      /* skill bit -> language code */
+  int nlangs;
+} mapping;
+
+static void mapping_free(mapping *m) {
+  free(m->job_household);
+  free(m->household_job);
+  free(m->household_loc);
+  free(m->veh_pair);
+  free(m->veh_day);
+  free(m->veh_start);
+  free(m->veh_end);
+  free(m->T);
+}
+
+static int lang_bit(mapping *m, const char *code) {
+  for (int i = 0; i < m->nlangs; i++)
+    if (strcmp(m->langs[i], code) == 0) return i;
+  if (m->nlangs >= 64) return -1;
+  snprintf(m->langs[m->nlangs], sizeof m->langs[0], "%s", code);
+  return m->nlangs++;
+}
+
+static uint64_t staff_skills(mapping *m, const hv_staff *st) {
+  uint64_t bits = 0;
+  for (size_t k = 0; k < st->nlang; k++) {
+    int b = lang_bit(m, st->languages[k]);
+    if (b >= 0) bits |= (uint64_t)1 << b;
+  }
+  return bits;
+}
+
+/* Start-of-visit windows of household h on the planned days. */
+static size_t visit_windows(const hv_scenario *s, const hv_household *h,
+                            unsigned days, hv_tw *tw) {
+  int dur = hv_household_minutes(s, h);
+  size_t n = 0;
+  for (int d = 0; d < HV_DAYS && n < HV_MAX_TW; d++) {
+    if (!(days & (1u << d))) continue;
+    double base = d * 1440.0;
+    if (h->avail.n == 0) {
+      tw[n++] = (hv_tw){base, base + 1440.0 - dur};
+      continue;
+    }
+    for (size_t i = 0; i < h->avail.n && n < HV_MAX_TW; i++) {
+      const hv_window *w = &h->avail.w[i];
+      if (w->day != d || w->end_min - w->start_min < dur) continue;
+      tw[n++] = (hv_tw){base + w->start_min, base + w->end_min - dur};
+    }
+  }
+  return n;
+}
+
+typedef struct progress_ctx {
+  const hv_plan_options *o;
+  size_t total;
+} progress_ctx;
+
+static void on_progress(const hv_progress *pr, void *ud) {
+  progress_ctx *c = ud;
+  c->o->progress(pr->seconds, pr->served, c->total, (long)pr->prize, pr->cost,
+                 c->o->progress_ud);
+}
+
+/* Builds the solver's problem from the scenario. */
+static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
+                               unsigned days, const uint8_t *done, mapping *m,
+                               hv_problem **out, hv_error *err) {
+  *out = NULL;
+  size_t H = s->nhouseholds;
+  m->household_job = malloc((H + 1) * sizeof *m->household_job);
+  m->job_household = malloc((H + 1) * sizeof *m->job_household);
+  m->household_loc = calloc(H + 1, sizeof *m->household_loc);
+  hv_latlon *pts = malloc((H + 1) * sizeof *pts);
+  if (!m->household_job || !m->job_household || !m->household_loc || !pts) {
+    free(pts);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  pts[0] = (hv_latlon){s->base.lat, s->base.lon};
+  m->nloc = 1;
+  for (size_t h = 0; h < H; h++) {
+    m->household_job[h] = -1;
+    const hv_household *hh = &s->households[h];
+    if (!hh->has_coords || done[h]) continue;
+    m->household_loc[h] = m->nloc;
+    pts[m->nloc++] = (hv_latlon){hh->lat, hh->lon};
+  }
+  hv_travel *tr = NULL;
+  hv_status st = hv_travel_geodesic(pts, m->nloc, pts[0], s->travel.speed_kmh,
+                                    s->travel.detour_factor, &tr, err);
+  free(pts);
+  if (st != HV_OK) return st;
+  size_t N = m->nloc;
+  m->T = malloc(N * N * sizeof *m->T);
+  if (m->T == NULL) {
+    hv_travel_free(tr);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  /* Whole minutes, rounded up: route sheets show minutes, and every time
+   * printed is then exactly feasible. */
+  for (size_t k = 0; k < N * N; k++)
+    m->T[k] = tr->seconds[k] >= HV_TRAVEL_UNROUTABLE
+                  ? HV_SOLVER_UNREACHABLE
+                  : ceil(tr->seconds[k] / 60.0 - 1e-9);
+  hv_travel_free(tr);
+  hv_problem *p = hv_problem_create(N, m->T, NULL, err);
+  if (p == NULL) return err ? err->code : HV_E_NOMEM;
+  hv_problem_set_objective(p, HV_OBJ_PRIZE);
+
+  for (size_t h = 0; h < H && st == HV_OK; h++) {
+    const hv_household *hh = &s->households[h];
+    if (m->household_loc[h] == 0) continue;
+    hv_job j = {.location = m->household_loc[h],
+                .service = hv_household_minutes(s, hh) + s->visits.buffer_minutes,
+                .prize = hh->priority,
+                .demand = 0};
+    j.ntw = visit_windows(s, hh, days, j.tw);
+    if (j.ntw == 0) continue; /* explained as "windows" later */
+    if (strcmp(hh->language, "en") != 0) {
+      int b = lang_bit(m, hh->language);
+      j.skills = b >= 0 ? (uint64_t)1 << b : ~(uint64_t)0;
+    }
+    size_t idx;
+    st = hv_problem_add_job(p, &j, &idx, err);
+    m->job_household[idx] = h;
+    m->household_job[h] = (long)idx;
+    m->njobs = idx + 1;
+  }
+  size_t maxveh = plan->npairs * HV_DAYS + 1;
+  m->veh_pair = malloc(maxveh * sizeof *m->veh_pair);
+  m->veh_day = malloc(maxveh * sizeof *m->veh_day);
+  m->veh_start = malloc(maxveh * sizeof *m->veh_start);
+  m->veh_end = malloc(maxveh * sizeof *m->veh_end);
+  if (!m->veh_pair || !m->veh_day || !m->veh_start || !m->veh_end) {
+    hv_problem_free(p);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  for (int d = 0; d < HV_DAYS && st == HV_OK; d++) {
+    if (!(days & (1u << d))) continue;
+    for (size_t q = 0; q < plan->npairs && st == HV_OK; q++) {
+      const hv_plan_pair *pp = &plan->pairs[q];
+      int a0, a1;
+      if (!hv__pair_shift(s, pp->a, pp->b, d, &a0, &a1)) continue;
+      const hv_staff *sa = &s->staff[pp->a], *sb = &s->staff[pp->b];
+      int mx = sa->max_visits_per_day;
+      if (sb->max_visits_per_day > 0 && (mx == 0 || sb->max_visits_per_day < mx))
+        mx = sb->max_visits_per_day;
+      hv_vehicle v = {.start = 0, .end = 0, .open = d * 1440.0 + a0,
+                      .close = d * 1440.0 + a1,
+                      .skills = staff_skills(m, sa) | staff_skills(m, sb),
+                      .max_jobs = mx};
+      size_t idx;
+      st = hv_problem_add_vehicle(p, &v, &idx, err);
+      m->veh_pair[idx] = q;
+      m->veh_day[idx] = d;
+      m->veh_start[idx] = a0;
+      m->veh_end[idx] = a1;
+      m->nveh = idx + 1;
+    }
+  }
+  /* Soft preferences. */
+  int last_day = 0;
+  for (int d = 0; d < HV_DAYS; d++)
+    if (days & (1u << d)) last_day = d;
+  for (size_t j = 0; j < m->njobs && st == HV_OK; j++) {
+    const hv_household *hh = &s->households[m->job_household[j]];
+    long pref = hh->preferred_staff[0] ? hv_scenario_find_staff(s, hh->preferred_staff) : -1;
+    for (size_t v = 0; v < m->nveh; v++) {
+      const hv_plan_pair *pp = &plan->pairs[m->veh_pair[v]];
+      double bonus = EARLY_BONUS_PER_DAY * (hh->priority / 100.0) *
+                     (double)(last_day - m->veh_day[v]);
+      if (pref >= 0 && (pp->a == (size_t)pref || pp->b == (size_t)pref))
+        bonus += CONTINUITY_BONUS;
+      if (bonus > 0) st = hv_problem_set_bonus(p, j, v, bonus);
+    }
+  }
+  if (st != HV_OK) {
+    hv_problem_free(p);
+    return st == HV_E_NOMEM ? hv_error_set(err, st, (hv_where){0}, "out of memory")
+                            : st;
+  }
+  *out = p;
+  return HV_OK;
+}
+
+/* ---- reasons -------------------------------------------------------- */
+
+static void days_of(const hv_household *h, unsigned planned, char *buf,
+                    size_t size) {
+  if (h->avail.n == 0) {
+    snprintf(buf, size, "any time");
+    return;
+  }
+  size_t n = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < h->avail.n && n < size; i++) {
+    const hv_window *w = &h->avail.w[i];
+    if (!(planned & (1u << w->day))) continue;
+    char a[6], b[6];
+    hv_format_hhmm(w->start_min, a);
+    hv_format_hhmm(w->end_min, b);
+    n += (size_t)snprintf(buf + n, size - n, "%s%s %s-%s", n ? ", " : "",
+                          hv_day_name(w->day), a, b);
+  }
+  if (n == 0) snprintf(buf, size, "no planned day");
+}
+
+/* Whether vehicle v alone could visit household h: leave at the start of
+ * the shift, visit within a window, be back by its end. */
+static bool fits_alone(const hv_scenario *s, const mapping *m, unsigned days,
+                       size_t v, size_t h) {
+  size_t L = m->household_loc[h];
+  if (L == 0) return false;
+  const hv_household *hh = &s->households[h];
+  hv_tw tw[HV_MAX_TW];
+  size_t n = visit_windows(s, hh, days, tw);
+  double open = m->veh_day[v] * 1440.0 + m->veh_start[v];
+  double close = m->veh_day[v] * 1440.0 + m->veh_end[v];
+  double go = m->T[L], back = m->T[L * m->nloc];
+  double svc = hv_household_minutes(s, hh) + s->visits.buffer_minutes;
+  for (size_t w = 0; w < n; w++) {
+    double start = open + go > tw[w].open ? open + go : tw[w].open;
+    if (start <= tw[w].close && start + svc + back <= close) return true;
+  }
+  return false;
+}
+
+static bool pair_speaks(const hv_scenario *s, const hv_plan_pair *pp,
+                        const char *lang) {
+  return strcmp(lang, "en") == 0 || hv_staff_speaks(&s->staff[pp->a], lang) ||
+         hv_staff_speaks(&s->staff[pp->b], lang);
+}
+
+/* Why household h was not visited.  visited_by[v] lists, through vprio,
+ * the lowest priority vehicle v visited (INT_MAX when none). */
+static void explain(const hv_scenario *s, const hv_plan *plan,
+                    const mapping *m, unsigned days, const int *vprio,
+                    size_t h, hv_unvisited *u) {
+  const hv_household *hh = &s->households[h];
+  u->household = h;
+  if (!hh->has_coords) {
+    u->reason = HV_WHY_NO_COORDS;
+    snprintf(u->text, sizeof u->text,
+             "no coordinates: run 'hvplan geocode' or fill in lat/lon");
+    return;
+  }
+  const char *lang = hh->language;
+  bool anyone = strcmp(lang, "en") == 0, in_pair = false;
+  for (size_t k = 0; k < s->nstaff && !anyone; k++)
+    anyone = hv_staff_speaks(&s->staff[k], lang);
+  for (size_t q = 0; q < plan->npairs && !in_pair; q++)
+    in_pair = pair_speaks(s, &plan->pairs[q], lang);
+  if (!anyone || !in_pair) {
+    u->reason = HV_WHY_LANGUAGE;
+    snprintf(u->text, sizeof u->text,
+             anyone ? "no pair includes a speaker of %s (%s)"
+                    : "no staff member speaks %s (%s)",
+             hv_language_name(lang), lang);
+    return;
+  }
+  int dur = hv_household_minutes(s, hh);
+  bool window = false, reach = false;
+  int cutoff = INT_MAX;
+  for (size_t v = 0; v < m->nveh; v++) {
+    if (!pair_speaks(s, &plan->pairs[m->veh_pair[v]], lang)) continue;
+    if (hv__household_overlap(hh, m->veh_day[v], m->veh_start[v],
+                              m->veh_end[v]) < dur)
+      continue;
+    window = true;
+    if (!fits_alone(s, m, days, v, h)) continue;
+    reach = true;
+    if (vprio[v] < cutoff) cutoff = vprio[v];
+  }
+  bool en = strcmp(lang, "en") == 0;
+  if (!window && hh->avail.n > 0) {
+    bool planned = false;
+    for (size_t i = 0; i < hh->avail.n; i++) planned |= (days >> hh->avail.w[i].day) & 1u;
+    if (!planned) {
+      char w[160];
+      days_of(hh, 0x7Fu, w, sizeof w);
+      u->reason = HV_WHY_WINDOWS;
+      snprintf(u->text, sizeof u->text,
+               "the family is available only on days not planned this week "
+               "(%s)",
+               w);
+      return;
+    }
+  }
+  if (!window) {
+    char w[160];
+    days_of(hh, days, w, sizeof w);
+    u->reason = HV_WHY_WINDOWS;
+    snprintf(u->text, sizeof u->text,
+             "no pair%s%s works during the family's windows (%s)",
+             en ? "" : " that speaks ", en ? "" : hv_language_name(lang), w);
+    return;
+  }
+  if (!reach) {
+    size_t L = m->household_loc[h];
+    u->reason = HV_WHY_TOO_FAR;
+    snprintf(u->text, sizeof u->text,
+             "too far: the %d-minute visit and the drive from and back to "
+             "the school (%.0f + %.0f min) fit in no shared shift during "
+             "the family's windows",
+             dur, m->T[L], m->T[L * m->nloc]);
+    return;
+  }
+  u->reason = HV_WHY_CAPACITY;
+  if (cutoff == INT_MAX || cutoff <= hh->priority)
+    snprintf(u->text, sizeof u->text,
+             "no room left: the pairs that could reach this family were fully "
+             "booked during its windows (priority %d%s%d)",
+             hh->priority,
+             cutoff == INT_MAX ? "" : "; lowest priority they visited: ",
+             cutoff == INT_MAX ? hh->priority : cutoff);
+  else
+    snprintf(u->text, sizeof u->text,
+             "capacity went to more urgent families: the pairs that could "
+             "reach this family visited priority %d and above (this family: "
+             "%d)",
+             cutoff, hh->priority);
+}
+
+/* ---- the plan ------------------------------------------------------- */
+
+/* Highest priority first, then file order (insertion sort: stable, no
+ * global state for a comparator). */
+static void sort_unvisited(const hv_scenario *s, hv_unvisited *u, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    hv_unvisited x = u[i];
+    int px = s->households[x.household].priority;
+    size_t k = i;
+    while (k > 0) {
+      int pk = s->households[u[k - 1].household].priority;
+      if (pk > px || (pk == px && u[k - 1].household < x.household)) break;
+      u[k] = u[k - 1];
+      k--;
+    }
+    u[k] = x;
+  }
+}
+
+static int cmp_route(const void *a, const void *b) {
+  const hv_plan_route *x = a, *y = b;
+  if (x->day != y->day) return x->day - y->day;
+  return strcmp(x->pair, y->pair);
+}
+
+/* The pairs of the week: given, or formed (at most max_pairs). */
+static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
+                            hv_plan *plan, hv_error *err) {
+  if (s->has_pairs) {
+    plan->pairs = calloc(s->npairs + 1, sizeof *plan->pairs);
+    if (plan->pairs == NULL)
+      return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    for (size_t q = 0; q < s->npairs; q++) {
+      hv_plan_pair *pp = &plan->pairs[plan->npairs++];
+      pp->id = s->pairs[q].id;
+      pp->a = s->pairs[q].a;
+      pp->b = s->pairs[q].b;
+      double mins = 0;
+      for (int d = 0; d < HV_DAYS; d++) {
+        int a0, a1;
+        if ((s->days & (1u << d)) && hv__pair_shift(s, pp->a, pp->b, d, &a0, &a1))
+          mins += a1 - a0;
+      }
+      pp->shared_hours = mins / 60.0;
+      snprintf(pp->why, sizeof pp->why, "from pairs.csv");
+    }
+  } else {
+    hv_status st = hv_plan_form_pairs_max(s, o->pairs_in_file_order, o->max_pairs,
+                                          &plan->pairs, &plan->npairs, err);
+    if (st != HV_OK) return st;
+    plan->pairs_formed = true;
+  }
+  if (o->max_pairs > 0 && plan->npairs > (size_t)o->max_pairs)
+    plan->npairs = (size_t)o->max_pairs;
+  return HV_OK;
+}
+
+hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
+                        hv_plan **out, hv_error *err) {
+  *out = NULL;
+  hv_plan_options defaults;
+  if (o == NULL) {
+    hv_plan_options_init(&defaults);
+    o = &defaults;
+  }
+  if (!s->base.has_coords)
+    return hv_error_set(err, HV_E_INPUT,
+                        (hv_where){.source = "scenario.json", .field = "base"},
+                        "the school has no coordinates: run 'hvplan geocode' "
+                        "or give base.lat and base.lon");
+  plan_impl *impl = calloc(1, sizeof *impl);
+  if (impl == NULL || (impl->arena = hv__arena_create()) == NULL) {
+    free(impl);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  hv_plan *plan = &impl->pub;
+  plan->scenario = s;
+  size_t H = s->nhouseholds;
+  mapping m = {0};
+  hv_problem *prob = NULL;
+  hv_solution *sol = NULL;
+  uint8_t *done = calloc(H + 1, 1);
+  int *vprio = NULL;
+  hv_plan_route *kept = NULL;
+  size_t nkept = 0;
+  hv_status st = done ? HV_OK
+                      : hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  unsigned days = s->days;
+  if (st == HV_OK && o->keep_path) {
+    st = read_kept(impl, s, o->keep_path, o->from_day, &kept, &nkept, err);
+    for (size_t r = 0; st == HV_OK && r < nkept; r++)
+      for (size_t k = 0; k < kept[r].nstops; k++)
+        if (kept[r].stops[k].household < H) done[kept[r].stops[k].household] = 1;
+    for (int d = 0; d < o->from_day; d++) days &= ~(1u << d);
+  }
+  if (st == HV_OK) st = week_pairs(s, o, plan, err);
+  if (st == HV_OK) st = build_problem(s, plan, days, done, &m, &prob, err);
+  if (st == HV_OK) {
+    hv_solve_options so;
+    hv_solve_options_init(&so);
+    double limit = o->time_limit_s >= 0 ? o->time_limit_s : s->solver.time_limit_s;
+    so.time_limit_s = limit;
+    so.max_iterations = o->iterations > 0
+                            ? o->iterations
+                            : (uint64_t)(limit * ITERATIONS_PER_SECOND) + 1;
+    so.seed = o->seed_set ? o->seed : s->solver.seed;
+    so.stop = o->stop;
+    progress_ctx pc = {o, H};
+    if (o->progress) {
+      so.progress = on_progress;
+      so.progress_ud = &pc;
+      so.progress_every_s = 0.5;
+    }
+    st = hv_solve(prob, &so, &sol, err);
+  }
+  if (st == HV_OK) {
+    hv_error cerr;
+    if (hv_solution_check(prob, sol, &cerr) != HV_OK)
+      st = hv_error_set(err, HV_E_SOLVER, (hv_where){.source = "solver"},
+                        "internal error: the solver returned an infeasible "
+                        "plan (%s)",
+                        cerr.text);
+  }
+  if (st == HV_OK) {
+    plan->routes = calloc(nkept + sol->nroutes + 1, sizeof *plan->routes);
+    plan->unvisited = calloc(H + 1, sizeof *plan->unvisited);
+    vprio = malloc((m.nveh + 1) * sizeof *vprio);
+    if (!plan->routes || !plan->unvisited || !vprio)
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  if (st == HV_OK) {
+    uint8_t *visited = calloc(H + 1, 1);
+    if (visited == NULL) {
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+      goto done;
+    }
+    for (size_t r = 0; r < nkept; r++) plan->routes[plan->nroutes++] = kept[r];
+    for (size_t v = 0; v < m.nveh; v++) vprio[v] = INT_MAX;
+    for (size_t r = 0; r < sol->nroutes; r++) {
+      const hv_route *rt = &sol->routes[r];
+      hv_plan_route *pr = &plan->routes[plan->nroutes++];
+      size_t v = rt->vehicle;
+      const hv_plan_pair *pp = &plan->pairs[m.veh_pair[v]];
+      int d = m.veh_day[v];
+      double base = d * 1440.0;
+      pr->day = d;
+      int y, mo, dd;
+      hv_scenario_date(s, d, &y, &mo, &dd);
+      char datebuf[48];
+      snprintf(datebuf, sizeof datebuf, "%04d-%02d-%02d", y, mo, dd);
+      memcpy(pr->date, datebuf, sizeof pr->date - 1);
+      pr->date[sizeof pr->date - 1] = '\0';
+      pr->pair = pp->id;
+      pr->staff[0] = s->staff[pp->a].id;
+      pr->staff[1] = s->staff[pp->b].id;
+      pr->staff_index[0] = (long)pp->a;
+      pr->staff_index[1] = (long)pp->b;
+      pr->depart = (int)lround(rt->depart - base);
+      pr->back = (int)lround(rt->back - base);
+      pr->travel_min = rt->travel_time;
+      pr->stops = hv__arena_alloc(impl->arena, rt->njobs * sizeof *pr->stops);
+      if (pr->stops == NULL) {
+        free(visited);
+        st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+        goto done;
+      }
+      size_t prev = 0;
+      for (size_t k = 0; k < rt->njobs; k++) {
+        size_t h = m.job_household[rt->jobs[k]];
+        hv_plan_stop *ps = &pr->stops[pr->nstops++];
+        ps->household = h;
+        ps->household_id = s->households[h].id;
+        ps->arrive = (int)lround(rt->arrival[k] - base);
+        ps->start = (int)lround(rt->start[k] - base);
+        ps->end = ps->start + hv_household_minutes(s, &s->households[h]);
+        ps->travel_min = m.T[prev * m.nloc + m.household_loc[h]];
+        prev = m.household_loc[h];
+        visited[h] = 1;
+        if (s->households[h].priority < vprio[v]) vprio[v] = s->households[h].priority;
+      }
+    }
+    qsort(plan->routes, plan->nroutes, sizeof *plan->routes, cmp_route);
+    plan->households = H;
+    for (size_t h = 0; h < H; h++) {
+      plan->priority_total += s->households[h].priority;
+      if (visited[h] || done[h]) {
+        plan->visited++;
+        plan->priority_covered += s->households[h].priority;
+        continue;
+      }
+      explain(s, plan, &m, days, vprio, h, &plan->unvisited[plan->nunvisited++]);
+    }
+    for (size_t r = 0; r < plan->nroutes; r++)
+      plan->travel_minutes += plan->routes[r].travel_min;
+    sort_unvisited(s, plan->unvisited, plan->nunvisited);
+    plan->seconds = sol->seconds;
+    plan->iterations = sol->iterations;
+    free(visited);
+  }
+done:
+  free(kept);
+  free(done);
+  free(vprio);
+  hv_solution_free(sol);
+  hv_problem_free(prob);
+  mapping_free(&m);
+  if (st != HV_OK) {
+    hv_plan_free(plan);
+    return st;
+  }
+  *out = plan;
+  return HV_OK;
+}
