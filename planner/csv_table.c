@@ -289,3 +289,62 @@ hv_status hv__csv_read(const char *path, const char *name, hv_csv_table **out,
   free(data);
   return st;
 }
+
+/* ---- writing -------------------------------------------------------- */
+
+int hv__csv_add_column(hv_csv_table *t, const char *name) {
+  int k = hv__csv_col(t, name);
+  if (k >= 0) return k;
+  char **h = hv__arena_alloc(t->arena, (t->ncols + 1) * sizeof *h);
+  char *nm = hv__arena_strdup(t->arena, name);
+  if (h == NULL || nm == NULL) return -1;
+  memcpy(h, t->header, t->ncols * sizeof *h);
+  h[t->ncols] = nm;
+  for (size_t r = 0; r < t->nrows; r++) {
+    char **c = hv__arena_alloc(t->arena, (t->ncols + 2) * sizeof *c);
+    if (c == NULL) return -1;
+    memcpy(c, t->rows[r].cells, t->ncols * sizeof *c);
+    c[t->ncols] = "";
+    t->rows[r].cells = c;
+  }
+  t->header = h;
+  return (int)t->ncols++;
+}
+
+bool hv__csv_set(hv_csv_table *t, size_t row, int col, const char *value) {
+  char *v = hv__arena_strdup(t->arena, value);
+  if (v == NULL || row >= t->nrows || col < 0 || (size_t)col >= t->ncols)
+    return false;
+  t->rows[row].cells[col] = v;
+  return true;
+}
+
+static void put_field(FILE *f, const char *v) {
+  if (strpbrk(v, ",;\t\"\r\n") == NULL && v[0] != ' ') {
+    fputs(v, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *v; v++) {
+    if (*v == '"') fputc('"', f);
+    fputc(*v, f);
+  }
+  fputc('"', f);
+}
+
+void hv__csv_format(const hv_csv_table *t, FILE *f, bool bom, bool crlf) {
+  const char *eol = crlf ? "\r\n" : "\n";
+  if (bom) fputs("\xEF\xBB\xBF", f);
+  for (size_t i = 0; i < t->ncols; i++) {
+    if (i) fputc(',', f);
+    put_field(f, t->header[i]);
+  }
+  fputs(eol, f);
+  for (size_t r = 0; r < t->nrows; r++) {
+    for (size_t i = 0; i < t->ncols; i++) {
+      if (i) fputc(',', f);
+      put_field(f, t->rows[r].cells[i]);
+    }
+    fputs(eol, f);
+  }
+}

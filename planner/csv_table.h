@@ -7,7 +7,9 @@
 #define HV_CSV_TABLE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common_int.h"
 #include "hv/error.h"
@@ -43,5 +45,12 @@ void hv__csv_free(hv_csv_table *t);
 
 /* Index of a column by case-insensitive name, or -1. */
 int hv__csv_col(const hv_csv_table *t, const char *name);
+
+/* Adds an empty column (or finds the existing one); its index or -1. */
+int hv__csv_add_column(hv_csv_table *t, const char *name);
+/* Replaces one cell (copied). */
+bool hv__csv_set(hv_csv_table *t, size_t row, int col, const char *value);
+/* Writes the table as comma-separated CSV, quoting where needed. */
+void hv__csv_format(const hv_csv_table *t, FILE *f, bool bom, bool crlf);
 
 #endif /* HV_CSV_TABLE_H */

@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "cli.h"
+#include "hv/geo.h"
 #include "hv/version.h"
 
 static void usage(FILE *f) {
@@ -15,6 +18,7 @@ static void usage(FILE *f) {
           "commands:\n"
           "  plan DIR -o OUT  plan the week: plan.json, roster.csv, unvisited.csv\n"
           "  validate DIR     check a scenario folder and summarise it\n"
+          "  geocode DIR      look up missing coordinates (only addresses are sent)\n"
           "  solve --solomon FILE  run the routing engine on a VRPTW benchmark\n"
           "  help             show this text\n"
           "  version          show the version\n"
@@ -51,7 +55,13 @@ int main(int argc, char **argv) {
     return 64;
   }
   const char *cmd = argv[1];
+  if (hv_geo_global_init() != HV_OK) {
+    fprintf(stderr, "hvplan: error: cannot initialise libcurl\n");
+    return 70;
+  }
+  atexit(hv_geo_global_cleanup);
   if (strcmp(cmd, "validate") == 0) return hv_cli_validate(argc - 1, argv + 1);
+  if (strcmp(cmd, "geocode") == 0) return hv_cli_geocode(argc - 1, argv + 1);
   if (strcmp(cmd, "plan") == 0) return hv_cli_plan(argc - 1, argv + 1);
   if (strcmp(cmd, "solve") == 0) return hv_cli_solve(argc - 1, argv + 1);
   if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||

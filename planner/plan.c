@@ -274,8 +274,19 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
     pts[m->nloc++] = (hv_latlon){hh->lat, hh->lon};
   }
   hv_travel *tr = NULL;
-  hv_status st = hv_travel_geodesic(pts, m->nloc, pts[0], s->travel.speed_kmh,
-                                    s->travel.detour_factor, &tr, err);
+  hv_status st;
+  if (s->travel.matrix == HV_MATRIX_OSRM) {
+    /* Road times from the configured server; failing to reach it is an
+     * error, never a silent switch to straight lines. */
+    hv_http_options http;
+    hv_http_options_init(&http);
+    http.user_agent = s->geocoder.user_agent;
+    st = hv_travel_osrm(s->travel.osrm_url, s->travel.osrm_profile, pts,
+                        m->nloc, 100, &http, &tr, err);
+  } else {
+    st = hv_travel_geodesic(pts, m->nloc, pts[0], s->travel.speed_kmh,
+                            s->travel.detour_factor, &tr, err);
+  }
   free(pts);
   if (st != HV_OK) return st;
   size_t N = m->nloc;
@@ -481,6 +492,15 @@ static void explain(const hv_scenario *s, const hv_plan *plan,
     snprintf(u->text, sizeof u->text,
              "no pair%s%s works during the family's windows (%s)",
              en ? "" : " that speaks ", en ? "" : hv_language_name(lang), w);
+    return;
+  }
+  size_t L0 = m->household_loc[h];
+  if (!reach && L0 > 0 &&
+      (m->T[L0] >= HV_SOLVER_UNREACHABLE || m->T[L0 * m->nloc] >= HV_SOLVER_UNREACHABLE)) {
+    u->reason = HV_WHY_TOO_FAR;
+    snprintf(u->text, sizeof u->text,
+             "the road service found no route between the school and this "
+             "address; check its coordinates");
     return;
   }
   if (!reach) {

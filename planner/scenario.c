@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hv/geo.h"
 #include "scenario_int.h"
 
 void hv_scenario_free(hv_scenario *s) {
@@ -164,6 +165,15 @@ static void check_household(const hv_scenario *s, const hv_household *h,
                  "household '%s' has no coordinates yet: run 'hvplan "
                  "geocode' to look up its address",
                  h->id);
+  if (h->has_coords && s->base.has_coords) {
+    double km = hv_geodesic_m((hv_latlon){s->base.lat, s->base.lon},
+                              (hv_latlon){h->lat, h->lon}) / 1000.0;
+    if (km > s->geocoder.max_distance_km)
+      hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "lat"),
+                   "household '%s' is %.1f km from the school (more than "
+                   "geocoder.max_distance_km, %.0f): check its coordinates",
+                   h->id, km, s->geocoder.max_distance_km);
+  }
   bool spoken = strcmp(h->language, "en") == 0;
   for (size_t k = 0; k < s->nstaff && !spoken; k++)
     spoken = hv_staff_speaks(&s->staff[k], h->language);
