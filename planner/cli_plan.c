@@ -34,10 +34,10 @@ static void usage(void) {
           "usage: hvplan plan DIR -o OUT [--time-limit S] [--seed N] [--iterations N]\n"
           "                   [--keep PREVIOUS/plan.json --from DAY]\n"
           "                   [--on-interrupt=discard|save] [--pairs-in-file-order]\n"
-          "                   [--quiet]\n");
+          "                   [--a4] [--no-pdf] [--quiet]\n");
 }
 
-static void print_summary(const hv_plan *p, const char *out) {
+static void print_summary(const hv_plan *p, const char *out, bool printed) {
   const hv_scenario *s = p->scenario;
   printf("Plan for '%s': week of Monday %04d-%02d-%02d\n", s->name,
          s->monday_y, s->monday_m, s->monday_d);
@@ -92,19 +92,27 @@ static void print_summary(const hv_plan *p, const char *out) {
              s->households[u->household].priority, u->text);
     }
   }
-  printf("\nWrote %s/plan.json, %s/roster.csv, %s/unvisited.csv\n", out, out, out);
+  printf("\nWrote %s/plan.json, roster.csv, unvisited.csv", out);
+  if (printed)
+    printf(", roster.pdf, week.svg,\n  routes/ and packets/ (a PDF per pair per day), "
+           "calendars/ (a .ics per staff member)");
+  printf("\n");
 }
 
 int hv_cli_plan(int argc, char **argv) {
   const char *dir = NULL, *out = NULL, *keep = NULL, *from = NULL;
   hv_plan_options po;
   hv_plan_options_init(&po);
-  bool quiet = false, save_on_interrupt = false;
+  bool quiet = false, save_on_interrupt = false, no_pdf = false, a4 = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     bool ok = true, takes = true;
     if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
       quiet = true, takes = false;
+    } else if (strcmp(a, "--no-pdf") == 0) {
+      no_pdf = true, takes = false;
+    } else if (strcmp(a, "--a4") == 0) {
+      a4 = true, takes = false;
     } else if (strcmp(a, "--pairs-in-file-order") == 0) {
       po.pairs_in_file_order = true, takes = false;
     } else if (strncmp(a, "--on-interrupt=", 15) == 0) {
@@ -190,7 +198,8 @@ int hv_cli_plan(int argc, char **argv) {
     fprintf(stderr, "hvplan: interrupted; %s was left as it was\n", out);
     rc = 130;
   } else {
-    st = hv_plan_write(p, out, &err);
+    hv_write_options wo = {.printed = !no_pdf, .a4 = a4};
+    st = hv_plan_write(p, out, &wo, &err);
     if (st != HV_OK) {
       hv_cli_print_error(&err);
       rc = hv_cli_exit_code(st);
@@ -198,7 +207,7 @@ int hv_cli_plan(int argc, char **argv) {
       fprintf(stderr, "hvplan: interrupted; wrote the best plan found so far\n");
       rc = 130;
     }
-    if (st == HV_OK && !quiet) print_summary(p, out);
+    if (st == HV_OK && !quiet) print_summary(p, out, !no_pdf);
   }
   hv_plan_free(p);
   hv_scenario_free(s);

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "hv/geo.h"
+#include "hv/plan.h"
 #include "hv/version.h"
 
 static void usage(FILE *f) {
@@ -17,6 +18,7 @@ static void usage(FILE *f) {
           "\n"
           "commands:\n"
           "  plan DIR -o OUT  plan the week: plan.json, roster.csv, unvisited.csv\n"
+          "  packets OUT/plan.json  regenerate route sheets, packets, calendars\n"
           "  validate DIR     check a scenario folder and summarise it\n"
           "  geocode DIR      look up missing coordinates (only addresses are sent)\n"
           "  solve --solomon FILE  run the routing engine on a VRPTW benchmark\n"
@@ -60,8 +62,10 @@ int main(int argc, char **argv) {
     return 70;
   }
   atexit(hv_geo_global_cleanup);
+  atexit(hv_print_global_cleanup);
   if (strcmp(cmd, "validate") == 0) return hv_cli_validate(argc - 1, argv + 1);
   if (strcmp(cmd, "geocode") == 0) return hv_cli_geocode(argc - 1, argv + 1);
+  if (strcmp(cmd, "packets") == 0) return hv_cli_packets(argc - 1, argv + 1);
   if (strcmp(cmd, "plan") == 0) return hv_cli_plan(argc - 1, argv + 1);
   if (strcmp(cmd, "solve") == 0) return hv_cli_solve(argc - 1, argv + 1);
   if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||

@@ -172,6 +172,59 @@ done:
   return st;
 }
 
+hv_status hv_plan_load(const hv_scenario *s, const char *path, hv_plan **out,
+                       hv_error *err) {
+  *out = NULL;
+  plan_impl *impl = calloc(1, sizeof *impl);
+  if (impl == NULL || (impl->arena = hv__arena_create()) == NULL) {
+    free(impl);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  hv_plan *p = &impl->pub;
+  p->scenario = s;
+  hv_status st = read_kept(impl, s, path, HV_DAYS, &p->routes, &p->nroutes, err);
+  if (st == HV_OK) {
+    p->households = s->nhouseholds;
+    uint8_t *seen = calloc(s->nhouseholds + 1, 1);
+    if (seen == NULL) st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    for (size_t r = 0; st == HV_OK && r < p->nroutes; r++) {
+      hv_plan_route *pr = &p->routes[r];
+      pr->kept = false;
+      p->travel_minutes += pr->travel_min;
+      for (size_t k = 0; k < pr->nstops; k++) {
+        size_t h = pr->stops[k].household;
+        if (h < s->nhouseholds && !seen[h]) {
+          seen[h] = 1;
+          p->visited++;
+          p->priority_covered += s->households[h].priority;
+        }
+      }
+    }
+    for (size_t h = 0; h < s->nhouseholds; h++)
+      p->priority_total += s->households[h].priority;
+    /* Pairs as the routes name them. */
+    p->pairs = calloc(p->nroutes + 1, sizeof *p->pairs);
+    for (size_t r = 0; st == HV_OK && p->pairs && r < p->nroutes; r++) {
+      bool known = false;
+      for (size_t q = 0; q < p->npairs; q++)
+        known |= strcmp(p->pairs[q].id, p->routes[r].pair) == 0;
+      if (known || p->routes[r].staff_index[0] < 0 || p->routes[r].staff_index[1] < 0)
+        continue;
+      hv_plan_pair *pp = &p->pairs[p->npairs++];
+      pp->id = p->routes[r].pair;
+      pp->a = (size_t)p->routes[r].staff_index[0];
+      pp->b = (size_t)p->routes[r].staff_index[1];
+    }
+    free(seen);
+  }
+  if (st != HV_OK) {
+    hv_plan_free(p);
+    return st;
+  }
+  *out = p;
+  return HV_OK;
+}
+
 /* ---- building the model --------------------------------------------- */
 
 /* Everything that maps the solver's indices back to the scenario. */

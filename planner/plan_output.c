@@ -1,6 +1,7 @@
 /* planner/plan_output.c -- plan.json (the itinerary), roster.csv (one row
  * per visit for the coordinator) and unvisited.csv (who could not be
  * visited and why), written together through a staging folder. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "common_int.h"
 #include "hv/plan.h"
+#include "printed.h"
 
 static void hhmm(int minutes, char *buf) {
   hv_format_hhmm(minutes, buf);
@@ -27,6 +29,10 @@ static json_t *plan_json(const hv_plan *p) {
   json_object_set_new(root, "scenario", json_string(s->name));
   json_object_set_new(root, "week_of", json_string(date));
   json_object_set_new(root, "timezone", json_string(s->timezone));
+  /* Where the scenario lives, so `hvplan packets` can find it again. */
+  char *abs = realpath(s->dir, NULL);
+  json_object_set_new(root, "scenario_dir", json_string(abs ? abs : s->dir));
+  free(abs);
   json_t *pairs = json_array();
   for (size_t q = 0; q < p->npairs; q++) {
     const hv_plan_pair *pp = &p->pairs[q];
@@ -191,7 +197,22 @@ static void json_writer(const hv_plan *p, FILE *f) {
   json_decref(root);
 }
 
-hv_status hv_plan_write(const hv_plan *p, const char *dir, hv_error *err) {
+hv_status hv_plan_write_printed(const hv_plan *p, const char *dir, bool a4,
+                                hv_error *err) {
+  char staging[4096];
+  hv_status st = hv__outdir_begin(dir, 0700, staging, sizeof staging, err);
+  if (st != HV_OK) return st;
+  st = hv__print_outputs(p, staging, a4, err);
+  if (st == HV_OK) st = hv__write_calendars(p, staging, err);
+  if (st != HV_OK) {
+    hv__outdir_abort(staging);
+    return st;
+  }
+  return hv__outdir_commit(staging, dir, err);
+}
+
+hv_status hv_plan_write(const hv_plan *p, const char *dir,
+                        const hv_write_options *o, hv_error *err) {
   char staging[4096];
   /* Owner-only: the plan names children's families. */
   hv_status st = hv__outdir_begin(dir, 0700, staging, sizeof staging, err);
@@ -199,6 +220,8 @@ hv_status hv_plan_write(const hv_plan *p, const char *dir, hv_error *err) {
   st = write_with(staging, "plan.json", json_writer, p, err);
   if (st == HV_OK) st = write_with(staging, "roster.csv", roster_csv, p, err);
   if (st == HV_OK) st = write_with(staging, "unvisited.csv", unvisited_csv, p, err);
+  if (st == HV_OK && o && o->printed) st = hv__print_outputs(p, staging, o->a4, err);
+  if (st == HV_OK && o && o->printed) st = hv__write_calendars(p, staging, err);
   if (st != HV_OK) {
     hv__outdir_abort(staging);
     return st;

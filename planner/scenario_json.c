@@ -85,6 +85,7 @@ void hv__scenario_defaults(hv_scenario *s) {
   s->geocoder.min_interval_s = 1.0; /* Nominatim's usage policy */
   s->base.name = "School";
   s->base.address = "";
+  s->base.phone = "";
 }
 
 /* ---- typed getters -------------------------------------------------- */
@@ -258,10 +259,12 @@ static void read_base(ctx *c, json_t *root) {
     err_at(c, "base", "expected an object, found %s", type_name(b));
     return;
   }
-  static const char *const known[] = {"name", "address", "lat", "lon", NULL};
+  static const char *const known[] = {"name", "address", "phone", "lat", "lon",
+                                      NULL};
   unknown_keys(c, b, "base.", known);
   get_str(c, b, "name", "base.name", &s->base.name);
   get_str(c, b, "address", "base.address", &s->base.address);
+  get_str(c, b, "phone", "base.phone", &s->base.phone);
   bool has_lat = json_object_get(b, "lat") != NULL;
   bool has_lon = json_object_get(b, "lon") != NULL;
   bool ok_lat = get_num(c, b, "lat", "base.lat", -90, 90, &s->base.lat);

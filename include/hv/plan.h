@@ -111,11 +111,34 @@ hv_status hv_plan_form_pairs_max(const hv_scenario *s, bool in_file_order,
                                  int max_pairs, hv_plan_pair **pairs,
                                  size_t *npairs, hv_error *err);
 
+typedef struct hv_write_options {
+  bool printed; /* route sheets, packets, roster.pdf, week.svg, calendars */
+  bool a4;      /* A4 paper instead of US Letter */
+} hv_write_options;
+
 /* Writes plan.json, roster.csv and unvisited.csv into dir (created if
- * needed): all files are first written into a staging folder and moved in
+ * needed, readable by its owner only), and with o->printed the printed
+ * outputs: all files are first written into a staging folder and moved in
  * together with signals blocked, so dir never holds a half-written or
- * mixed set. */
-hv_status hv_plan_write(const hv_plan *p, const char *dir, hv_error *err);
+ * mixed set.  o may be NULL (data files only). */
+hv_status hv_plan_write(const hv_plan *p, const char *dir,
+                        const hv_write_options *o, hv_error *err);
+
+/* Reads a plan.json written by hv_plan_write (perhaps edited by hand) back
+ * into a plan over scenario s: its routes, pairs and totals (not the
+ * unvisited list).  Errors name the file and the route. */
+hv_status hv_plan_load(const hv_scenario *s, const char *path, hv_plan **out,
+                       hv_error *err);
+
+/* Writes only the printed outputs (route sheets, packets, roster.pdf,
+ * week.svg, calendars) into dir, replacing the previous ones together. */
+hv_status hv_plan_write_printed(const hv_plan *p, const char *dir, bool a4,
+                                hv_error *err);
+
+/* Releases the process-wide caches of the printing libraries (pango's font
+ * map, cairo's static data, fontconfig, libical's time zones) so that leak
+ * checkers see a clean exit.  Call once, last thing before exiting. */
+void hv_print_global_cleanup(void);
 
 /* Text of an unvisited reason code ("language", "windows", ...). */
 const char *hv_unvisited_code(hv_unvisited_reason r);

@@ -66,7 +66,7 @@ typedef struct hv_scenario {
   const char *timezone;         /* IANA name */
   unsigned days;                /* bit d set: day d (0 = Mon) is planned */
   struct {
-    const char *name, *address;
+    const char *name, *address, *phone;
     bool has_coords;
     double lat, lon;
   } base;

@@ -185,8 +185,8 @@ static void demo_plan_obeys_every_rule(void) {
     char d1[] = "/tmp/hv_plan_a_XXXXXX", d2[] = "/tmp/hv_plan_b_XXXXXX";
     CHECK(mkdtemp(d1) && mkdtemp(d2));
     hv_error err;
-    CHECK_INT_EQ(hv_plan_write(p, d1, &err), HV_OK);
-    CHECK_INT_EQ(hv_plan_write(q, d2, &err), HV_OK);
+    CHECK_INT_EQ(hv_plan_write(p, d1, NULL, &err), HV_OK);
+    CHECK_INT_EQ(hv_plan_write(q, d2, NULL, &err), HV_OK);
     char f1[256], f2[256];
     snprintf(f1, sizeof f1, "%s/plan.json", d1);
     snprintf(f2, sizeof f2, "%s/plan.json", d2);
@@ -313,7 +313,7 @@ static void replanning_keeps_the_past(void) {
   char dir[] = "/tmp/hv_replan_XXXXXX";
   CHECK(mkdtemp(dir) != NULL);
   hv_error err;
-  if (p) CHECK_INT_EQ(hv_plan_write(p, dir, &err), HV_OK);
+  if (p) CHECK_INT_EQ(hv_plan_write(p, dir, NULL, &err), HV_OK);
   /* A copy of the demo where S03 is ill from Wednesday. */
   char scen[100], cmd[4096];
   snprintf(scen, sizeof scen, "%s/scenario", dir);

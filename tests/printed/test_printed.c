@@ -1,0 +1,299 @@
+/* tests/printed/test_printed.c -- route sheets, visit packets, roster PDF,
+ * week map and calendars for the demo week.  PDFs are turned into text with
+ * pdftotext and into pixels with pdftoppm (poppler-utils); calendars are
+ * parsed back with libical. */
+#include <libical/ical.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "hv/plan.h"
+
+static char *run(const char *cmd) {
+  FILE *p = popen(cmd, "r");
+  if (p == NULL) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *b = malloc(cap);
+  size_t got;
+  while ((got = fread(b + n, 1, cap - n - 1, p)) > 0) {
+    n += got;
+    if (cap - n < 4096) b = realloc(b, cap *= 2);
+  }
+  b[n] = '\0';
+  pclose(p);
+  return b;
+}
+
+/* Folds every run of white space into one space, in place. */
+static char *squash(char *t) {
+  if (t == NULL) return NULL;
+  char *w = t;
+  bool space = false;
+  for (char *r = t; *r; r++) {
+    if (*r == ' ' || *r == '\n' || *r == '\t' || *r == '\r' || *r == '\f') {
+      space = true;
+      continue;
+    }
+    if (space && w != t) *w++ = ' ';
+    space = false;
+    *w++ = *r;
+  }
+  *w = '\0';
+  return t;
+}
+
+static char *slurp(const char *path) {
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "cat '%s'", path);
+  return run(cmd);
+}
+
+static hv_scenario *scenario;
+static hv_plan *plan;
+static char out[] = "/tmp/hv_printed_XXXXXX";
+
+static void setup(void) {
+  hv_diags *d = hv_diags_create();
+  CHECK_INT_EQ(hv_scenario_load(FIXTURE("demo"), &scenario, d), HV_OK);
+  hv_diags_free(d);
+  hv_plan_options o;
+  hv_plan_options_init(&o);
+  o.time_limit_s = 120;
+  o.iterations = 20000;
+  hv_error err;
+  CHECK_INT_EQ(hv_plan_build(scenario, &o, &plan, &err), HV_OK);
+  CHECK(mkdtemp(out) != NULL);
+  hv_write_options wo = {.printed = true};
+  CHECK_INT_EQ(hv_plan_write(plan, out, &wo, &err), HV_OK);
+}
+
+/* The route with the most stops: the richest sheet to read. */
+static const hv_plan_route *busiest(void) {
+  const hv_plan_route *best = &plan->routes[0];
+  for (size_t r = 0; r < plan->nroutes; r++)
+    if (plan->routes[r].nstops > best->nstops && !plan->routes[r].kept)
+      best = &plan->routes[r];
+  return best;
+}
+
+static void route_sheets_list_every_stop_in_order(void) {
+  size_t sheets = 0;
+  for (size_t r = 0; r < plan->nroutes; r++) {
+    const hv_plan_route *pr = &plan->routes[r];
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "pdftotext '%s/routes/%s_%s.pdf' -", out,
+             pr->date, pr->pair);
+    char *text = run(cmd);
+    CHECK(text && text[0]);
+    if (!text) continue;
+    sheets++;
+    CHECK_STR_CONTAINS(text, "Route sheet");
+    CHECK_STR_CONTAINS(text, pr->pair);
+    const char *at = text;
+    for (size_t k = 0; k < pr->nstops; k++) {
+      const hv_plan_stop *ps = &pr->stops[k];
+      const hv_household *h = &scenario->households[ps->household];
+      char line[64], st[6], en[6];
+      hv_format_hhmm(ps->start, st);
+      hv_format_hhmm(ps->end, en);
+      /* "3.  15:00–15:45" in order, then the household id */
+      snprintf(line, sizeof line, "%zu. %s\xE2\x80\x93%s", k + 1, st, en);
+      const char *found = strstr(at, line);
+      if (!found) CHECK_FAIL_("%s_%s: stop '%s' missing or out of order", pr->date, pr->pair, line);
+      else at = found + 1;
+      CHECK_STR_CONTAINS(text, ps->household_id);
+      CHECK_STR_CONTAINS(text, h->phone);
+      /* Nothing of the visit's reason on the route sheet. */
+      if (h->notes[0]) CHECK(strstr(text, h->notes) == NULL);
+    }
+    CHECK(strstr(text, "absences") == NULL);
+    CHECK(strstr(text, "attendance") == NULL);
+    CHECK(strstr(text, "Attendance") == NULL);
+    CHECK_STR_CONTAINS(text, "Go in pairs");
+    CHECK_STR_CONTAINS(text, "612-555-0100"); /* the office, for check-ins */
+    free(text);
+  }
+  CHECK_INT_EQ(sheets, plan->nroutes);
+}
+
+static void packets_hold_the_rest(void) {
+  const hv_plan_route *pr = busiest();
+  char cmd[800];
+  snprintf(cmd, sizeof cmd, "pdfinfo '%s/packets/%s_%s.pdf' | grep Pages", out,
+           pr->date, pr->pair);
+  char *info = run(cmd);
+  int pages = info ? atoi(strchr(info, ':') ? strchr(info, ':') + 1 : "0") : 0;
+  free(info);
+  /* Each family: a cover and log (one or two pages) and a leave-behind. */
+  CHECK(pages >= 2 * (int)pr->nstops && pages <= 3 * (int)pr->nstops);
+  snprintf(cmd, sizeof cmd, "pdftotext '%s/packets/%s_%s.pdf' -", out, pr->date,
+           pr->pair);
+  char *text = squash(run(cmd));
+  CHECK_STR_CONTAINS(text, "Visit log");
+  CHECK_STR_CONTAINS(text, "Sorry we missed you");
+  CHECK_STR_CONTAINS(text, "do not tell neighbours why you came");
+  CHECK_STR_CONTAINS(text, "Signatures (both staff)");
+  for (size_t k = 0; k < pr->nstops; k++) {
+    const hv_household *h = &scenario->households[pr->stops[k].household];
+    CHECK_STR_CONTAINS(text, h->guardian);
+    if (strcmp(h->language, "es") == 0)
+      CHECK_STR_CONTAINS(text, "Hoy pasamos a saludarles. Nos importa su hijo");
+    if (h->visit_type == HV_VISIT_RELATIONAL) CHECK_STR_CONTAINS(text, "hopes and dreams");
+  }
+  free(text);
+}
+
+/* A name with diacritics survives PDF text layout. */
+static void diacritics_survive(void) {
+  char cmd[800];
+  snprintf(cmd, sizeof cmd, "pdftotext '%s/roster.pdf' -", out);
+  char *text = run(cmd);
+  bool any = false;
+  for (size_t r = 0; r < plan->nroutes; r++)
+    for (size_t k = 0; k < plan->routes[r].nstops; k++) {
+      const char *g = scenario->households[plan->routes[r].stops[k].household].guardian;
+      bool ascii = true;
+      for (const char *c = g; *c; c++) ascii &= (unsigned char)*c < 0x80;
+      if (!ascii) {
+        any = true;
+        CHECK_STR_CONTAINS(text, g);
+      }
+    }
+  CHECK(any); /* the demo has Nguyễn, García, Peña, ... */
+  free(text);
+}
+
+static void page_is_not_blank(void) {
+  const hv_plan_route *pr = busiest();
+  char cmd[900];
+  snprintf(cmd, sizeof cmd,
+           "pdftoppm -r 40 -gray -f 1 -l 1 '%s/routes/%s_%s.pdf' '%s/page' && ls "
+           "%s/page*.pgm",
+           out, pr->date, pr->pair, out, out);
+  char *name = run(cmd);
+  if (name) name[strcspn(name, "\n")] = '\0';
+  FILE *f = name ? fopen(name, "rb") : NULL;
+  CHECK(f != NULL);
+  if (f) {
+    int w = 0, h = 0, mx = 0;
+    CHECK(fscanf(f, "P5 %d %d %d", &w, &h, &mx) == 3);
+    fgetc(f);
+    long dark = 0, total = (long)w * h;
+    for (long i = 0; i < total; i++) dark += fgetc(f) < 128;
+    fclose(f);
+    /* Text, a map and QR codes: well above 1 % dark, well below half. */
+    CHECK(dark > total / 100 && dark < total / 2);
+    remove(name);
+  }
+  free(name);
+}
+
+static void calendars_parse_back(void) {
+  for (size_t i = 0; i < scenario->nstaff; i++) {
+    const hv_staff *st = &scenario->staff[i];
+    size_t want = 0;
+    for (size_t r = 0; r < plan->nroutes; r++)
+      if (strcmp(plan->routes[r].staff[0], st->id) == 0 ||
+          strcmp(plan->routes[r].staff[1], st->id) == 0)
+        want += plan->routes[r].nstops;
+    char path[700];
+    snprintf(path, sizeof path, "%s/calendars/%s.ics", out, st->id);
+    char *text = slurp(path);
+    if (want == 0) {
+      free(text);
+      continue;
+    }
+    icalcomponent *cal = text ? icalparser_parse_string(text) : NULL;
+    CHECK(cal != NULL);
+    if (cal == NULL) {
+      free(text);
+      continue;
+    }
+    icalcomponent *tz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
+    CHECK(tz != NULL);
+    if (tz)
+      CHECK_STR_EQ(icalproperty_get_tzid(icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY)),
+                   "America/Chicago");
+    size_t events = 0;
+    for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+         ev; ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+      events++;
+      icalproperty *ds = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+      icalparameter *tzid = icalproperty_get_first_parameter(ds, ICAL_TZID_PARAMETER);
+      CHECK(tzid && strcmp(icalparameter_get_tzid(tzid), "America/Chicago") == 0);
+      struct icaltimetype t = icalproperty_get_dtstart(ds);
+      /* The event matches a stop of this staff member's routes. */
+      const char *uid = icalcomponent_get_uid(ev);
+      bool match = false;
+      for (size_t r = 0; r < plan->nroutes && !match; r++) {
+        const hv_plan_route *pr = &plan->routes[r];
+        for (size_t k = 0; k < pr->nstops && !match; k++) {
+          char u[160];
+          snprintf(u, sizeof u, "%s-%s-%s@hvplan", pr->date, pr->pair,
+                   pr->stops[k].household_id);
+          if (strcmp(u, uid) != 0) continue;
+          match = t.hour * 60 + t.minute == pr->stops[k].start &&
+                  t.year == atoi(pr->date) && t.day == atoi(pr->date + 8);
+        }
+      }
+      CHECK(match);
+    }
+    CHECK_INT_EQ(events, want);
+    /* No child's name in a calendar that may sync to a cloud. */
+    for (size_t h = 0; h < scenario->nhouseholds; h++)
+      if (scenario->households[h].student[0] &&
+          strstr(text, scenario->households[h].guardian))
+        CHECK_FAIL_("%s.ics names a guardian", st->id);
+    icalcomponent_free(cal);
+    free(text);
+  }
+}
+
+static void week_map_and_regeneration(void) {
+  char path[700];
+  snprintf(path, sizeof path, "%s/week.svg", out);
+  char *svg = slurp(path);
+  CHECK_STR_CONTAINS(svg, "<svg");
+  free(svg);
+  /* Edit the plan by hand (drop the last stop of the busiest route), then
+   * regenerate: the sheet follows the edit. */
+  char cmd[2000];
+  snprintf(cmd, sizeof cmd,
+           "cd '%s' && python3 -c \"import json; p=json.load(open('plan.json')); "
+           "r=max(p['routes'], key=lambda r: len(r['stops'])); d=r['stops'].pop(); "
+           "json.dump(p, open('plan.json','w')); print(r['date']+'_'+r['pair']+' '+d['household'])\"",
+           out);
+  char *edited = run(cmd);
+  CHECK(edited && strchr(edited, ' '));
+  if (edited && strchr(edited, ' ')) {
+    edited[strcspn(edited, "\n")] = '\0';
+    char *hh = strchr(edited, ' ');
+    *hh++ = '\0';
+    snprintf(cmd, sizeof cmd, "%s packets '%s/plan.json' >/dev/null && pdftotext '%s/routes/%s.pdf' -",
+             HV_HVPLAN, out, out, edited);
+    char *text = run(cmd);
+    CHECK(text && strstr(text, "Route sheet"));
+    CHECK(text && strstr(text, hh) == NULL);
+    free(text);
+  }
+  free(edited);
+}
+
+int main(void) {
+  setup();
+  if (plan) {
+    RUN(route_sheets_list_every_stop_in_order);
+    RUN(packets_hold_the_rest);
+    RUN(diacritics_survive);
+    RUN(page_is_not_blank);
+    RUN(calendars_parse_back);
+    RUN(week_map_and_regeneration);
+  }
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
+  if (system(cmd) != 0) CHECK(false);
+  hv_plan_free(plan);
+  hv_scenario_free(scenario);
+  hv_print_global_cleanup();
+  return CHECK_DONE();
+}
