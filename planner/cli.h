@@ -11,6 +11,7 @@ int hv_cli_solve(int argc, char **argv);
 int hv_cli_plan(int argc, char **argv);
 int hv_cli_geocode(int argc, char **argv);
 int hv_cli_packets(int argc, char **argv);
+int hv_cli_whatif(int argc, char **argv);
 
 /* Prints every diagnostic as "file:line:field: error: text" on stderr. */
 void hv_cli_print_diags(const hv_diags *d);

@@ -19,6 +19,7 @@ static void usage(FILE *f) {
           "commands:\n"
           "  plan DIR -o OUT  plan the week: plan.json, roster.csv, unvisited.csv\n"
           "  packets OUT/plan.json  regenerate route sheets, packets, calendars\n"
+          "  whatif DIR -o OUT --pairs 2..8  coverage by staffing level\n"
           "  validate DIR     check a scenario folder and summarise it\n"
           "  geocode DIR      look up missing coordinates (only addresses are sent)\n"
           "  solve --solomon FILE  run the routing engine on a VRPTW benchmark\n"
@@ -66,6 +67,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "validate") == 0) return hv_cli_validate(argc - 1, argv + 1);
   if (strcmp(cmd, "geocode") == 0) return hv_cli_geocode(argc - 1, argv + 1);
   if (strcmp(cmd, "packets") == 0) return hv_cli_packets(argc - 1, argv + 1);
+  if (strcmp(cmd, "whatif") == 0) return hv_cli_whatif(argc - 1, argv + 1);
   if (strcmp(cmd, "plan") == 0) return hv_cli_plan(argc - 1, argv + 1);
   if (strcmp(cmd, "solve") == 0) return hv_cli_solve(argc - 1, argv + 1);
   if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||

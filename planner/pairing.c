@@ -154,7 +154,7 @@ static double pair_visit_cap(const hv_scenario *s, size_t a, size_t b) {
  * pairs that would compete for the same ones. */
 static hv_status matching(const hv_scenario *s, int max_pairs, size_t *pa,
                           size_t *pb, size_t np, const double *mins,
-                          uint8_t *chosen, hv_error *err) {
+                          const uint8_t *fixed, uint8_t *chosen, hv_error *err) {
   size_t H = s->nhouseholds;
   glp_prob *lp = glp_create_prob();
   glp_set_obj_dir(lp, GLP_MAX);
@@ -193,10 +193,11 @@ static hv_status matching(const hv_scenario *s, int max_pairs, size_t *pa,
     glp_set_row_bnds(lp, kmax_row, GLP_UP, 0, max_pairs);
   }
   for (size_t q = 0; q < np; q++) {
-    if (mins[q] < 60) continue;
+    if (mins[q] < 60 && !fixed[q]) continue;
     int x = glp_add_cols(lp, 1);
     xcol[q] = x;
     glp_set_col_kind(lp, x, GLP_BV);
+    if (fixed[q]) glp_set_col_bnds(lp, x, GLP_FX, 1, 1);
     /* A hair of preference for earlier staff keeps ties deterministic. */
     glp_set_obj_coef(lp, x, 0.01 * mins[q] / 60.0 - 1e-7 * (double)q);
     NZ(staff_row + (int)pa[q], x, 1);
@@ -257,32 +258,48 @@ hv_status hv_plan_form_pairs(const hv_scenario *s, bool in_file_order,
   return hv_plan_form_pairs_max(s, in_file_order, 0, pairs, npairs, err);
 }
 
-hv_status hv_plan_form_pairs_max(const hv_scenario *s, bool in_file_order,
-                                 int max_pairs, hv_plan_pair **pairs,
-                                 size_t *npairs, hv_error *err) {
+static hv_status file_order(const hv_scenario *s, int max_pairs,
+                            hv_plan_pair **pairs, size_t *npairs,
+                            hv_error *err) {
   size_t n = s->nstaff;
   *pairs = calloc(n / 2 + 1, sizeof **pairs);
   *npairs = 0;
   if (*pairs == NULL)
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
-  if (in_file_order) {
-    for (size_t i = 0; i + 1 < n && *npairs < MAX_FORMED; i += 2) {
-      if (max_pairs > 0 && *npairs >= (size_t)max_pairs) break;
-      hv_plan_pair *p = &(*pairs)[(*npairs)++];
-      p->id = pair_ids[*npairs - 1];
-      p->a = i;
-      p->b = i + 1;
-      p->shared_hours = shared_minutes(s, i, i + 1) / 60.0;
-      snprintf(p->why, sizeof p->why, "staff list order");
-    }
-    return HV_OK;
+  for (size_t i = 0; i + 1 < n && *npairs < MAX_FORMED; i += 2) {
+    if (max_pairs > 0 && *npairs >= (size_t)max_pairs) break;
+    hv_plan_pair *p = &(*pairs)[(*npairs)++];
+    p->id = pair_ids[*npairs - 1];
+    p->a = i;
+    p->b = i + 1;
+    p->shared_hours = shared_minutes(s, i, i + 1) / 60.0;
+    snprintf(p->why, sizeof p->why, "staff list order");
   }
+  return HV_OK;
+}
+
+hv_status hv_plan_form_pairs_max(const hv_scenario *s, bool in_file_order,
+                                 int max_pairs, hv_plan_pair **pairs,
+                                 size_t *npairs, hv_error *err) {
+  if (in_file_order) return file_order(s, max_pairs, pairs, npairs, err);
+  return hv_plan_form_pairs_nested(s, max_pairs, NULL, 0, pairs, npairs, err);
+}
+
+hv_status hv_plan_form_pairs_nested(const hv_scenario *s, int max_pairs,
+                                    const hv_plan_pair *fixed, size_t nfixed,
+                                    hv_plan_pair **pairs, size_t *npairs,
+                                    hv_error *err) {
+  size_t n = s->nstaff;
+  *pairs = calloc(n / 2 + 1, sizeof **pairs);
+  *npairs = 0;
+  if (*pairs == NULL)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   size_t np = n * (n - (n > 0)) / 2;
   size_t *pa = calloc(np + 1, sizeof *pa), *pb = calloc(np + 1, sizeof *pb);
   double *mins = calloc(np + 1, sizeof *mins);
-  uint8_t *chosen = calloc(np + 1, 1);
+  uint8_t *chosen = calloc(np + 1, 1), *fix = calloc(np + 1, 1);
   hv_status st = HV_OK;
-  if (!pa || !pb || !mins || !chosen) {
+  if (!pa || !pb || !mins || !chosen || !fix) {
     st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
     goto done;
   }
@@ -291,14 +308,23 @@ hv_status hv_plan_form_pairs_max(const hv_scenario *s, bool in_file_order,
     for (size_t b = a + 1; b < n; b++, k++) {
       pa[k] = a, pb[k] = b;
       mins[k] = shared_minutes(s, a, b);
+      for (size_t f = 0; f < nfixed; f++)
+        if ((fixed[f].a == a && fixed[f].b == b) || (fixed[f].a == b && fixed[f].b == a))
+          fix[k] = 1;
     }
   glp_term_hook(quiet, NULL);
-  st = matching(s, max_pairs, pa, pb, np, mins, chosen, err);
+  st = matching(s, max_pairs, pa, pb, np, mins, fix, chosen, err);
   glp_term_hook(NULL, NULL);
+  /* Fixed pairs first, in their order and with their ids; then the new. */
+  for (int pass = 0; pass < 2; pass++)
   for (size_t q = 0; st == HV_OK && q < np; q++) {
-    if (!chosen[q] || *npairs >= MAX_FORMED) continue;
+    if (!chosen[q] || *npairs >= MAX_FORMED || (pass == 0) != (fix[q] != 0)) continue;
     hv_plan_pair *p = &(*pairs)[(*npairs)++];
     p->id = pair_ids[*npairs - 1];
+    for (size_t f = 0; pass == 0 && f < nfixed; f++)
+      if ((fixed[f].a == pa[q] && fixed[f].b == pb[q]) ||
+          (fixed[f].a == pb[q] && fixed[f].b == pa[q]))
+        p->id = fixed[f].id;
     p->a = pa[q];
     p->b = pb[q];
     p->shared_hours = mins[q] / 60.0;
@@ -321,7 +347,7 @@ hv_status hv_plan_form_pairs_max(const hv_scenario *s, bool in_file_order,
              days, reach, langs[0] ? "; speaks " : "", langs);
   }
 done:
-  free(pa), free(pb), free(mins), free(chosen);
+  free(pa), free(pb), free(mins), free(chosen), free(fix);
   if (st != HV_OK) {
     free(*pairs);
     *pairs = NULL;

@@ -254,6 +254,40 @@ static void mapping_free(mapping *m) {
   free(m->T);
 }
 
+/* ---- starting from an earlier plan ---------------------------------- */
+
+/* The routes of a plan.json as a solution of this problem: each route goes
+ * to the vehicle of the same pair and day; stops that are not jobs here
+ * are dropped (the solver drops whatever no longer fits). */
+static hv_solution *initial_solution(const hv_scenario *s, const hv_plan *plan,
+                                     const mapping *m, const char *path,
+                                     hv_error *err) {
+  hv_plan *prev = NULL;
+  if (hv_plan_load(s, path, &prev, err) != HV_OK) return NULL;
+  hv_solution *sol = calloc(1, sizeof *sol);
+  if (sol) sol->routes = calloc(prev->nroutes + 1, sizeof *sol->routes);
+  for (size_t r = 0; sol && sol->routes && r < prev->nroutes; r++) {
+    const hv_plan_route *pr = &prev->routes[r];
+    long veh = -1;
+    for (size_t v = 0; v < m->nveh && veh < 0; v++)
+      if (m->veh_day[v] == pr->day && strcmp(plan->pairs[m->veh_pair[v]].id, pr->pair) == 0)
+        veh = (long)v;
+    if (veh < 0) continue;
+    hv_route *rt = &sol->routes[sol->nroutes];
+    rt->vehicle = (size_t)veh;
+    rt->jobs = calloc(pr->nstops + 1, sizeof *rt->jobs);
+    if (rt->jobs == NULL) break;
+    for (size_t k = 0; k < pr->nstops; k++) {
+      size_t h = pr->stops[k].household;
+      if (h < s->nhouseholds && m->household_job[h] >= 0)
+        rt->jobs[rt->njobs++] = (size_t)m->household_job[h];
+    }
+    sol->nroutes++;
+  }
+  hv_plan_free(prev);
+  return sol;
+}
+
 static int lang_bit(mapping *m, const char *code) {
   for (int i = 0; i < m->nlangs; i++)
     if (strcmp(m->langs[i], code) == 0) return i;
@@ -610,6 +644,15 @@ static int cmp_route(const void *a, const void *b) {
 /* The pairs of the week: given, or formed (at most max_pairs). */
 static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
                             hv_plan *plan, hv_error *err) {
+  if (o->pairs) {
+    plan->pairs = calloc(o->npairs + 1, sizeof *plan->pairs);
+    if (plan->pairs == NULL)
+      return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    memcpy(plan->pairs, o->pairs, o->npairs * sizeof *o->pairs);
+    plan->npairs = o->npairs;
+    plan->pairs_formed = true;
+    return HV_OK;
+  }
   if (s->has_pairs) {
     plan->pairs = calloc(s->npairs + 1, sizeof *plan->pairs);
     if (plan->pairs == NULL)
@@ -679,9 +722,15 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
   }
   if (st == HV_OK) st = week_pairs(s, o, plan, err);
   if (st == HV_OK) st = build_problem(s, plan, days, done, &m, &prob, err);
+  hv_solution *start = NULL;
+  if (st == HV_OK && o->initial_path) {
+    start = initial_solution(s, plan, &m, o->initial_path, err);
+    if (start == NULL) st = err ? err->code : HV_E_NOMEM;
+  }
   if (st == HV_OK) {
     hv_solve_options so;
     hv_solve_options_init(&so);
+    so.initial = start;
     double limit = o->time_limit_s >= 0 ? o->time_limit_s : s->solver.time_limit_s;
     so.time_limit_s = limit;
     so.max_iterations = o->iterations > 0
@@ -782,6 +831,7 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
     free(visited);
   }
 done:
+  hv_solution_free(start);
   free(kept);
   free(done);
   free(vprio);

@@ -119,6 +119,56 @@ hv_status hv_scenario_load(const char *dir, hv_scenario **out, hv_diags *d) {
   return HV_OK;
 }
 
+hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
+                                const char *name, const char *languages,
+                                const char *availability, hv_error *err) {
+  hv_arena *a = scenario_arena(s);
+  hv_where at = {.source = "--add-staff"};
+  if (hv_scenario_find_staff(s, id) >= 0)
+    return hv_error_set(err, HV_E_INPUT, at, "staff id '%s' already exists", id);
+  hv_staff *nst = hv__arena_alloc(a, (s->nstaff + 1) * sizeof *nst);
+  const char **langs = hv__arena_alloc(a, 32 * sizeof *langs);
+  if (nst == NULL || langs == NULL)
+    return hv_error_set(err, HV_E_NOMEM, at, "out of memory");
+  memcpy(nst, s->staff, s->nstaff * sizeof *nst);
+  hv_staff *st = &nst[s->nstaff];
+  memset(st, 0, sizeof *st);
+  st->id = hv__arena_strdup(a, id);
+  st->name = hv__arena_strdup(a, name);
+  st->role = st->phone = st->email = "";
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", languages);
+  size_t n = 0;
+  for (char *tok = buf; *tok && n < 32;) {
+    size_t len = strcspn(tok, ";, ");
+    char save = tok[len];
+    tok[len] = '\0';
+    if (len > 0) {
+      const char *code = hv_language_code(tok);
+      if (code == NULL)
+        return hv_error_set(err, HV_E_INPUT, at, "unknown language '%s'", tok);
+      langs[n++] = code;
+    }
+    if (save == '\0') break;
+    tok += len + 1;
+  }
+  if (n == 0) langs[n++] = "en";
+  if (!hv_staff_speaks(&(hv_staff){.nlang = n, .languages = langs}, "en") && n < 32)
+    langs[n++] = "en"; /* school staff speak English */
+  st->languages = langs;
+  st->nlang = n;
+  hv_error e;
+  if (hv_avail_parse(availability, &st->avail, &e) != HV_OK)
+    return hv_error_set(err, HV_E_INPUT, at, "%s", e.text);
+  if (st->avail.n == 0)
+    return hv_error_set(err, HV_E_INPUT, at, "no working hours given");
+  st->extra = hv__arena_alloc(a, (s->nstaff_extra + 1) * sizeof *st->extra);
+  for (size_t i = 0; st->extra && i < s->nstaff_extra; i++) st->extra[i] = "";
+  s->staff = nst;
+  s->nstaff++;
+  return HV_OK;
+}
+
 /* ---- cross-file checks ---------------------------------------------- */
 
 static hv_where at_line(const char *file, uint32_t line, const char *field) {

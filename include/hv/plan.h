@@ -81,6 +81,9 @@ typedef struct hv_plan_options {
   bool seed_set;
   int max_pairs;              /* > 0: use at most this many pairs */
   bool pairs_in_file_order;   /* form pairs 1+2, 3+4, ... (for comparison) */
+  const hv_plan_pair *pairs;  /* use exactly these pairs (what-if), or NULL */
+  size_t npairs;
+  const char *initial_path;   /* a plan.json to start the search from */
   const char *keep_path;      /* previous plan.json, or NULL */
   int from_day;               /* with keep_path: first day re-planned */
   void (*progress)(double seconds, size_t visited, size_t total,
@@ -106,10 +109,15 @@ hv_status hv_plan_form_pairs(const hv_scenario *s, bool in_file_order,
                              hv_plan_pair **pairs, size_t *npairs,
                              hv_error *err);
 
-/* Same, with at most max_pairs pairs (0: as many as the model likes). */
+/* Same, with at most max_pairs pairs (0: as many as the model likes), and
+ * always including the nfixed pairs in fixed (nested what-if sweeps). */
 hv_status hv_plan_form_pairs_max(const hv_scenario *s, bool in_file_order,
                                  int max_pairs, hv_plan_pair **pairs,
                                  size_t *npairs, hv_error *err);
+hv_status hv_plan_form_pairs_nested(const hv_scenario *s, int max_pairs,
+                                    const hv_plan_pair *fixed, size_t nfixed,
+                                    hv_plan_pair **pairs, size_t *npairs,
+                                    hv_error *err);
 
 typedef struct hv_write_options {
   bool printed; /* route sheets, packets, roster.pdf, week.svg, calendars */

@@ -118,6 +118,13 @@ void hv_scenario_free(hv_scenario *s);
  * windows against staff hours, missing coordinates).  Only warnings. */
 void hv_scenario_check(const hv_scenario *s, hv_diags *diags);
 
+/* Adds a staff member (what-if planning): languages "es;so", availability
+ * in the usual grammar.  Strings are copied.  Errors for a bad language or
+ * availability, or a duplicate id. */
+hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
+                                const char *name, const char *languages,
+                                const char *availability, hv_error *err);
+
 /* Visit length in minutes for household h (its own or the default). */
 int hv_household_minutes(const hv_scenario *s, const hv_household *h);
 

@@ -129,7 +129,10 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 srv = Server(("127.0.0.1", 0), Handler)
-print(srv.server_address[1], flush=True)
+try:
+    print(srv.server_address[1], flush=True)
+except BrokenPipeError:
+    pass
 # Stops by itself after ten minutes, whatever happens to the test.
 threading.Timer(600, srv.shutdown).start()
 srv.serve_forever()

@@ -13,6 +13,7 @@
 #include "http.h"
 
 static pid_t server_pid;
+static int server_fd = -1; /* kept open: the server must never see EPIPE */
 static int server_port;
 static char server_log[256];
 static char server_url[128];
@@ -31,10 +32,15 @@ static bool server_start(void) {
     _exit(127);
   }
   close(fds[1]);
+  server_fd = fds[0];
   char line[32] = "";
-  ssize_t n = read(fds[0], line, sizeof line - 1);
-  close(fds[0]);
-  if (n <= 0) return false;
+  size_t n = 0;
+  while (n + 1 < sizeof line) {
+    ssize_t got = read(server_fd, line + n, 1);
+    if (got <= 0) return false;
+    if (line[n] == '\n') break;
+    n++;
+  }
   line[n] = '\0';
   server_port = atoi(line);
   snprintf(server_url, sizeof server_url, "http://127.0.0.1:%d", server_port);
@@ -46,6 +52,7 @@ static void server_stop(void) {
     kill(server_pid, SIGTERM);
     waitpid(server_pid, NULL, 0);
   }
+  if (server_fd >= 0) close(server_fd);
   unlink(server_log);
 }
 
