@@ -287,13 +287,15 @@ int hv_cli_whatif(int argc, char **argv) {
   long seed = -1;
   const char *specs[8];
   int clo[8], chi[8], nspecs = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+  int arg = 1;
+  while (arg < argc) {
+    const char *a = argv[arg], *v = arg + 1 < argc ? argv[arg + 1] : NULL;
     bool ok = true;
+    int used = 2; /* an option and its value */
     if (a[0] != '-') {
       ok = dir == NULL;
       dir = a;
-      i--;
+      used = 1;
     } else if (v == NULL) {
       ok = false;
     } else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
@@ -326,7 +328,7 @@ int hv_cli_whatif(int argc, char **argv) {
       usage();
       return 64;
     }
-    i++;
+    arg += used;
   }
   if (dir == NULL || out == NULL) {
     usage();
