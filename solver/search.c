@@ -39,6 +39,7 @@ typedef struct search {
   uint8_t *touched;   /* per route: changed in this iteration */
   int *stamp;         /* per route: candidate mark */
   uint8_t *tried_type; /* per vehicle type: an empty route was tried */
+  const long *absent; /* fleet minimisation: times each job was left out */
   int stamp_now;
   int kmax;           /* most non-empty routes allowed */
   double t0, tlimit;  /* start time and limit (seconds) */
@@ -105,6 +106,13 @@ static void order_jobs(search *S, int *jobs, int n) {
   const model *md = S->md;
   double u = rng_unit(&S->g) * 11.0;
   shuffle(&S->g, jobs, n);
+  /* While minimising the fleet, half the time the jobs most often left out
+   * go first: they are the ones that decide whether a route can go. */
+  if (S->absent && rng_unit(&S->g) < 0.5) {
+    for (int i = 0; i < n; i++) S->key[jobs[i]] = (double)S->absent[jobs[i]];
+    sort_by_key(jobs, n, S->key);
+    return;
+  }
   if (u < 4.0) return;
   size_t depot = md->m > 0 ? md->veh[0].start : 0;
   for (int i = 0; i < n; i++) {
@@ -227,8 +235,14 @@ static void ruin(search *S, sol *s) {
   double lsmax = avg < MAX_STRING ? avg : MAX_STRING;
   double ksmax = 4.0 * AVG_REMOVED / (1.0 + lsmax) - 1.0;
   int ks = (int)(rng_unit(&S->g) * ksmax) + 1;
-  /* A random served job seeds the removal. */
+  /* A random served job seeds the removal; while minimising the fleet,
+   * often one next to a job waiting in the bank, to make room there. */
   int seed = rng_int(&S->g, md->n);
+  if (S->absent && rng_unit(&S->g) < 0.5 && s->where[seed] < 0 && md->knb > 0) {
+    int k = 0;
+    while (k < md->knb && s->where[md->nb[(size_t)seed * md->knb + k]] < 0) k++;
+    if (k < md->knb) seed = md->nb[(size_t)seed * md->knb + k];
+  }
   while (s->where[seed] < 0) seed = (seed + 1) % md->n;
   int strings = 0;
   S->stamp_now++;
@@ -402,14 +416,19 @@ static void minimise_fleet(search *S, double until) {
   /* Until the first solution serves everyone, work towards that. */
   int cur_un = unassigned_jobs(S, &S->cur, bank);
   long cur_abs = 0;
+  S->absent = absent;
   while (time_left(S, until)) {
     if (cur_un == 0) {
       hv__sol_copy(&S->best, &S->cur);
       if (S->cur.nused <= lower) break;
-      /* Remove a random route; its jobs wait in the bank. */
+      /* Remove a route, the smallest half the time, else a random one; its
+       * jobs wait in the bank. */
       int v;
       do v = rng_int(&S->g, md->m);
       while (S->cur.r[v].n == 0);
+      if (rng_unit(&S->g) < 0.5)
+        for (int w = 0; w < md->m; w++)
+          if (S->cur.r[w].n > 0 && S->cur.r[w].n < S->cur.r[v].n) v = w;
       route *r = &S->cur.r[v];
       for (int k = 0; k < r->n; k++) S->cur.where[r->job[k]] = -1;
       r->n = 0;
@@ -437,6 +456,7 @@ static void minimise_fleet(search *S, double until) {
     if ((S->iter & 255) == 0) report(S, false);
   }
   /* Continue from the smallest full fleet found. */
+  S->absent = NULL;
   hv__sol_copy(&S->cur, &S->best);
   S->kmax = S->best.nused;
   free(absent);
@@ -530,7 +550,7 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
       if (S.cur.r[v].n > 0) hv__pool_add(S.pl, &S.cur.r[v]);
 
   if (md.n > 0 && md.m > 0) {
-    if (md.obj == HV_OBJ_VEHICLES) minimise_fleet(&S, 0.4);
+    if (md.obj == HV_OBJ_VEHICLES) minimise_fleet(&S, 0.7);
     /* Leave the last part of the budget to a final pool call. */
     anneal(&S, S.pl ? 0.93 : 1.0);
     if (S.pl && S.st == HV_OK && !stop_requested(&S))
