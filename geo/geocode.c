@@ -131,11 +131,11 @@ static hv_status parse_number(json_t *v, double *out) {
   return HV_E_PARSE;
 }
 
-static hv_status parse_answer(hv_geocoder *g, json_t *root, match *m, int *n,
-                              hv_where at, hv_error *err) {
+static hv_status parse_answer(hv_geocoder_provider provider, json_t *root,
+                              match *m, int *n, hv_where at, hv_error *err) {
   *n = 0;
   json_t *list;
-  if (g->provider == HV_GEOCODE_NOMINATIM) {
+  if (provider == HV_GEOCODE_NOMINATIM) {
     list = root;
     if (!json_is_array(list))
       return hv_error_set(err, HV_E_PARSE, at,
@@ -152,7 +152,7 @@ static hv_status parse_answer(hv_geocoder *g, json_t *root, match *m, int *n,
     if (*n >= 5) break;
     match *x = &m[*n];
     json_t *lat, *lon;
-    if (g->provider == HV_GEOCODE_NOMINATIM) {
+    if (provider == HV_GEOCODE_NOMINATIM) {
       lat = json_object_get(item, "lat");
       lon = json_object_get(item, "lon");
       x->label = json_string_value(json_object_get(item, "display_name"));
@@ -169,6 +169,22 @@ static hv_status parse_answer(hv_geocoder *g, json_t *root, match *m, int *n,
     (*n)++;
   }
   return HV_OK;
+}
+
+int hv__geocode_parse(hv_geocoder_provider provider, const char *text,
+                      size_t len, double *lat, double *lon, hv_error *err) {
+  json_error_t je;
+  json_t *root = json_loadb(text, len, 0, &je);
+  if (root == NULL) return -1;
+  match m[5];
+  int n = 0;
+  hv_status st = parse_answer(provider, root, m, &n, (hv_where){.source = "fuzz"}, err);
+  if (st == HV_OK && n > 0) {
+    *lat = m[0].lat;
+    *lon = m[0].lon;
+  }
+  json_decref(root);
+  return st == HV_OK ? n : -1;
 }
 
 static void result_from_entry(hv_geocoder *g, json_t *e, hv_geocode_result *res) {
@@ -245,7 +261,7 @@ hv_status hv_geocode(hv_geocoder *g, const char *address,
                         "JSON (%s)", je.text);
   match m[5];
   int n = 0;
-  st = parse_answer(g, root, m, &n, at, err);
+  st = parse_answer(g->provider, root, m, &n, at, err);
   if (st != HV_OK) {
     json_decref(root);
     return st;

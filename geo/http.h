@@ -27,4 +27,12 @@ char *hv__http_escape(hv_http *h, const char *s);
 /* Requests sent so far (retries count). */
 size_t hv__http_requests(const hv_http *h);
 
+/* The parsers of the services' answers, from text (also fuzz targets).
+ * hv__geocode_parse returns the number of matches (the first into lat,
+ * lon) or -1.  hv__osrm_parse fills an ns x nd block of an n x n matrix. */
+int hv__geocode_parse(hv_geocoder_provider provider, const char *text,
+                      size_t len, double *lat, double *lon, hv_error *err);
+hv_status hv__osrm_parse(const char *text, size_t len, size_t ns, size_t nd,
+                         hv_travel *t, hv_error *err);
+
 #endif /* HV_GEO_HTTP_H */

@@ -9,6 +9,10 @@
 
 #include "http.h"
 
+static hv_status parse_answer(const char *body, size_t len, size_t ns, size_t nd,
+                              size_t s0, size_t d0, hv_travel *t, hv_where at,
+                              hv_error *err);
+
 /* Reads one block's rows of a "durations"/"distances" array into out. */
 static hv_status read_rows(json_t *arr, size_t ns, size_t nd, size_t s0,
                            size_t d0, size_t n, double *out, size_t *nulls,
@@ -41,7 +45,7 @@ static hv_status read_rows(json_t *arr, size_t ns, size_t nd, size_t s0,
 }
 
 static hv_status fetch_block(hv_http *h, const char *base, const char *profile,
-                             const hv_latlon *pts, size_t n, size_t s0,
+                             const hv_latlon *pts, size_t s0,
                              size_t ns, size_t d0, size_t nd, hv_travel *t,
                              hv_error *err) {
   /* coordinates: the sources, then the destinations */
@@ -77,9 +81,25 @@ static hv_status fetch_block(hv_http *h, const char *base, const char *profile,
   if (st != HV_OK)
     return hv_error_set(err, st, at, "OSRM server could not be used: %s",
                         herr.text);
+  st = parse_answer(body, len, ns, nd, s0, d0, t, at, err);
+  free(body);
+  return st;
+}
+
+hv_status hv__osrm_parse(const char *text, size_t len, size_t ns, size_t nd,
+                         hv_travel *t, hv_error *err) {
+  if (ns > t->n || nd > t->n)
+    return hv_error_set(err, HV_E_RANGE, (hv_where){0}, "block larger than matrix");
+  return parse_answer(text, len, ns, nd, 0, 0, t, (hv_where){.source = "osrm"}, err);
+}
+
+static hv_status parse_answer(const char *body, size_t len, size_t ns, size_t nd,
+                              size_t s0, size_t d0, hv_travel *t, hv_where at,
+                              hv_error *err) {
+  size_t n = t->n;
+  hv_status st;
   json_error_t je;
   json_t *root = json_loadb(body, len, 0, &je);
-  free(body);
   if (root == NULL)
     return hv_error_set(err, HV_E_PARSE, at, "answer is not valid JSON (%s)",
                         je.text);
@@ -129,7 +149,7 @@ hv_status hv_travel_osrm(const char *base_url, const char *profile,
     for (size_t d0 = 0; d0 < n && st == HV_OK; d0 += block) {
       size_t ns = n - s0 < block ? n - s0 : block;
       size_t nd = n - d0 < block ? n - d0 : block;
-      st = fetch_block(h, base, profile, pts, n, s0, ns, d0, nd, t, err);
+      st = fetch_block(h, base, profile, pts, s0, ns, d0, nd, t, err);
     }
   hv__http_free(h);
   if (st != HV_OK) {

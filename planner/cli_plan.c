@@ -199,12 +199,14 @@ int hv_cli_plan(int argc, char **argv) {
     rc = 130;
   } else {
     hv_write_options wo = {.printed = !no_pdf, .a4 = a4};
+    p->interrupted = interrupted != 0; /* marked in plan.json */
     st = hv_plan_write(p, out, &wo, &err);
     if (st != HV_OK) {
       hv_cli_print_error(&err);
       rc = hv_cli_exit_code(st);
     } else if (interrupted) {
-      fprintf(stderr, "hvplan: interrupted; wrote the best plan found so far\n");
+      fprintf(stderr, "hvplan: interrupted; wrote the best plan found so far "
+                      "(marked \"interrupted\" in plan.json)\n");
       rc = 130;
     }
     if (st == HV_OK && !quiet) print_summary(p, out, !no_pdf);

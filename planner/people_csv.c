@@ -113,17 +113,44 @@ static bool read_int(const char *text, int lo, int hi, int *out, hv_where at,
   return true;
 }
 
-/* Reports a duplicate id: ids are compared exactly (case matters, as in
- * most student-information systems). */
-static bool check_unique(const char **ids, const uint32_t *lines, size_t n,
-                         const char *id, hv_where at, hv_diags *d) {
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(ids[i], id) == 0) {
+/* The ids seen so far in one file, in an open-addressing hash table (a
+ * 100,000-row export must not cost 10^10 comparisons). */
+typedef struct idset {
+  const char **ids;
+  uint32_t *lines;
+  size_t cap; /* a power of two, at least twice the rows */
+} idset;
+
+static bool idset_init(idset *s, size_t rows, hv_arena *a) {
+  s->cap = 16;
+  while (s->cap < 2 * rows + 2) s->cap <<= 1;
+  s->ids = hv__arena_alloc(a, s->cap * sizeof *s->ids);
+  s->lines = hv__arena_alloc(a, s->cap * sizeof *s->lines);
+  return s->ids && s->lines;
+}
+
+static size_t id_hash(const char *s) {
+  size_t h = 1469598103934665603u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* Adds id; reports a duplicate (ids are compared exactly: case matters, as
+ * in most student-information systems). */
+static bool check_unique(idset *set, const char *id, uint32_t line, hv_where at,
+                         hv_diags *d) {
+  size_t i = id_hash(id) & (set->cap - 1);
+  while (set->ids[i] != NULL) {
+    if (strcmp(set->ids[i], id) == 0) {
       hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, at,
                    "duplicate id '%s' (first on line %u)", id,
-                   (unsigned)lines[i]);
+                   (unsigned)set->lines[i]);
       return false;
     }
+    i = (i + 1) & (set->cap - 1);
+  }
+  set->ids[i] = id;
+  set->lines[i] = line;
   return true;
 }
 
@@ -186,8 +213,7 @@ static bool read_coords(const hv_csv_table *t, const hv_csv_row *r,
 
 static void read_household(const hv_csv_table *t, const hv_csv_row *r,
                            const cols *c, hv_scenario *s, hv_household *h,
-                           const char **ids, const uint32_t *lines, size_t n,
-                           hv_diags *d) {
+                           idset *ids, hv_diags *d) {
   hv_arena *a = scenario_arena(s);
   h->line = r->line;
   h->id = hv__arena_strdup(a, cell(r, c, H_ID));
@@ -206,7 +232,7 @@ static void read_household(const hv_csv_table *t, const hv_csv_row *r,
     hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, at_cell(t, r, c, H_ID, "id"),
                  "missing required value");
   else
-    check_unique(ids, lines, n, h->id, at_cell(t, r, c, H_ID, "id"), d);
+    check_unique(ids, h->id, h->line, at_cell(t, r, c, H_ID, "id"), d);
 
   h->has_coords = read_coords(t, r, c, &h->lat, &h->lon, d);
   if (!h->has_coords && h->address[0] == '\0' && cell(r, c, H_LAT)[0] == '\0')
@@ -271,19 +297,16 @@ void hv__read_households(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
   hv_arena *a = scenario_arena(s);
   s->nhh_extra = extra_names(t, &c, a, &s->hh_extra_names);
   s->households = hv__arena_alloc(a, (t->nrows + 1) * sizeof *s->households);
-  const char **ids = hv__arena_alloc(a, (t->nrows + 1) * sizeof *ids);
-  uint32_t *lines = hv__arena_alloc(a, (t->nrows + 1) * sizeof *lines);
-  if (!s->households || !ids || !lines) {
+  idset ids;
+  if (!s->households || !idset_init(&ids, t->nrows, a)) {
     hv_diags_add(d, HV_SEV_ERROR, HV_E_NOMEM, (hv_where){0}, "out of memory");
     return;
   }
   for (size_t i = 0; i < t->nrows; i++) {
     hv_household *h = &s->households[s->nhouseholds];
-    read_household(t, &t->rows[i], &c, s, h, ids, lines, s->nhouseholds, d);
+    read_household(t, &t->rows[i], &c, s, h, &ids, d);
     h->extra = extra_values(t, &t->rows[i], &c, a, s->nhh_extra);
     if (h->id == NULL) return; /* out of memory, reported */
-    ids[s->nhouseholds] = h->id;
-    lines[s->nhouseholds] = h->line;
     s->nhouseholds++;
   }
   if (t->nrows == 0)
@@ -351,9 +374,8 @@ void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
   hv_arena *a = scenario_arena(s);
   s->nstaff_extra = extra_names(t, &c, a, &s->staff_extra_names);
   s->staff = hv__arena_alloc(a, (t->nrows + 1) * sizeof *s->staff);
-  const char **ids = hv__arena_alloc(a, (t->nrows + 1) * sizeof *ids);
-  uint32_t *lines = hv__arena_alloc(a, (t->nrows + 1) * sizeof *lines);
-  if (!s->staff || !ids || !lines) {
+  idset ids;
+  if (!s->staff || !idset_init(&ids, t->nrows, a)) {
     hv_diags_add(d, HV_SEV_ERROR, HV_E_NOMEM, (hv_where){0}, "out of memory");
     return;
   }
@@ -374,7 +396,7 @@ void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
     if (st->id[0] == '\0')
       hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, wid, "missing required value");
     else
-      check_unique(ids, lines, s->nstaff, st->id, wid, d);
+      check_unique(&ids, st->id, st->line, wid, d);
     read_languages(cell(r, &c, S_LANGS), st, a,
                    at_cell(t, r, &c, S_LANGS, "languages"), d);
     read_avail(cell(r, &c, S_AVAIL), &st->avail,
@@ -382,8 +404,6 @@ void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
     read_int(cell(r, &c, S_MAX), 1, 50, &st->max_visits_per_day,
              at_cell(t, r, &c, S_MAX, "max_visits_per_day"), d);
     st->extra = extra_values(t, r, &c, a, s->nstaff_extra);
-    ids[s->nstaff] = st->id;
-    lines[s->nstaff] = st->line;
     s->nstaff++;
   }
   if (t->nrows == 0)
@@ -412,9 +432,8 @@ void hv__read_pairs(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
   s->pairs = hv__arena_alloc(a, (t->nrows + 1) * sizeof *s->pairs);
   /* For "staff member in two pairs": the pair row each one was seen in. */
   size_t *seen = hv__arena_alloc(a, (s->nstaff + 1) * sizeof *seen);
-  const char **ids = hv__arena_alloc(a, (t->nrows + 1) * sizeof *ids);
-  uint32_t *lines = hv__arena_alloc(a, (t->nrows + 1) * sizeof *lines);
-  if (!s->pairs || !seen || !ids || !lines) {
+  idset ids;
+  if (!s->pairs || !seen || !idset_init(&ids, t->nrows, a)) {
     hv_diags_add(d, HV_SEV_ERROR, HV_E_NOMEM, (hv_where){0}, "out of memory");
     return;
   }
@@ -429,7 +448,7 @@ void hv__read_pairs(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
     if (p->id[0] == '\0') {
       hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, wid, "missing required value");
       good = false;
-    } else if (!check_unique(ids, lines, s->npairs, p->id, wid, d)) {
+    } else if (!check_unique(&ids, p->id, p->line, wid, d)) {
       good = false;
     }
     const char *ma = cell(r, &c, P_A), *mb = cell(r, &c, P_B);
@@ -465,8 +484,6 @@ void hv__read_pairs(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
     if (!good) continue;
     p->a = (size_t)ia;
     p->b = (size_t)ib;
-    ids[s->npairs] = p->id;
-    lines[s->npairs] = p->line;
     s->npairs++;
     seen[ia] = seen[ib] = s->npairs;
   }

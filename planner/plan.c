@@ -720,6 +720,16 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
         if (kept[r].stops[k].household < H) done[kept[r].stops[k].household] = 1;
     for (int d = 0; d < o->from_day; d++) days &= ~(1u << d);
   }
+  if (st == HV_OK) {
+    size_t n = 0;
+    for (size_t h = 0; h < H; h++) n += s->households[h].has_coords && !done[h];
+    if (n > HV_PLAN_MAX_HOUSEHOLDS)
+      st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = "households.csv"},
+                        "%zu households to plan; hvplan plans at most %d at "
+                        "once: split the list (by school, area or urgency) and "
+                        "plan each part",
+                        n, HV_PLAN_MAX_HOUSEHOLDS);
+  }
   if (st == HV_OK) st = week_pairs(s, o, plan, err);
   if (st == HV_OK) st = build_problem(s, plan, days, done, &m, &prob, err);
   hv_solution *start = NULL;

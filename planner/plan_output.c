@@ -28,6 +28,10 @@ static json_t *plan_json(const hv_plan *p) {
            s->monday_m % 100, s->monday_d % 100);
   json_object_set_new(root, "scenario", json_string(s->name));
   json_object_set_new(root, "week_of", json_string(date));
+  if (p->interrupted)
+    json_object_set_new(root, "interrupted",
+                        json_string("planning was stopped early: this is the "
+                                    "best plan found so far, not a finished one"));
   json_object_set_new(root, "timezone", json_string(s->timezone));
   /* Where the scenario lives, so `hvplan packets` can find it again. */
   char *abs = realpath(s->dir, NULL);

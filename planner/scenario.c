@@ -69,6 +69,19 @@ static void read_table(const char *dir, const char *file, bool required,
   hv__csv_free(t);
 }
 
+hv_scenario *hv__scenario_new(void) {
+  scenario_impl *impl = calloc(1, sizeof *impl);
+  if (impl == NULL) return NULL;
+  impl->arena = hv__arena_create();
+  if (impl->arena == NULL) {
+    free(impl);
+    return NULL;
+  }
+  hv__scenario_defaults(&impl->pub);
+  impl->pub.dir = ".";
+  return &impl->pub;
+}
+
 hv_status hv_scenario_load(const char *dir, hv_scenario **out, hv_diags *d) {
   *out = NULL;
   scenario_impl *impl = calloc(1, sizeof *impl);

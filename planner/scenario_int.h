@@ -18,6 +18,9 @@ static inline hv_arena *scenario_arena(const hv_scenario *s) {
   return ((const scenario_impl *)(const void *)s)->arena;
 }
 
+/* An empty scenario with every default set (tests and fuzz targets). */
+hv_scenario *hv__scenario_new(void);
+
 /* scenario.json into s (defaults for what is missing). */
 void hv__scenario_read_json(const char *path, hv_scenario *s, hv_diags *d);
 /* Also used by tests and fuzzers: parse JSON text. */

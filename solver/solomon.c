@@ -46,6 +46,17 @@ hv_status hv_solomon_read(const char *path, size_t max_customers, bool trunc1,
   size_t len;
   hv_status st = hv__read_file(path, (size_t)16 << 20, &text, &len, err);
   if (st != HV_OK) return st;
+  st = hv__solomon_parse(text, path, max_customers, trunc1, out, name, name_size,
+                         err);
+  free(text);
+  return st;
+}
+
+hv_status hv__solomon_parse(char *text, const char *path, size_t max_customers,
+                            bool trunc1, hv_problem **out, char *name,
+                            size_t name_size, hv_error *err) {
+  *out = NULL;
+  hv_status st = HV_OK;
   node *nodes = NULL;
   size_t nn = 0, cap = 0;
   long vehicles = 0, capacity = 0;
@@ -99,10 +110,12 @@ hv_status hv_solomon_read(const char *path, size_t max_customers, bool trunc1,
     }
     line = nl ? nl + 1 : NULL;
   }
-  if (nn < 2 || vehicles <= 0 || capacity <= 0) {
+  if (nn < 2 || vehicles <= 0 || capacity <= 0 || vehicles > 10000 ||
+      nn > 20001) {
     st = hv_error_set(err, HV_E_PARSE, (hv_where){.source = path},
-                      "not a Solomon instance: needs a VEHICLE section and a "
-                      "depot plus customers (found %zu node rows)",
+                      "not a Solomon instance: needs a VEHICLE section (at "
+                      "most 10000 vehicles) and a depot plus 1 to 20000 "
+                      "customers (found %zu node rows)",
                       nn);
     goto done;
   }
@@ -151,6 +164,5 @@ hv_status hv_solomon_read(const char *path, size_t max_customers, bool trunc1,
   *out = p;
 done:
   free(nodes);
-  free(text);
   return st;
 }

@@ -181,4 +181,9 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *incumbent,
 
 double hv__now(void); /* monotonic seconds */
 
+/* Parses Solomon text in place (NUL-terminated; lines are split). */
+hv_status hv__solomon_parse(char *text, const char *path, size_t max_customers,
+                            bool trunc1, hv_problem **out, char *name,
+                            size_t name_size, hv_error *err);
+
 #endif /* HV_SOLVER_INT_H */

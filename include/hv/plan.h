@@ -71,6 +71,7 @@ typedef struct hv_plan {
   long priority_total, priority_covered;
   double travel_minutes;
   double seconds;      /* solving time */
+  bool interrupted;    /* stopped early (Ctrl-C): the best plan found so far */
   uint64_t iterations;
 } hv_plan;
 
@@ -100,6 +101,10 @@ void hv_plan_options_init(hv_plan_options *o);
 hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
                         hv_plan **out, hv_error *err);
 void hv_plan_free(hv_plan *p);
+
+/* The most households planned at once (with coordinates, not yet
+ * visited); beyond it hv_plan_build refuses with a clear message. */
+#define HV_PLAN_MAX_HOUSEHOLDS 3000
 
 /* Forms pairs from the staff list: GLPK maximum-weight matching on shared
  * hours and the languages households need (each staff member in at most
