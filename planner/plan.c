@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common_int.h"
 #include "hv/geo.h"
@@ -672,8 +673,14 @@ static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
       snprintf(pp->why, sizeof pp->why, "from pairs.csv");
     }
   } else {
-    hv_status st = hv_plan_form_pairs_max(s, o->pairs_in_file_order, o->max_pairs,
-                                          &plan->pairs, &plan->npairs, err);
+    /* Pairing gets a fifth of the time limit (at most 20 s). */
+    double limit = o->time_limit_s >= 0 ? o->time_limit_s : s->solver.time_limit_s;
+    double budget = limit * 0.2 < 20 ? limit * 0.2 : 20;
+    hv_status st = o->pairs_in_file_order
+                       ? hv_plan_form_pairs_max(s, true, o->max_pairs, &plan->pairs,
+                                                &plan->npairs, err)
+                       : hv__form_pairs(s, o->max_pairs, NULL, 0, budget,
+                                        &plan->pairs, &plan->npairs, err);
     if (st != HV_OK) return st;
     plan->pairs_formed = true;
   }
@@ -700,6 +707,8 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
     free(impl);
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   }
+  struct timespec t_begin;
+  clock_gettime(CLOCK_MONOTONIC, &t_begin);
   hv_plan *plan = &impl->pub;
   plan->scenario = s;
   size_t H = s->nhouseholds;
@@ -742,7 +751,12 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
     hv_solve_options_init(&so);
     so.initial = start;
     double limit = o->time_limit_s >= 0 ? o->time_limit_s : s->solver.time_limit_s;
-    so.time_limit_s = limit;
+    /* The limit covers the whole plan: pairing and travel times first. */
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double spent = (double)(now.tv_sec - t_begin.tv_sec) +
+                   (double)(now.tv_nsec - t_begin.tv_nsec) * 1e-9;
+    so.time_limit_s = limit - spent > 0.1 * limit ? limit - spent : 0.1 * limit;
     so.max_iterations = o->iterations > 0
                             ? o->iterations
                             : (uint64_t)(limit * ITERATIONS_PER_SECOND) + 1;

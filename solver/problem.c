@@ -54,6 +54,7 @@ void hv_problem_free(hv_problem *p) {
   free(p->jobs);
   free(p->veh);
   free(p->ov);
+  free(p->ov_table);
   free(p);
 }
 
@@ -118,12 +119,49 @@ void hv_problem_set_objective(hv_problem *p, hv_objective obj) {
   p->obj = obj;
 }
 
+static size_t ov_slot(const hv_problem *p, size_t job, size_t vehicle) {
+  uint64_t h = (uint64_t)job * 0x9E3779B97F4A7C15ull ^ (uint64_t)vehicle * 0xC2B2AE3D27D4EB4Full;
+  h ^= h >> 29;
+  return (size_t)h & (p->ov_tsize - 1);
+}
+
+/* The (job, vehicle) override, created on first use; a hash table keeps a
+ * planner's hundreds of thousands of preferences linear to set. */
 static override *find_override(hv_problem *p, size_t job, size_t vehicle) {
-  for (size_t i = 0; i < p->nov; i++)
-    if (p->ov[i].job == job && p->ov[i].vehicle == vehicle) return &p->ov[i];
+  if (p->ov_table) {
+    for (size_t i = ov_slot(p, job, vehicle); p->ov_table[i]; i = (i + 1) & (p->ov_tsize - 1)) {
+      override *o = &p->ov[p->ov_table[i] - 1];
+      if (o->job == job && o->vehicle == vehicle) return o;
+    }
+  }
   if (!grow((void **)&p->ov, &p->ov_cap, p->nov, sizeof *p->ov)) return NULL;
+  if (2 * (p->nov + 1) > p->ov_tsize) {
+    size_t ts = p->ov_tsize ? p->ov_tsize * 2 : 1024;
+    size_t *t = calloc(ts, sizeof *t);
+    if (t == NULL) return NULL;
+    free(p->ov_table);
+    p->ov_table = t;
+    p->ov_tsize = ts;
+    for (size_t k = 0; k < p->nov; k++) {
+      size_t i = ov_slot(p, p->ov[k].job, p->ov[k].vehicle);
+      while (t[i]) i = (i + 1) & (ts - 1);
+      t[i] = k + 1;
+    }
+  }
+  size_t i = ov_slot(p, job, vehicle);
+  while (p->ov_table[i]) i = (i + 1) & (p->ov_tsize - 1);
+  p->ov_table[i] = p->nov + 1;
   p->ov[p->nov] = (override){job, vehicle, true, 0.0};
   return &p->ov[p->nov++];
+}
+
+bool hv__allowed(const hv_problem *p, size_t job, size_t vehicle) {
+  if (p->ov_table == NULL) return true;
+  for (size_t i = ov_slot(p, job, vehicle); p->ov_table[i]; i = (i + 1) & (p->ov_tsize - 1)) {
+    const override *o = &p->ov[p->ov_table[i] - 1];
+    if (o->job == job && o->vehicle == vehicle) return o->allowed;
+  }
+  return true;
 }
 
 hv_status hv_problem_set_allowed(hv_problem *p, size_t job, size_t vehicle,

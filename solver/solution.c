@@ -218,10 +218,8 @@ hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
         st = bad(err, "job %zu needs skills vehicle %zu lacks", jn, rt->vehicle);
         break;
       }
-      for (size_t o = 0; o < p->nov; o++)
-        if (p->ov[o].job == jn && p->ov[o].vehicle == rt->vehicle &&
-            !p->ov[o].allowed)
-          st = bad(err, "job %zu may not go on vehicle %zu", jn, rt->vehicle);
+      if (!hv__allowed(p, jn, rt->vehicle))
+        st = bad(err, "job %zu may not go on vehicle %zu", jn, rt->vehicle);
       double arrive = t + svc + hv_problem_time(p, prev, j->location);
       double start = arrive;
       bool in = j->ntw == 0;

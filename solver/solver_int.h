@@ -27,6 +27,8 @@ struct hv_problem {
   hv_objective obj;
   size_t nov, ov_cap;
   override *ov;
+  size_t *ov_table; /* open addressing over ov: index + 1, 0 = empty */
+  size_t ov_tsize;  /* a power of two, at least twice nov */
 };
 
 /* Everything the search reads, laid out for speed. */
@@ -53,6 +55,8 @@ typedef struct model {
 } model;
 
 hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err);
+/* Whether an override forbids job j on vehicle v. */
+bool hv__allowed(const hv_problem *p, size_t j, size_t v);
 void hv__model_free(model *md);
 
 /* Earliest service start at or after arrival a within job j's windows, or
