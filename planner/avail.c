@@ -51,6 +51,27 @@ void hv_avail_clear(hv_avail *a) {
   a->n = 0;
 }
 
+int hv_avail_overlap(const hv_avail *x, const hv_avail *y, int day, int *start,
+                     int *end) {
+  int best = 0;
+  for (size_t i = 0; i < x->n; i++) {
+    if (x->w[i].day != day) continue;
+    for (size_t k = 0; k < y->n; k++) {
+      if (y->w[k].day != day) continue;
+      int lo = x->w[i].start_min > y->w[k].start_min ? x->w[i].start_min
+                                                     : y->w[k].start_min;
+      int hi = x->w[i].end_min < y->w[k].end_min ? x->w[i].end_min
+                                                 : y->w[k].end_min;
+      if (hi - lo > best) {
+        best = hi - lo;
+        if (start) *start = lo;
+        if (end) *end = hi;
+      }
+    }
+  }
+  return best;
+}
+
 int hv_avail_minutes(const hv_avail *a, int day) {
   int total = 0;
   for (size_t i = 0; i < a->n; i++)

@@ -13,6 +13,11 @@ int hv_cli_geocode(int argc, char **argv);
 int hv_cli_packets(int argc, char **argv);
 int hv_cli_whatif(int argc, char **argv);
 
+/* Loads a scenario; on errors prints them and returns NULL with *rc set to
+ * the exit code. */
+struct hv_scenario;
+struct hv_scenario *hv_cli_load_scenario(const char *dir, int *rc);
+
 /* Prints every diagnostic as "file:line:field: error: text" on stderr. */
 void hv_cli_print_diags(const hv_diags *d);
 /* Prints "hvplan: error: <formatted error>" on stderr. */

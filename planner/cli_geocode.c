@@ -154,15 +154,9 @@ int hv_cli_geocode(int argc, char **argv) {
     fprintf(stderr, "usage: hvplan geocode [--quiet] DIR\n");
     return 64;
   }
-  hv_diags *d = hv_diags_create();
-  hv_scenario *s = NULL;
-  hv_status st = hv_scenario_load(dir, &s, d);
-  if (st != HV_OK) {
-    hv_cli_print_diags(d);
-    hv_diags_free(d);
-    return hv_cli_exit_code(st);
-  }
-  hv_diags_free(d);
+  int rc = 0;
+  hv_scenario *s = hv_cli_load_scenario(dir, &rc);
+  if (s == NULL) return rc;
   struct sigaction sa = {0};
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
@@ -175,7 +169,7 @@ int hv_cli_geocode(int argc, char **argv) {
   char cache[4096];
   hv__path_join(cache, sizeof cache, dir, "geocode_cache.json");
   hv_error err = {0};
-  int rc = 0;
+  hv_status st;
   hv_latlon centre = {s->base.lat, s->base.lon};
   bool have_centre = s->base.has_coords;
   hv_geocoder *g = NULL;

@@ -334,15 +334,9 @@ int hv_cli_whatif(int argc, char **argv) {
     usage();
     return 64;
   }
-  hv_diags *d = hv_diags_create();
-  hv_scenario *s = NULL;
-  hv_status st = hv_scenario_load(dir, &s, d);
-  if (st != HV_OK) {
-    hv_cli_print_diags(d);
-    hv_diags_free(d);
-    return hv_cli_exit_code(st);
-  }
-  hv_diags_free(d);
+  int rc = 0;
+  hv_scenario *s = hv_cli_load_scenario(dir, &rc);
+  if (s == NULL) return rc;
   if (limit < 0) limit = s->solver.time_limit_s;
   if (seed < 0) seed = (long)s->solver.seed;
   if (plo < 0 && nspecs == 0) {
@@ -351,7 +345,8 @@ int hv_cli_whatif(int argc, char **argv) {
   }
   hv_error err = {0};
   variant *vs = calloc(MAX_VARIANTS, sizeof *vs);
-  int nv = 0, rc = 0;
+  int nv = 0;
+  hv_status st;
   /* The base: auto-pairing, the staff as they are. */
   variant *base = &vs[nv++];
   snprintf(base->name, sizeof base->name, "base");

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "hv/geo.h"
 #include "hv/plan.h"
+#include "hv/scenario.h"
 #include "hv/version.h"
 
 static void usage(FILE *f) {
@@ -33,6 +34,16 @@ void hv_cli_print_error(const hv_error *e) {
   char msg[1024];
   hv_error_format(e, msg, sizeof msg);
   fprintf(stderr, "hvplan: error: %s\n", msg);
+}
+
+hv_scenario *hv_cli_load_scenario(const char *dir, int *rc) {
+  hv_diags *d = hv_diags_create();
+  hv_scenario *s = NULL;
+  hv_status st = d ? hv_scenario_load(dir, &s, d) : HV_E_NOMEM;
+  if (st != HV_OK) hv_cli_print_diags(d);
+  hv_diags_free(d);
+  *rc = hv_cli_exit_code(st);
+  return s;
 }
 
 int hv_cli_exit_code(hv_status st) {

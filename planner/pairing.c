@@ -32,24 +32,8 @@ static double mono_s(void) {
 
 bool hv__pair_shift(const hv_scenario *s, size_t a, size_t b, int day,
                     int *start, int *end) {
-  const hv_avail *x = &s->staff[a].avail, *y = &s->staff[b].avail;
-  int best = 0;
-  for (size_t i = 0; i < x->n; i++) {
-    if (x->w[i].day != day) continue;
-    for (size_t k = 0; k < y->n; k++) {
-      if (y->w[k].day != day) continue;
-      int lo = x->w[i].start_min > y->w[k].start_min ? x->w[i].start_min
-                                                     : y->w[k].start_min;
-      int hi = x->w[i].end_min < y->w[k].end_min ? x->w[i].end_min
-                                                 : y->w[k].end_min;
-      if (hi - lo > best) {
-        best = hi - lo;
-        *start = lo;
-        *end = hi;
-      }
-    }
-  }
-  return best > 0;
+  return hv_avail_overlap(&s->staff[a].avail, &s->staff[b].avail, day, start,
+                          end) > 0;
 }
 
 int hv__household_overlap(const hv_household *h, int day, int start, int end) {

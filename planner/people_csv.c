@@ -330,7 +330,7 @@ static const colspec staff_cols[S_NCOLS] = {
 };
 
 /* Splits "en;es" (also "en, es" or "en es") into codes. */
-static void read_languages(const char *text, hv_staff *st, hv_arena *a,
+void hv__read_languages(const char *text, hv_staff *st, hv_arena *a,
                            hv_where at, hv_diags *d) {
   char buf[256];
   snprintf(buf, sizeof buf, "%s", text);
@@ -397,7 +397,7 @@ void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
       hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, wid, "missing required value");
     else
       check_unique(&ids, st->id, st->line, wid, d);
-    read_languages(cell(r, &c, S_LANGS), st, a,
+    hv__read_languages(cell(r, &c, S_LANGS), st, a,
                    at_cell(t, r, &c, S_LANGS, "languages"), d);
     read_avail(cell(r, &c, S_AVAIL), &st->avail,
                at_cell(t, r, &c, S_AVAIL, "availability"), d);

@@ -140,8 +140,7 @@ hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
   if (hv_scenario_find_staff(s, id) >= 0)
     return hv_error_set(err, HV_E_INPUT, at, "staff id '%s' already exists", id);
   hv_staff *nst = hv__arena_alloc(a, (s->nstaff + 1) * sizeof *nst);
-  const char **langs = hv__arena_alloc(a, 32 * sizeof *langs);
-  if (nst == NULL || langs == NULL)
+  if (nst == NULL)
     return hv_error_set(err, HV_E_NOMEM, at, "out of memory");
   memcpy(nst, s->staff, s->nstaff * sizeof *nst);
   hv_staff *st = &nst[s->nstaff];
@@ -149,27 +148,14 @@ hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
   st->id = hv__arena_strdup(a, id);
   st->name = hv__arena_strdup(a, name);
   st->role = st->phone = st->email = "";
-  char buf[256];
-  snprintf(buf, sizeof buf, "%s", languages);
-  size_t n = 0;
-  for (char *tok = buf; *tok && n < 32;) {
-    size_t len = strcspn(tok, ";, ");
-    char save = tok[len];
-    tok[len] = '\0';
-    if (len > 0) {
-      const char *code = hv_language_code(tok);
-      if (code == NULL)
-        return hv_error_set(err, HV_E_INPUT, at, "unknown language '%s'", tok);
-      langs[n++] = code;
-    }
-    if (save == '\0') break;
-    tok += len + 1;
-  }
-  if (n == 0) langs[n++] = "en";
-  if (!hv_staff_speaks(&(hv_staff){.nlang = n, .languages = langs}, "en") && n < 32)
-    langs[n++] = "en"; /* school staff speak English */
-  st->languages = langs;
-  st->nlang = n;
+  hv_diags *d = hv_diags_create();
+  hv__read_languages(languages, st, a, at, d);
+  const hv_diag *bad = hv_diags_first_error(d);
+  hv_status lst = bad ? hv_error_set(err, bad->error.code, at, "%s", bad->error.text)
+                      : (st->languages ? HV_OK
+                                       : hv_error_set(err, HV_E_NOMEM, at, "out of memory"));
+  hv_diags_free(d);
+  if (lst != HV_OK) return lst;
   hv_error e;
   if (hv_avail_parse(availability, &st->avail, &e) != HV_OK)
     return hv_error_set(err, HV_E_INPUT, at, "%s", e.text);
@@ -188,22 +174,6 @@ static hv_where at_line(const char *file, uint32_t line, const char *field) {
   return (hv_where){.source = file, .line = line, .field = field};
 }
 
-/* Longest overlap, in minutes, between two windows lists on one day. */
-static int overlap_on(const hv_avail *x, const hv_avail *y, int day) {
-  int best = 0;
-  for (size_t i = 0; i < x->n; i++) {
-    if (x->w[i].day != day) continue;
-    for (size_t k = 0; k < y->n; k++) {
-      if (y->w[k].day != day) continue;
-      int lo = x->w[i].start_min > y->w[k].start_min ? x->w[i].start_min
-                                                     : y->w[k].start_min;
-      int hi = x->w[i].end_min < y->w[k].end_min ? x->w[i].end_min
-                                                 : y->w[k].end_min;
-      if (hi - lo > best) best = hi - lo;
-    }
-  }
-  return best;
-}
 
 static void days_text(unsigned mask, char *buf, size_t size) {
   size_t n = 0;
@@ -269,7 +239,7 @@ static void check_household(const hv_scenario *s, const hv_household *h,
   for (int day = 0; day < HV_DAYS; day++) {
     if (!(s->days & (1u << day))) continue;
     for (size_t k = 0; k < s->nstaff; k++)
-      if (overlap_on(&h->avail, &s->staff[k].avail, day) >= need) return;
+      if (hv_avail_overlap(&h->avail, &s->staff[k].avail, day, NULL, NULL) >= need) return;
   }
   hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
                at_line(F, h->line, "availability"),
@@ -308,7 +278,8 @@ void hv_scenario_check(const hv_scenario *s, hv_diags *d) {
     int shared = 0;
     for (int day = 0; day < HV_DAYS; day++)
       if (s->days & (1u << day))
-        shared += overlap_on(&s->staff[p->a].avail, &s->staff[p->b].avail, day);
+        shared += hv_avail_overlap(&s->staff[p->a].avail, &s->staff[p->b].avail, day,
+                                   NULL, NULL);
     if (shared == 0)
       hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
                    at_line("pairs.csv", p->line, "pair"),

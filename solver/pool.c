@@ -78,27 +78,41 @@ size_t hv__pool_size(const pool *pl) {
   return pl->n;
 }
 
-void hv__pool_add(pool *pl, const route *r) {
-  const model *md = pl->md;
-  if (r->n == 0) return;
+/* The hashes of a route's vehicle type and job set (order does not
+ * matter), and the table slot where it is or would go. */
+static size_t locate(const pool *pl, const route *r, uint64_t *h1p,
+                     uint64_t *h2p, int *typep) {
   uint64_t h1 = 0, h2 = 0;
   for (int k = 0; k < r->n; k++) {
     h1 += pl->key1[r->job[k]];
     h2 ^= pl->key2[r->job[k]];
   }
-  int type = md->vtype[r->v];
+  int type = pl->md->vtype[r->v];
   h1 += mix((uint64_t)type + 77);
   size_t mask = pl->tsize - 1, i = (size_t)(h1 ^ (h2 >> 7)) & mask;
   while (pl->table[i] != 0) {
+    const entry *e = &pl->e[pl->table[i] - 1];
+    if (e->h1 == h1 && e->h2 == h2 && e->type == type && e->n == r->n) break;
+    i = (i + 1) & mask;
+  }
+  *h1p = h1, *h2p = h2, *typep = type;
+  return i;
+}
+
+void hv__pool_add(pool *pl, const route *r) {
+  if (r->n == 0) return;
+  uint64_t h1, h2;
+  int type;
+  size_t i = locate(pl, r, &h1, &h2, &type);
+  if (pl->table[i] != 0) {
     entry *e = &pl->e[pl->table[i] - 1];
-    if (e->h1 == h1 && e->h2 == h2 && e->type == type && e->n == r->n) {
+    {
       if (r->cost < e->cost - 1e-9) {
         memcpy(pl->jobs + e->at, r->job, (size_t)r->n * sizeof *r->job);
         e->cost = r->cost;
       }
       return;
     }
-    i = (i + 1) & mask;
   }
   if (pl->n >= pl->max) return; /* full: keep what we have */
   if (pl->njobs + (size_t)r->n > pl->jobs_cap) {
@@ -146,6 +160,8 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
                     double time_limit_s, int node_limit, sol *out,
                     hv_error *err, hv_status *st) {
   *st = HV_OK;
+  /* One clock for everything, building the model included. */
+  double t_begin = hv__now();
   /* Make sure the incumbent's routes are columns. */
   for (int v = 0; v < inc->m; v++) hv__pool_add(pl, &inc->r[v]);
   size_t ncols = pl->n;
@@ -205,30 +221,18 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
   for (int v = 0; v < inc->m; v++) {
     const route *r = &inc->r[v];
     if (r->n == 0) continue;
-    uint64_t h1 = 0, h2 = 0;
-    for (int i = 0; i < r->n; i++) {
-      h1 += pl->key1[r->job[i]];
-      h2 ^= pl->key2[r->job[i]];
-    }
-    int type = md->vtype[r->v];
-    h1 += mix((uint64_t)type + 77);
-    size_t mask = pl->tsize - 1, i = (size_t)(h1 ^ (h2 >> 7)) & mask;
-    while (pl->table[i] != 0) {
-      const entry *e = &pl->e[pl->table[i] - 1];
-      if (e->h1 == h1 && e->h2 == h2 && e->type == type && e->n == r->n) {
-        warm[pl->table[i]] = 1.0;
-        break;
-      }
-      i = (i + 1) & mask;
-    }
+    uint64_t h1, h2;
+    int type;
+    size_t i = locate(pl, r, &h1, &h2, &type);
+    if (pl->table[i] != 0) warm[pl->table[i]] = 1.0;
   }
 
   /* One budget for the LP and the branch and bound together. */
-  double t_begin = hv__now();
   glp_smcp smcp;
   glp_init_smcp(&smcp);
   smcp.msg_lev = GLP_MSG_OFF;
-  smcp.tm_lim = (int)(time_limit_s * 1000.0) + 1;
+  double spent = hv__now() - t_begin;
+  smcp.tm_lim = time_limit_s - spent > 0.01 ? (int)((time_limit_s - spent) * 1000.0) : 10;
   bool improved = false;
   if (glp_simplex(lp, &smcp) == 0 && glp_get_status(lp) == GLP_OPT) {
     glp_iocp iocp;

@@ -413,6 +413,27 @@ static void minimise_fleet(search *S, double until) {
     if (md->veh[v].capacity > cap) cap = md->veh[v].capacity;
   int lower = cap > 0 ? (int)ceil(demand / cap - 1e-9) : 1;
   if (lower < 1) lower = 1;
+  /* Start from few routes: insert everything with one route open, then
+   * open one more at a time while jobs are left over (routes filled in
+   * turn), when that needs fewer routes than the first solution. */
+  {
+    sol *t = &S->tmp;
+    for (int v = 0; v < md->m; v++) {
+      t->r[v].n = 0;
+      hv__route_update(md, &t->r[v]);
+    }
+    for (int j = 0; j < md->n; j++) t->where[j] = -1;
+    t->nused = 0;
+    int left = md->n;
+    for (S->kmax = lower; S->kmax <= md->m && left > 0 && S->st == HV_OK; S->kmax++) {
+      left = unassigned_jobs(S, t, bank);
+      recreate(S, t, bank, left);
+      left = unassigned_jobs(S, t, bank);
+    }
+    t->cost = hv__sol_objective(md, t);
+    if (left == 0 && t->nused < S->cur.nused) swap_sol(&S->cur, &S->tmp);
+    S->kmax = md->m;
+  }
   /* Until the first solution serves everyone, work towards that. */
   int cur_un = unassigned_jobs(S, &S->cur, bank);
   long cur_abs = 0;
@@ -554,7 +575,9 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
     /* Leave the last part of the budget to a final pool call. */
     anneal(&S, S.pl ? 0.93 : 1.0);
     if (S.pl && S.st == HV_OK && !stop_requested(&S))
-      pool_step(&S, S.tlimit - elapsed(&S) - 0.05);
+      /* Keep a margin: building and reading back the model is not under
+       * GLPK's own clock. */
+      pool_step(&S, (S.tlimit - elapsed(&S)) * 0.8 - 0.05);
   }
   report(&S, true);
   st = S.st;

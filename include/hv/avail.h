@@ -46,6 +46,12 @@ const char *hv_day_name(int day);
 /* "Monday".."Sunday". */
 const char *hv_day_long_name(int day);
 
+/* The longest interval two availability lists share on one day: its
+ * length in minutes (0 if none), and through start/end (may be NULL) its
+ * bounds. */
+int hv_avail_overlap(const hv_avail *x, const hv_avail *y, int day, int *start,
+                     int *end);
+
 /* Total minutes available on one day. */
 int hv_avail_minutes(const hv_avail *a, int day);
 

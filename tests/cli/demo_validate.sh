@@ -4,21 +4,11 @@
 set -u
 hvplan=$1
 fixtures=$2
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 out=$("$hvplan" validate "$fixtures/demo" 2>"${TMPDIR:-/tmp}/hv_demo_err.$$")
 rc=$?
 err=$(cat "${TMPDIR:-/tmp}/hv_demo_err.$$")
 rm -f "${TMPDIR:-/tmp}/hv_demo_err.$$"
-expect() { # expect DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL: $what"
-  fi
-}
-has() { grep -qF -- "$2" <<<"$1"; }
 expect "exit status 0" test "$rc" -eq 0
 expect "households counted" has "$out" "Households: 120 (120 with coordinates, 14 available any time)"
 expect "languages counted" has "$out" "by language: en 44 (English), es 34 (Spanish), so 24 (Somali), vi 12 (Vietnamese), am 6 (Amharic) [no staff speaks it]"
@@ -29,5 +19,4 @@ expect "warning names line and field" has "$err" "households.csv:21:language: wa
 expect "no errors" has "$err" "0 errors, 6 warnings"
 # Privacy: diagnostics name households by id, never by a person's name.
 expect "no guardian names in diagnostics" bash -c "! grep -qE 'Tesfaye|Bekele|Haile|Girma|Alemu|Kebede' <<<\"\$0\"" "$err"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

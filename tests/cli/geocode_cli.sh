@@ -14,17 +14,7 @@ server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(head -1 "$tmp/port")
-pass=0
-fail=0
-expect() {
-  local what=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL: $what"
-  fi
-}
-has() { grep -qF -- "$2" <<<"$1"; }
+. "$(dirname "$0")/lib.sh"
 setup() {
   rm -rf "$tmp/s"
   cp -r "$fixtures/geo/scenario" "$tmp/s"
@@ -76,5 +66,4 @@ expect "rerun uses what was received ($kept entries)" has "$out" "from the cache
 sent=$(grep -o '[0-9]* requests sent' <<<"$out" | cut -d' ' -f1)
 expect "rerun asks only for the rest" test "$sent" -le $((13 - kept))
 expect "rerun finishes the job" grep -q '^G12,.*,-93.260000' <(tr -d '\r' <"$tmp/s/households.csv")
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,17 +6,7 @@ hvplan=$1
 fixtures=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-expect() {
-  local what=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL: $what"
-  fi
-}
-has() { grep -qF -- "$2" <<<"$1"; }
+. "$(dirname "$0")/lib.sh"
 
 # A finished plan to protect.
 "$hvplan" plan "$fixtures/demo" -o "$tmp/out" --time-limit 1 --no-pdf -q 2>/dev/null
@@ -107,5 +97,4 @@ if bad:
     print("found in logs:", bad[:5])
 sys.exit(1 if bad else 0)
 PY
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,17 +7,7 @@ hvplan=$1
 fixtures=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-expect() {
-  local what=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL: $what"
-  fi
-}
-has() { grep -qF -- "$2" <<<"$1"; }
+. "$(dirname "$0")/lib.sh"
 
 out=$("$hvplan" plan "$fixtures/demo" -o "$tmp/out" --time-limit 1 2>"$tmp/err")
 rc=$?
@@ -45,5 +35,4 @@ expect "unknown --from day refused" test $? -eq 64
 "$hvplan" plan "$fixtures/demo" -o "$tmp/re" --keep "$tmp/out/plan.json" --from thu --time-limit 1 >"$tmp/o3" 2>&1
 expect "re-plan exits 0" test $? -eq 0
 expect "kept routes marked" grep -q '"kept": true' "$tmp/re/plan.json"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,16 +7,7 @@ hvplan=$1
 fixtures=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-expect() {
-  local what=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else
-    fail=$((fail + 1))
-    echo "FAIL: $what"
-  fi
-}
+. "$(dirname "$0")/lib.sh"
 out=$("$hvplan" whatif "$fixtures/whatif" -o "$tmp/w" --pairs 1..2 \
   --add-staff "so mon-fri 12:00-19:30" --count 1 --time-limit 4 2>"$tmp/err")
 rc=$?
@@ -46,5 +37,4 @@ expect "base leaves the four Somali families out for language" test "$base_lang"
 somali=$(grep -c '^add-1-1,base,S[0-9],[0-9]*,so$' "$tmp/w/whatif_marginal.csv")
 expect "the Somali speaker reaches Somali families ($somali)" test "$somali" -ge 3
 expect "marginal value printed" grep -q "add-1-1    vs base" <<<"$out"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
