@@ -30,6 +30,9 @@
 #define ITERATIONS_PER_SECOND 20000.0
 /* Soft preferences, in travel minutes. */
 #define CONTINUITY_BONUS 20.0
+/* A fair spread: a route of n visits costs n^2 / 2 travel minutes extra,
+ * enough to share work out among near-equal plans, never to drop a visit. */
+#define BALANCE_MINUTES 0.5
 #define EARLY_BONUS_PER_DAY 1.0
 
 typedef struct plan_impl {
@@ -393,6 +396,7 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
   hv_problem *p = hv_problem_create(N, m->T, NULL, err);
   if (p == NULL) return err ? err->code : HV_E_NOMEM;
   hv_problem_set_objective(p, HV_OBJ_PRIZE);
+  hv_problem_set_balance(p, BALANCE_MINUTES);
 
   for (size_t h = 0; h < H && st == HV_OK; h++) {
     const hv_household *hh = &s->households[h];

@@ -115,6 +115,10 @@ hv_status hv_problem_add_vehicle(hv_problem *p, const hv_vehicle *v,
   return HV_OK;
 }
 
+void hv_problem_set_balance(hv_problem *p, double w) {
+  p->balance = w > 0 ? w : 0;
+}
+
 void hv_problem_set_objective(hv_problem *p, hv_objective obj) {
   p->obj = obj;
 }
@@ -264,6 +268,7 @@ hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err) {
   md->T = p->time;
   md->D = p->dist;
   md->obj = p->obj;
+  md->balance = p->balance;
   md->job = p->jobs;
   md->veh = p->veh;
   int n = md->n, m = md->m;
@@ -339,7 +344,8 @@ hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err) {
   double maxbonus = 0;
   for (size_t i = 0; i < p->nov; i++)
     if (p->ov[i].bonus > maxbonus) maxbonus = p->ov[i].bonus;
-  double bound = (maxd + 1.0 + maxbonus) * ((double)n + 2.0 * m + 1.0);
+  double bound = (maxd + 1.0 + maxbonus) * ((double)n + 2.0 * m + 1.0) +
+                 p->balance * (double)n * (double)n;
   md->unassigned_penalty = 10.0 * bound;
   md->vehicle_cost = bound;
   double unit = INFINITY;

@@ -93,7 +93,7 @@ void hv__route_update(const model *md, route *r) {
   r->L[0] = r->L[1] - md->T[vh->start * N + next];
   r->dist = dist;
   r->load = r->q[n + 1];
-  r->cost = dist - bonus;
+  r->cost = dist - bonus + md->balance * (double)n * (double)n;
 }
 
 bool hv__route_can_insert(const model *md, const route *r, int j, int p,
@@ -113,6 +113,7 @@ bool hv__route_can_insert(const model *md, const route *r, int j, int p,
   double d = md->D[lp * N + jb->location] + md->D[jb->location * N + ln];
   if (r->n > 0) d -= md->D[lp * N + ln];
   if (md->bonus) d -= md->bonus[(size_t)j * md->m + r->v];
+  d += md->balance * (2.0 * r->n + 1.0);
   *delta = d;
   return true;
 }
@@ -162,7 +163,7 @@ bool hv__sequence_feasible(const model *md, int v, const int *jobs, int n,
       return false;
     dist += md->D[prev * N + vh->end];
   }
-  *cost = dist - bonus;
+  *cost = dist - bonus + md->balance * (double)n * (double)n;
   return true;
 }
 

@@ -156,6 +156,7 @@ double hv_solution_cost(const hv_problem *p, const hv_solution *s) {
       for (size_t k = 0; k < s->routes[i].njobs; k++)
         c -= md.bonus[s->routes[i].jobs[k] * (size_t)md.m + s->routes[i].vehicle];
     if (p->obj == HV_OBJ_VEHICLES) c += md.vehicle_cost;
+    c += md.balance * (double)s->routes[i].njobs * (double)s->routes[i].njobs;
   }
   for (size_t i = 0; i < s->nunassigned; i++)
     c += p->obj == HV_OBJ_PRIZE ? p->jobs[s->unassigned[i]].prize * md.prize_weight

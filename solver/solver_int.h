@@ -27,6 +27,7 @@ struct hv_problem {
   hv_objective obj;
   size_t nov, ov_cap;
   override *ov;
+  double balance;    /* cost per route: balance x jobs^2 */
   size_t *ov_table; /* open addressing over ov: index + 1, 0 = empty */
   size_t ov_tsize;  /* a power of two, at least twice nov */
 };
@@ -52,6 +53,7 @@ typedef struct model {
   double unassigned_penalty; /* per job, DISTANCE/VEHICLES modes */
   double prize_weight;       /* cost units per unit of prize (PRIZE) */
   double vehicle_cost;       /* per used route (VEHICLES) */
+  double balance;            /* per route: balance x jobs^2 */
 } model;
 
 hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err);

@@ -78,6 +78,11 @@ hv_status hv_problem_set_allowed(hv_problem *p, size_t job, size_t vehicle,
 hv_status hv_problem_set_bonus(hv_problem *p, size_t job, size_t vehicle,
                                double bonus);
 
+/* A fair spread: each route costs w x (its number of jobs)^2 on top of its
+ * distance, so that among near-equal solutions the work is shared out.
+ * In cost units; 0 (the default) turns it off.  hv_solve_exact ignores it. */
+void hv_problem_set_balance(hv_problem *p, double w);
+
 size_t hv_problem_jobs(const hv_problem *p);
 size_t hv_problem_vehicles(const hv_problem *p);
 const hv_job *hv_problem_job(const hv_problem *p, size_t j);

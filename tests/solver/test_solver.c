@@ -364,6 +364,43 @@ static void skills_and_unreachable(void) {
   hv_problem_free(p);
 }
 
+/* Four jobs at one place, two vehicles: cheapest is one route; with a
+ * balance weight the work is split two and two. */
+static void balance_spreads_work(void) {
+  double T[4] = {0, 10, 10, 0};
+  for (int w = 0; w < 2; w++) {
+    hv_problem *p = hv_problem_create(2, T, NULL, NULL);
+    hv_problem_set_objective(p, HV_OBJ_DISTANCE);
+    if (w) hv_problem_set_balance(p, 100);
+    for (int j = 0; j < 4; j++) {
+      hv_job jb = {.location = 1, .service = 5};
+      hv_problem_add_job(p, &jb, NULL, NULL);
+    }
+    for (int k = 0; k < 2; k++) {
+      hv_vehicle v = {.start = 0, .end = 0, .open = 0, .close = 1000};
+      hv_problem_add_vehicle(p, &v, NULL, NULL);
+    }
+    hv_solve_options o;
+    hv_solve_options_init(&o);
+    o.max_iterations = 2000;
+    o.time_limit_s = 30;
+    hv_solution *s = NULL;
+    hv_error err;
+    CHECK_INT_EQ(hv_solve(p, &o, &s, &err), HV_OK);
+    if (s) {
+      totals t;
+      CHECK(verify(p, s, &t));
+      CHECK_INT_EQ(s->nroutes, w ? 2 : 1);
+      if (w && s->nroutes == 2) {
+        CHECK_INT_EQ(s->routes[0].njobs, 2);
+        CHECK_INT_EQ(s->routes[1].njobs, 2);
+      }
+    }
+    hv_solution_free(s);
+    hv_problem_free(p);
+  }
+}
+
 static void rejects_bad_problems(void) {
   hv_error err;
   double bad[4] = {0, -1, 1, 0};
@@ -389,6 +426,7 @@ int main(void) {
   RUN(rejects_bad_problems);
   RUN(prize_prefers_valuable_jobs);
   RUN(skills_and_unreachable);
+  RUN(balance_spreads_work);
   RUN(heuristic_matches_exact_optimum);
   RUN(solomon_25_optima);
   RUN(solomon_100_feasible_and_deterministic);
