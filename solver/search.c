@@ -195,6 +195,98 @@ static void recreate(search *S, sol *s, int *jobs, int n) {
   }
 }
 
+/* Best insertion of job j into route v alone (no blinks): its cost, or
+ * INFINITY, and the position through *pos. */
+static double best_in_route(const model *md, const route *r, int j, int *pos) {
+  double best = INFINITY;
+  double lc = md->latest_close[j];
+  for (int p = 0; p <= r->n; p++) {
+    if (r->e[p] + route_svc(md, r, p) > lc + EPS) break;
+    double d;
+    if (hv__route_can_insert(md, r, j, p, &d) && d < best) {
+      best = d;
+      *pos = p;
+    }
+  }
+  return best;
+}
+
+/* Regret-2 construction of a first solution: repeatedly insert the job
+ * whose best route beats its second best by the most (in PRIZE mode the
+ * most valuable job first, regret breaking ties), keeping a table of each
+ * job's best insertion per route and refreshing only the route that
+ * changed.  Quadratic in jobs times routes: larger instances use greedy
+ * insertion instead.  Returns false when it did not run. */
+static bool construct_regret(search *S, sol *s, int *jobs, int n) {
+  const model *md = S->md;
+  int m = md->m;
+  if ((double)n * n * m > 2e8 || n == 0) return false;
+  double *c = malloc((size_t)n * m * sizeof *c);
+  int *pos = malloc((size_t)n * m * sizeof *pos);
+  uint8_t *done = calloc((size_t)n, 1);
+  if (!c || !pos || !done) {
+    free(c), free(pos), free(done);
+    return false;
+  }
+  for (int i = 0; i < n; i++)
+    for (int v = 0; v < m; v++) {
+      size_t k = (size_t)i * m + v;
+      c[k] = md->compat[(size_t)jobs[i] * m + v]
+                 ? best_in_route(md, &s->r[v], jobs[i], &pos[k])
+                 : INFINITY;
+    }
+  for (;;) {
+    int pick = -1, pv = -1;
+    double pkey = -INFINITY, pbest = INFINITY;
+    for (int i = 0; i < n; i++) {
+      if (done[i]) continue;
+      double b1 = INFINITY, b2 = INFINITY;
+      int bv = -1;
+      for (int v = 0; v < m; v++) {
+        double x = c[(size_t)i * m + v];
+        if (s->r[v].n == 0 && s->nused >= S->kmax) continue;
+        if (x < b1) {
+          b2 = b1, b1 = x, bv = v;
+        } else if (x < b2) {
+          b2 = x;
+        }
+      }
+      if (bv < 0) {
+        done[i] = 1; /* fits nowhere: stays unassigned */
+        continue;
+      }
+      const hv_job *jb = &md->job[jobs[i]];
+      if (md->obj == HV_OBJ_PRIZE && b1 >= jb->prize * md->prize_weight) {
+        done[i] = 1; /* not worth its travel */
+        continue;
+      }
+      double regret = isfinite(b2) ? b2 - b1 : 1e12;
+      double key = md->obj == HV_OBJ_PRIZE ? jb->prize * 1e15 + regret : regret;
+      if (key > pkey || (key == pkey && b1 < pbest)) {
+        pkey = key, pbest = b1, pick = i, pv = bv;
+      }
+    }
+    if (pick < 0) break;
+    int j = jobs[pick];
+    if (s->r[pv].n == 0) s->nused++;
+    if (!hv__route_insert(md, &s->r[pv], j, pos[(size_t)pick * m + pv])) {
+      S->st = HV_E_NOMEM;
+      break;
+    }
+    s->where[j] = pv;
+    done[pick] = 1;
+    for (int i = 0; i < n; i++)
+      if (!done[i]) {
+        size_t k = (size_t)i * m + pv;
+        c[k] = md->compat[(size_t)jobs[i] * m + pv]
+                   ? best_in_route(md, &s->r[pv], jobs[i], &pos[k])
+                   : INFINITY;
+      }
+  }
+  free(c), free(pos), free(done);
+  return true;
+}
+
 /* ---- ruin ----------------------------------------------------------- */
 
 static void remove_job_mark(search *S, sol *s, int j) {
@@ -562,7 +654,7 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   if (o->initial) hv__sol_import(&md, &S.cur, o->initial);
   memset(S.touched, 0, m1);
   int n = unassigned_jobs(&S, &S.cur, S.order);
-  recreate(&S, &S.cur, S.order, n);
+  if (!construct_regret(&S, &S.cur, S.order, n)) recreate(&S, &S.cur, S.order, n);
   S.cur.cost = hv__sol_objective(&md, &S.cur);
   hv__sol_copy(&S.best, &S.cur);
   set_temperatures(&S);
