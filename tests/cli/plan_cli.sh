@@ -35,4 +35,10 @@ expect "unknown --from day refused" test $? -eq 64
 "$hvplan" plan "$fixtures/demo" -o "$tmp/re" --keep "$tmp/out/plan.json" --from thu --time-limit 1 >"$tmp/o3" 2>&1
 expect "re-plan exits 0" test $? -eq 0
 expect "kept routes marked" grep -q '"kept": true' "$tmp/re/plan.json"
+# On a terminal, progress goes to stderr while solving; never into a pipe.
+if command -v script >/dev/null; then
+  script -qec "$hvplan plan $fixtures/small -o $tmp/tty --time-limit 2 --no-pdf" /dev/null >"$tmp/tty.log" 2>&1
+  expect "progress shown on a terminal" grep -q "best so far: .*/6 households" "$tmp/tty.log"
+fi
+expect "no progress in a pipe" test -z "$(grep 'best so far' "$tmp/err")"
 finish
