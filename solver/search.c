@@ -287,6 +287,114 @@ static bool construct_regret(search *S, sol *s, int *jobs, int n) {
   return true;
 }
 
+/* ---- local search: relocate and 2-opt* ------------------------------ */
+
+/* Cost of a route as the search counts it (distance less bonuses, plus the
+ * balance term, plus the vehicle cost when it is used under VEHICLES);
+ * INFINITY when infeasible. */
+static double seq_cost(const model *md, int v, const int *jobs, int n) {
+  if (n == 0) return 0.0;
+  double c;
+  if (!hv__sequence_feasible(md, v, jobs, n, &c)) return INFINITY;
+  return c + md->balance * (double)n * (double)n +
+         (md->obj == HV_OBJ_VEHICLES ? md->vehicle_cost : 0.0);
+}
+
+static double route_full_cost(const model *md, const route *r) {
+  return r->n == 0 ? 0.0
+                   : r->cost + (md->obj == HV_OBJ_VEHICLES ? md->vehicle_cost : 0.0);
+}
+
+/* Replaces the jobs of two routes (already checked feasible). */
+static bool set_route(search *S, sol *s, int v, const int *jobs, int n) {
+  route *r = &s->r[v];
+  bool was = r->n > 0;
+  if (!hv__route_reserve(r, n)) return false;
+  memmove(r->job, jobs, (size_t)n * sizeof *jobs);
+  r->n = n;
+  hv__route_update(S->md, r);
+  for (int k = 0; k < n; k++) s->where[jobs[k]] = v;
+  s->nused += (n > 0) - was;
+  return true;
+}
+
+static int position_of(const route *r, int j) {
+  for (int k = 0; k < r->n; k++)
+    if (r->job[k] == j) return k;
+  return -1;
+}
+
+/* First-improvement relocate (a job next to one of its neighbours, in
+ * another route or the same) and 2-opt* (swap the tails of two routes after
+ * a job and a neighbour), every candidate checked exactly. */
+static void local_search(search *S, sol *s) {
+  const model *md = S->md;
+  int maxn = 0;
+  for (int v = 0; v < s->m; v++) maxn = s->r[v].n > maxn ? s->r[v].n : maxn;
+  int cap = 2 * maxn + 4;
+  int *a = malloc((size_t)cap * sizeof *a), *b = malloc((size_t)cap * sizeof *b);
+  if (!a || !b) {
+    free(a), free(b);
+    return;
+  }
+  int k_nb = md->knb < 15 ? md->knb : 15;
+  bool improved = true;
+  for (int sweep = 0; improved && sweep < 20 && S->st == HV_OK; sweep++) {
+    improved = false;
+    for (int j = 0; j < md->n; j++) {
+      int ra = s->where[j];
+      if (ra < 0) continue;
+      for (int t = 0; t < k_nb; t++) {
+        int k = md->nb[(size_t)j * md->knb + t];
+        int rb = s->where[k];
+        ra = s->where[j];
+        if (rb < 0 || ra < 0) continue;
+        route *A = &s->r[ra], *B = &s->r[rb];
+        int pj = position_of(A, j), pk = position_of(B, k);
+        if (pj < 0 || pk < 0 || A->n + B->n + 2 > cap) continue;
+        double old = route_full_cost(md, A) + (ra != rb ? route_full_cost(md, B) : 0);
+        /* relocate j right after k, or right before it */
+        for (int after = 0; after < 2 && ra != rb; after++) {
+          int na = 0, nb = 0;
+          for (int q = 0; q < A->n; q++)
+            if (q != pj) a[na++] = A->job[q];
+          for (int q = 0; q < B->n; q++) {
+            if (q == pk && !after) b[nb++] = j;
+            b[nb++] = B->job[q];
+            if (q == pk && after) b[nb++] = j;
+          }
+          if (!md->compat[(size_t)j * md->m + rb]) break;
+          double c = seq_cost(md, ra, a, na) + seq_cost(md, rb, b, nb);
+          if (c < old - 1e-7) {
+            if (!set_route(S, s, ra, a, na) || !set_route(S, s, rb, b, nb)) S->st = HV_E_NOMEM;
+            improved = true;
+            break;
+          }
+        }
+        if (improved && s->where[j] != ra) continue;
+        if (ra == rb) continue;
+        A = &s->r[ra], B = &s->r[rb];
+        pj = position_of(A, j), pk = position_of(B, k);
+        if (pj < 0 || pk < 0) continue;
+        old = route_full_cost(md, A) + route_full_cost(md, B);
+        /* 2-opt*: j then k's successors; k then j's successors */
+        int na = 0, nb = 0;
+        for (int q = 0; q <= pj; q++) a[na++] = A->job[q];
+        for (int q = pk + 1; q < B->n; q++) a[na++] = B->job[q];
+        for (int q = 0; q <= pk; q++) b[nb++] = B->job[q];
+        for (int q = pj + 1; q < A->n; q++) b[nb++] = A->job[q];
+        double c = seq_cost(md, ra, a, na) + seq_cost(md, rb, b, nb);
+        if (c < old - 1e-7) {
+          if (!set_route(S, s, ra, a, na) || !set_route(S, s, rb, b, nb)) S->st = HV_E_NOMEM;
+          improved = true;
+        }
+      }
+    }
+  }
+  s->cost = hv__sol_objective(md, s);
+  free(a), free(b);
+}
+
 /* ---- ruin ----------------------------------------------------------- */
 
 static void remove_job_mark(search *S, sol *s, int j) {
@@ -474,6 +582,12 @@ static void anneal(search *S, double until) {
           add_touched_to_pool(S, &S->cur);
       }
       if (S->cur.cost < S->best.cost - 1e-9) {
+        /* A new best: polish it with the classic moves first. */
+        local_search(S, &S->cur);
+        if (S->pl) {
+          memset(S->touched, 1, (size_t)S->md->m);
+          add_touched_to_pool(S, &S->cur);
+        }
         if (!hv__sol_copy(&S->best, &S->cur)) S->st = HV_E_NOMEM;
       }
     }
