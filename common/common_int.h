@@ -58,6 +58,9 @@ hv_status hv__outdir_commit(const char *staging, const char *dir,
                             hv_error *err);
 void hv__outdir_abort(const char *staging);
 
+/* Monotonic clock, in seconds (for time limits). */
+double hv__now(void);
+
 /* Joins dir and name with one '/' into buf; false if it does not fit. */
 bool hv__path_join(char *buf, size_t size, const char *dir, const char *name);
 

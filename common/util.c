@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common_int.h"
@@ -183,6 +184,14 @@ bool hv__utf8_valid(const char *str, size_t len, size_t *bad_offset) {
 bad:
   if (bad_offset) *bad_offset = i;
   return false;
+}
+
+/* ---- time ----------------------------------------------------------- */
+
+double hv__now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* ---- files ---------------------------------------------------------- */

@@ -1,6 +1,8 @@
 /* geo/http.c -- GET with libcurl: limits, retries and politeness. */
 #include "http.h"
 
+#include "common_int.h"
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <math.h>
@@ -34,12 +36,6 @@ hv_status hv_geo_global_init(void) {
 
 void hv_geo_global_cleanup(void) {
   curl_global_cleanup();
-}
-
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static void pause_s(double s) {
@@ -154,7 +150,7 @@ hv_status hv__http_get(hv_http *h, const char *url, char **body, size_t *len,
   for (int attempt = 0; attempt <= h->o.retries; attempt++) {
     tries++;
     if (h->last > 0 && h->o.min_interval_s > 0)
-      pause_s(h->last + h->o.min_interval_s - mono());
+      pause_s(h->last + h->o.min_interval_s - hv__now());
     sink s = {0};
     curl_easy_reset(h->curl);
     curl_easy_setopt(h->curl, CURLOPT_URL, url);
@@ -171,7 +167,7 @@ hv_status hv__http_get(hv_http *h, const char *url, char **body, size_t *len,
     curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
     CURLcode rc = curl_easy_perform(h->curl);
     h->requests++;
-    h->last = mono();
+    h->last = hv__now();
     long code = 0;
     curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &code);
     if (rc == CURLE_OK && code == 200) {

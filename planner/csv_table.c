@@ -319,8 +319,9 @@ bool hv__csv_set(hv_csv_table *t, size_t row, int col, const char *value) {
   return true;
 }
 
-static void put_field(FILE *f, const char *v) {
-  if (strpbrk(v, ",;\t\"\r\n") == NULL && v[0] != ' ') {
+void hv__csv_put(FILE *f, const char *v) {
+  size_t n = strlen(v);
+  if (strpbrk(v, ",;\t\"\r\n") == NULL && v[0] != ' ' && (n == 0 || v[n - 1] != ' ')) {
     fputs(v, f);
     return;
   }
@@ -337,13 +338,13 @@ void hv__csv_format(const hv_csv_table *t, FILE *f, bool bom, bool crlf) {
   if (bom) fputs("\xEF\xBB\xBF", f);
   for (size_t i = 0; i < t->ncols; i++) {
     if (i) fputc(',', f);
-    put_field(f, t->header[i]);
+    hv__csv_put(f, t->header[i]);
   }
   fputs(eol, f);
   for (size_t r = 0; r < t->nrows; r++) {
     for (size_t i = 0; i < t->ncols; i++) {
       if (i) fputc(',', f);
-      put_field(f, t->rows[r].cells[i]);
+      hv__csv_put(f, t->rows[r].cells[i]);
     }
     fputs(eol, f);
   }

@@ -50,6 +50,9 @@ int hv__csv_col(const hv_csv_table *t, const char *name);
 int hv__csv_add_column(hv_csv_table *t, const char *name);
 /* Replaces one cell (copied). */
 bool hv__csv_set(hv_csv_table *t, size_t row, int col, const char *value);
+/* Writes one value, quoted when it holds a delimiter, a quote, a line break
+ * or blanks at either end (so that it reads back as it was). */
+void hv__csv_put(FILE *f, const char *v);
 /* Writes the table as comma-separated CSV, quoting where needed. */
 void hv__csv_format(const hv_csv_table *t, FILE *f, bool bom, bool crlf);
 

@@ -24,12 +24,6 @@ static const char *const pair_ids[] = {
     "P71", "P72", "P73", "P74", "P75", "P76", "P77", "P78", "P79", "P80"};
 #define MAX_FORMED (sizeof pair_ids / sizeof pair_ids[0])
 
-static double mono_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 bool hv__pair_shift(const hv_scenario *s, size_t a, size_t b, int day,
                     int *start, int *end) {
   return hv_avail_overlap(&s->staff[a].avail, &s->staff[b].avail, day, start,
@@ -234,7 +228,7 @@ static hv_status matching(const hv_scenario *s, int max_pairs, size_t *pa,
                           const uint8_t *cand, const double *w,
                           const uint8_t *fixed, double time_limit_s,
                           uint8_t *chosen, hv_error *err) {
-  double t0 = mono_s();
+  double t0 = hv__now();
   hgroup *g = calloc(s->nhouseholds + 1, sizeof *g);
   size_t ng = g ? group_households(s, g) : 0;
   glp_prob *lp = glp_create_prob();
@@ -319,7 +313,7 @@ static hv_status matching(const hv_scenario *s, int max_pairs, size_t *pa,
     glp_smcp smcp;
     glp_init_smcp(&smcp);
     smcp.msg_lev = GLP_MSG_OFF;
-    double left = time_limit_s - (mono_s() - t0);
+    double left = time_limit_s - (hv__now() - t0);
     smcp.tm_lim = left > 0.05 ? (int)(left * 600) : 30;
     int rc = glp_simplex(lp, &smcp);
     int ms = GLP_UNDEF;
@@ -327,7 +321,7 @@ static hv_status matching(const hv_scenario *s, int max_pairs, size_t *pa,
       glp_iocp iocp;
       glp_init_iocp(&iocp);
       iocp.msg_lev = GLP_MSG_OFF;
-      left = time_limit_s - (mono_s() - t0);
+      left = time_limit_s - (hv__now() - t0);
       iocp.tm_lim = left > 0.05 ? (int)(left * 1000) : 50;
       iocp.mip_gap = 1e-4;
       iocp.cb_func = heur_cb;

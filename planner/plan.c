@@ -711,8 +711,7 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
     free(impl);
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   }
-  struct timespec t_begin;
-  clock_gettime(CLOCK_MONOTONIC, &t_begin);
+  double t_begin = hv__now();
   hv_plan *plan = &impl->pub;
   plan->scenario = s;
   size_t H = s->nhouseholds;
@@ -756,10 +755,7 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
     so.initial = start;
     double limit = o->time_limit_s >= 0 ? o->time_limit_s : s->solver.time_limit_s;
     /* The limit covers the whole plan: pairing and travel times first. */
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double spent = (double)(now.tv_sec - t_begin.tv_sec) +
-                   (double)(now.tv_nsec - t_begin.tv_nsec) * 1e-9;
+    double spent = hv__now() - t_begin;
     so.time_limit_s = limit - spent > 0.1 * limit ? limit - spent : 0.1 * limit;
     so.max_iterations = o->iterations > 0
                             ? o->iterations

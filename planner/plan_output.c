@@ -9,6 +9,7 @@
 
 #include "common_int.h"
 #include "hv/plan.h"
+#include "csv_table.h"
 #include "printed.h"
 
 static void hhmm(int minutes, char *buf) {
@@ -107,18 +108,7 @@ static json_t *plan_json(const hv_plan *p) {
 /* ---- CSV ------------------------------------------------------------ */
 
 static void csv_field(FILE *f, const char *v, bool last) {
-  bool quote = strpbrk(v, ",\"\r\n") != NULL || (v[0] == ' ') ||
-               (v[0] && v[strlen(v) - 1] == ' ');
-  if (quote) {
-    fputc('"', f);
-    for (const char *c = v; *c; c++) {
-      if (*c == '"') fputc('"', f);
-      fputc(*c, f);
-    }
-    fputc('"', f);
-  } else {
-    fputs(v, f);
-  }
+  hv__csv_put(f, v);
   fputs(last ? "\r\n" : ",", f);
 }
 

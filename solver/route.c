@@ -8,12 +8,6 @@
 
 #include "solver_int.h"
 
-double hv__now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 bool hv__route_init(route *r, int v, int cap) {
   memset(r, 0, sizeof *r);
   r->v = v;

@@ -35,7 +35,6 @@ typedef struct search {
   int *removed, nremoved;
   int *order;         /* jobs to insert */
   double *key;        /* sort keys */
-  int *pos;           /* scratch */
   uint8_t *touched;   /* per route: changed in this iteration */
   int *stamp;         /* per route: candidate mark */
   uint8_t *tried_type; /* per vehicle type: an empty route was tried */
@@ -563,7 +562,6 @@ static void pool_step(search *S, double budget_s) {
 }
 
 static void anneal(search *S, double until) {
-  const model *md = S->md;
   /* Pool calls at fixed points of the budget. */
   double next_pool = S->pl ? progress(S) + (until - progress(S)) / 4.0 : 2.0;
   double pool_gap = (until - progress(S)) / 4.0;
@@ -597,7 +595,6 @@ static void anneal(search *S, double until) {
     }
     if ((S->iter & 255) == 0) report(S, false);
   }
-  (void)md;
 }
 
 /* Fleet minimisation: take a route away and look for a solution with the
@@ -704,7 +701,6 @@ static void search_free(search *S) {
   free(S->removed);
   free(S->order);
   free(S->key);
-  free(S->pos);
   free(S->touched);
   free(S->stamp);
   free(S->tried_type);
@@ -746,11 +742,10 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   S.removed = malloc(n1 * sizeof *S.removed);
   S.order = malloc(n1 * sizeof *S.order);
   S.key = malloc(n1 * sizeof *S.key);
-  S.pos = malloc(n1 * sizeof *S.pos);
   S.touched = calloc(m1, 1);
   S.stamp = calloc(m1, sizeof *S.stamp);
   S.tried_type = calloc(m1, 1);
-  bool ok = S.tried_type && S.removed && S.order && S.key && S.pos && S.touched && S.stamp &&
+  bool ok = S.tried_type && S.removed && S.order && S.key && S.touched && S.stamp &&
             hv__sol_init(&S.cur, &md) && hv__sol_init(&S.best, &md) &&
             hv__sol_init(&S.tmp, &md);
   if (ok && o->use_pool) {

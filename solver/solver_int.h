@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common_int.h" /* hv__now */
 #include "hv/solver.h"
 
 #define EPS 1e-7 /* slack for comparing times and loads */
@@ -185,7 +186,6 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *incumbent,
                     double time_limit_s, int node_limit, sol *out,
                     hv_error *err, hv_status *st);
 
-double hv__now(void); /* monotonic seconds */
 
 /* Parses Solomon text in place (NUL-terminated; lines are split). */
 hv_status hv__solomon_parse(char *text, const char *path, size_t max_customers,

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int check_failures;
@@ -52,6 +53,20 @@ static int check_count;
       CHECK_FAIL_("%s ~= %s: %.9g != %.9g (tol %g)", #a, #b, a_, b_,     \
                   (double)(tol));                                        \
   } while (0)
+
+/* A whole file as a NUL-terminated string (caller frees); "" if absent. */
+static inline char *check_read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return calloc(1, 1);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)(n > 0 ? n : 0) + 1);
+  size_t got = b ? fread(b, 1, (size_t)(n > 0 ? n : 0), f) : 0;
+  if (b) b[got] = '\0';
+  fclose(f);
+  return b;
+}
 
 #define FIXTURE(rel) HV_FIXTURE_DIR "/" rel
 #define RUN(test) (fprintf(stderr, "-- %s\n", #test), test())

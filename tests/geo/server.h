@@ -71,16 +71,7 @@ static void server_mode(const char *mode, int count) {
 }
 
 static char *server_log_text(void) {
-  FILE *f = fopen(server_log, "rb");
-  if (f == NULL) return calloc(1, 1);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  size_t got = fread(b, 1, (size_t)n, f);
-  b[got] = '\0';
-  fclose(f);
-  return b;
+  return check_read_file(server_log);
 }
 
 #endif

@@ -142,18 +142,6 @@ static const hv_unvisited *why(const hv_scenario *s, const hv_plan *p,
   return NULL;
 }
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  size_t got = fread(b, 1, (size_t)n, f);
-  b[got] = '\0';
-  fclose(f);
-  return b;
-}
 
 static void demo_plan_obeys_every_rule(void) {
   hv_scenario *s = load(FIXTURE("demo"));
@@ -190,7 +178,7 @@ static void demo_plan_obeys_every_rule(void) {
     char f1[256], f2[256];
     snprintf(f1, sizeof f1, "%s/plan.json", d1);
     snprintf(f2, sizeof f2, "%s/plan.json", d2);
-    char *a = slurp(f1), *b = slurp(f2);
+    char *a = check_read_file(f1), *b = check_read_file(f2);
     CHECK(a && b && strcmp(a, b) == 0);
     CHECK_STR_CONTAINS(a, "\"scenario\": \"Riverside Community School (demo district)\"");
     CHECK_STR_CONTAINS(a, "\"week_of\": \"2026-03-02\"");
@@ -198,7 +186,7 @@ static void demo_plan_obeys_every_rule(void) {
     free(b);
     /* roster.csv: a header and one row per visit; names survive. */
     snprintf(f1, sizeof f1, "%s/roster.csv", d1);
-    char *roster = slurp(f1);
+    char *roster = check_read_file(f1);
     size_t rows = 0;
     for (char *c = roster; c && *c; c++) rows += *c == '\n';
     CHECK_INT_EQ(rows, p->visited + 1);
@@ -207,7 +195,7 @@ static void demo_plan_obeys_every_rule(void) {
     CHECK_STR_CONTAINS(roster, "absences_30d"); /* carried column */
     free(roster);
     snprintf(f1, sizeof f1, "%s/unvisited.csv", d1);
-    char *un = slurp(f1);
+    char *un = check_read_file(f1);
     CHECK_STR_CONTAINS(un, "household,priority,language,code,reason");
     CHECK_STR_CONTAINS(un, ",am,language,no staff member speaks Amharic (am)");
     free(un);

@@ -42,11 +42,6 @@ static char *squash(char *t) {
   return t;
 }
 
-static char *slurp(const char *path) {
-  char cmd[1024];
-  snprintf(cmd, sizeof cmd, "cat '%s'", path);
-  return run(cmd);
-}
 
 static hv_scenario *scenario;
 static hv_plan *plan;
@@ -198,7 +193,7 @@ static void calendars_parse_back(void) {
         want += plan->routes[r].nstops;
     char path[700];
     snprintf(path, sizeof path, "%s/calendars/%s.ics", out, st->id);
-    char *text = slurp(path);
+    char *text = check_read_file(path);
     if (want == 0) {
       free(text);
       continue;
@@ -252,7 +247,7 @@ static void calendars_parse_back(void) {
 static void week_map_and_regeneration(void) {
   char path[700];
   snprintf(path, sizeof path, "%s/week.svg", out);
-  char *svg = slurp(path);
+  char *svg = check_read_file(path);
   CHECK_STR_CONTAINS(svg, "<svg");
   free(svg);
   /* Edit the plan by hand (drop the last stop of the busiest route), then
