@@ -38,7 +38,6 @@ typedef struct search {
   uint8_t *touched;   /* per route: changed in this iteration */
   int *stamp;         /* per route: candidate mark */
   uint8_t *tried_type; /* per vehicle type: an empty route was tried */
-  const long *absent; /* fleet minimisation: times each job was left out */
   int stamp_now;
   int kmax;           /* most non-empty routes allowed */
   double t0, tlimit;  /* start time and limit (seconds) */
@@ -105,13 +104,6 @@ static void order_jobs(search *S, int *jobs, int n) {
   const model *md = S->md;
   double u = rng_unit(&S->g) * 11.0;
   shuffle(&S->g, jobs, n);
-  /* While minimising the fleet, half the time the jobs most often left out
-   * go first: they are the ones that decide whether a route can go. */
-  if (S->absent && rng_unit(&S->g) < 0.5) {
-    for (int i = 0; i < n; i++) S->key[jobs[i]] = (double)S->absent[jobs[i]];
-    sort_by_key(jobs, n, S->key);
-    return;
-  }
   if (u < 4.0) return;
   size_t depot = md->m > 0 ? md->veh[0].start : 0;
   for (int i = 0; i < n; i++) {
@@ -286,114 +278,6 @@ static bool construct_regret(search *S, sol *s, int *jobs, int n) {
   return true;
 }
 
-/* ---- local search: relocate and 2-opt* ------------------------------ */
-
-/* Cost of a route as the search counts it (distance less bonuses, plus the
- * balance term, plus the vehicle cost when it is used under VEHICLES);
- * INFINITY when infeasible. */
-static double seq_cost(const model *md, int v, const int *jobs, int n) {
-  if (n == 0) return 0.0;
-  double c;
-  if (!hv__sequence_feasible(md, v, jobs, n, &c)) return INFINITY;
-  return c + md->balance * (double)n * (double)n +
-         (md->obj == HV_OBJ_VEHICLES ? md->vehicle_cost : 0.0);
-}
-
-static double route_full_cost(const model *md, const route *r) {
-  return r->n == 0 ? 0.0
-                   : r->cost + (md->obj == HV_OBJ_VEHICLES ? md->vehicle_cost : 0.0);
-}
-
-/* Replaces the jobs of two routes (already checked feasible). */
-static bool set_route(search *S, sol *s, int v, const int *jobs, int n) {
-  route *r = &s->r[v];
-  bool was = r->n > 0;
-  if (!hv__route_reserve(r, n)) return false;
-  memmove(r->job, jobs, (size_t)n * sizeof *jobs);
-  r->n = n;
-  hv__route_update(S->md, r);
-  for (int k = 0; k < n; k++) s->where[jobs[k]] = v;
-  s->nused += (n > 0) - was;
-  return true;
-}
-
-static int position_of(const route *r, int j) {
-  for (int k = 0; k < r->n; k++)
-    if (r->job[k] == j) return k;
-  return -1;
-}
-
-/* First-improvement relocate (a job next to one of its neighbours, in
- * another route or the same) and 2-opt* (swap the tails of two routes after
- * a job and a neighbour), every candidate checked exactly. */
-static void local_search(search *S, sol *s) {
-  const model *md = S->md;
-  int maxn = 0;
-  for (int v = 0; v < s->m; v++) maxn = s->r[v].n > maxn ? s->r[v].n : maxn;
-  int cap = 2 * maxn + 4;
-  int *a = malloc((size_t)cap * sizeof *a), *b = malloc((size_t)cap * sizeof *b);
-  if (!a || !b) {
-    free(a), free(b);
-    return;
-  }
-  int k_nb = md->knb < 15 ? md->knb : 15;
-  bool improved = true;
-  for (int sweep = 0; improved && sweep < 20 && S->st == HV_OK; sweep++) {
-    improved = false;
-    for (int j = 0; j < md->n; j++) {
-      int ra = s->where[j];
-      if (ra < 0) continue;
-      for (int t = 0; t < k_nb; t++) {
-        int k = md->nb[(size_t)j * md->knb + t];
-        int rb = s->where[k];
-        ra = s->where[j];
-        if (rb < 0 || ra < 0) continue;
-        route *A = &s->r[ra], *B = &s->r[rb];
-        int pj = position_of(A, j), pk = position_of(B, k);
-        if (pj < 0 || pk < 0 || A->n + B->n + 2 > cap) continue;
-        double old = route_full_cost(md, A) + (ra != rb ? route_full_cost(md, B) : 0);
-        /* relocate j right after k, or right before it */
-        for (int after = 0; after < 2 && ra != rb; after++) {
-          int na = 0, nb = 0;
-          for (int q = 0; q < A->n; q++)
-            if (q != pj) a[na++] = A->job[q];
-          for (int q = 0; q < B->n; q++) {
-            if (q == pk && !after) b[nb++] = j;
-            b[nb++] = B->job[q];
-            if (q == pk && after) b[nb++] = j;
-          }
-          if (!md->compat[(size_t)j * md->m + rb]) break;
-          double c = seq_cost(md, ra, a, na) + seq_cost(md, rb, b, nb);
-          if (c < old - 1e-7) {
-            if (!set_route(S, s, ra, a, na) || !set_route(S, s, rb, b, nb)) S->st = HV_E_NOMEM;
-            improved = true;
-            break;
-          }
-        }
-        if (improved && s->where[j] != ra) continue;
-        if (ra == rb) continue;
-        A = &s->r[ra], B = &s->r[rb];
-        pj = position_of(A, j), pk = position_of(B, k);
-        if (pj < 0 || pk < 0) continue;
-        old = route_full_cost(md, A) + route_full_cost(md, B);
-        /* 2-opt*: j then k's successors; k then j's successors */
-        int na = 0, nb = 0;
-        for (int q = 0; q <= pj; q++) a[na++] = A->job[q];
-        for (int q = pk + 1; q < B->n; q++) a[na++] = B->job[q];
-        for (int q = 0; q <= pk; q++) b[nb++] = B->job[q];
-        for (int q = pj + 1; q < A->n; q++) b[nb++] = A->job[q];
-        double c = seq_cost(md, ra, a, na) + seq_cost(md, rb, b, nb);
-        if (c < old - 1e-7) {
-          if (!set_route(S, s, ra, a, na) || !set_route(S, s, rb, b, nb)) S->st = HV_E_NOMEM;
-          improved = true;
-        }
-      }
-    }
-  }
-  s->cost = hv__sol_objective(md, s);
-  free(a), free(b);
-}
-
 /* ---- ruin ----------------------------------------------------------- */
 
 static void remove_job_mark(search *S, sol *s, int j) {
@@ -434,14 +318,8 @@ static void ruin(search *S, sol *s) {
   double lsmax = avg < MAX_STRING ? avg : MAX_STRING;
   double ksmax = 4.0 * AVG_REMOVED / (1.0 + lsmax) - 1.0;
   int ks = (int)(rng_unit(&S->g) * ksmax) + 1;
-  /* A random served job seeds the removal; while minimising the fleet,
-   * often one next to a job waiting in the bank, to make room there. */
+  /* A random served job seeds the removal. */
   int seed = rng_int(&S->g, md->n);
-  if (S->absent && rng_unit(&S->g) < 0.5 && s->where[seed] < 0 && md->knb > 0) {
-    int k = 0;
-    while (k < md->knb && s->where[md->nb[(size_t)seed * md->knb + k]] < 0) k++;
-    if (k < md->knb) seed = md->nb[(size_t)seed * md->knb + k];
-  }
   while (s->where[seed] < 0) seed = (seed + 1) % md->n;
   int strings = 0;
   S->stamp_now++;
@@ -581,7 +459,7 @@ static void anneal(search *S, double until) {
       }
       if (S->cur.cost < S->best.cost - 1e-9) {
         /* A new best: polish it with the classic moves first. */
-        local_search(S, &S->cur);
+        if (!hv__local_search(S->md, &S->cur)) S->st = HV_E_NOMEM;
         if (S->pl) {
           memset(S->touched, 1, (size_t)S->md->m);
           add_touched_to_pool(S, &S->cur);
@@ -597,16 +475,37 @@ static void anneal(search *S, double until) {
   }
 }
 
-/* Fleet minimisation: take a route away and look for a solution with the
- * remaining routes, preferring candidates that leave out fewer, and less
- * often left-out, jobs (SISR's absence counters). */
+/* Fleet minimisation (after Nagata & Braysy): take a route away and put
+ * its jobs into an ejection pool; take jobs from the pool one at a time
+ * and insert each where it fits, or, where it fits nowhere, insert it
+ * anyway and eject the cheapest set of other jobs (by penalty: how often
+ * each failed) back into the pool, then shake the solution with random
+ * feasible moves.  An empty pool means one route fewer; take the next.
+ * Each pool step counts as an iteration. */
+#define EJECT_MAX 3
+#define PERTURB_MOVES 100
+
+/* Empties route v of cur; its jobs go onto the pool (random order). */
+static void drop_route(search *S, int v, int *ep, int *nep) {
+  route *r = &S->cur.r[v];
+  int base = *nep;
+  for (int k = 0; k < r->n; k++) {
+    S->cur.where[r->job[k]] = -1;
+    ep[(*nep)++] = r->job[k];
+  }
+  shuffle(&S->g, ep + base, r->n);
+  r->n = 0;
+  hv__route_update(S->md, r);
+  S->cur.nused--;
+}
+
 static void minimise_fleet(search *S, double until) {
   const model *md = S->md;
-  long *absent = calloc((size_t)md->n + 1, sizeof *absent);
+  long *pen = malloc(((size_t)md->n + 1) * sizeof *pen);
+  int *ep = malloc(((size_t)md->n + 1) * sizeof *ep);
   int *bank = malloc(((size_t)md->n + 1) * sizeof *bank);
-  if (absent == NULL || bank == NULL) {
-    free(absent);
-    free(bank);
+  if (pen == NULL || ep == NULL || bank == NULL) {
+    free(pen), free(ep), free(bank);
     S->st = HV_E_NOMEM;
     return;
   }
@@ -635,56 +534,60 @@ static void minimise_fleet(search *S, double until) {
     }
     t->cost = hv__sol_objective(md, t);
     if (left == 0 && t->nused < S->cur.nused) swap_sol(&S->cur, &S->tmp);
-    S->kmax = md->m;
   }
-  /* Until the first solution serves everyone, work towards that. */
-  int cur_un = unassigned_jobs(S, &S->cur, bank);
-  long cur_abs = 0;
-  S->absent = absent;
-  while (time_left(S, until)) {
-    if (cur_un == 0) {
-      hv__sol_copy(&S->best, &S->cur);
+  /* Jobs the first solution could not serve at all stay out of the pool:
+   * they fit nowhere even with every vehicle available. */
+  hv__sol_copy(&S->best, &S->cur);
+  int nep = 0, failures = 0;
+  while (time_left(S, until) && failures < 20) {
+    if (nep == 0) {
+      S->cur.cost = hv__sol_objective(md, &S->cur);
+      if (S->cur.cost < S->best.cost) hv__sol_copy(&S->best, &S->cur);
       if (S->cur.nused <= lower) break;
-      /* Remove a route, the smallest half the time, else a random one; its
-       * jobs wait in the bank. */
+      /* The smallest route half the time, else a random one. */
       int v;
       do v = rng_int(&S->g, md->m);
       while (S->cur.r[v].n == 0);
       if (rng_unit(&S->g) < 0.5)
         for (int w = 0; w < md->m; w++)
           if (S->cur.r[w].n > 0 && S->cur.r[w].n < S->cur.r[v].n) v = w;
-      route *r = &S->cur.r[v];
-      for (int k = 0; k < r->n; k++) S->cur.where[r->job[k]] = -1;
-      r->n = 0;
-      hv__route_update(md, r);
-      S->cur.nused--;
+      drop_route(S, v, ep, &nep);
       S->kmax = S->cur.nused;
-      S->cur.cost = hv__sol_objective(md, &S->cur);
-      cur_un = unassigned_jobs(S, &S->cur, bank);
-      cur_abs = 0;
-      for (int i = 0; i < cur_un; i++) cur_abs += absent[bank[i]];
+      for (int j = 0; j < md->n; j++) pen[j] = 1;
     }
-    step(S);
-    if (S->st != HV_OK) break;
-    int un = unassigned_jobs(S, &S->tmp, bank);
-    long abs_sum = 0;
-    for (int i = 0; i < un; i++) {
-      absent[bank[i]]++;
-      abs_sum += absent[bank[i]];
-    }
-    if (un < cur_un || abs_sum < cur_abs) {
-      swap_sol(&S->cur, &S->tmp);
-      cur_un = un;
-      cur_abs = abs_sum;
+    int j = ep[--nep];
+    S->iter++;
+    int v = -1, p = -1;
+    double d;
+    if (best_insertion(S, &S->cur, j, &v, &p, &d)) {
+      if (!hv__route_insert(md, &S->cur.r[v], j, p)) S->st = HV_E_NOMEM;
+      S->cur.where[j] = v;
+    } else {
+      pen[j]++;
+      int k = hv__eject_insert(md, &S->cur, j, pen, EJECT_MAX, &S->g, ep + nep);
+      if (k == -2) {
+        S->st = HV_E_NOMEM;
+      } else if (k < 0) {
+        /* No way in for this job: give this route up, try another. */
+        hv__sol_copy(&S->cur, &S->best);
+        nep = 0;
+        failures++;
+        continue;
+      } else {
+        nep += k;
+        if (!hv__perturb(md, &S->cur, &S->g, PERTURB_MOVES)) S->st = HV_E_NOMEM;
+        /* A route the moves emptied stays closed. */
+        if (S->cur.nused < S->kmax) S->kmax = S->cur.nused;
+      }
     }
     if ((S->iter & 255) == 0) report(S, false);
   }
   /* Continue from the smallest full fleet found. */
-  S->absent = NULL;
   hv__sol_copy(&S->cur, &S->best);
+  S->cur.cost = hv__sol_objective(md, &S->cur);
+  S->best.cost = S->cur.cost;
   S->kmax = S->best.nused;
-  free(absent);
-  free(bank);
+  free(pen), free(ep), free(bank);
 }
 
 void hv_solve_options_init(hv_solve_options *o) {

@@ -168,6 +168,28 @@ static inline int rng_int(rng *g, int n) { /* [0, n) */
   return (int)(rng_unit(g) * n);
 }
 
+/* Replaces route v's jobs (a feasible sequence); updates where[] and nused. */
+bool hv__sol_set_route(const model *md, sol *s, int v, const int *jobs, int n);
+
+/* ---- local search (local.c) ----------------------------------------- */
+
+/* First-improvement descent with relocate, swap, or-opt, cross-exchange,
+ * 2-opt* and 2-opt over each job's nearest neighbours; false when out of
+ * memory. */
+bool hv__local_search(const model *md, sol *s);
+/* Up to `moves` random feasible moves from the same neighbourhoods,
+ * whatever their cost. */
+bool hv__perturb(const model *md, sol *s, rng *g, int moves);
+
+/* ---- insertion with ejections (ejection.c) -------------------------- */
+
+/* Puts job j (unassigned) into one of the used routes, ejecting at most
+ * kmax other jobs, the set with the least total pen[] (ties at random).
+ * The ejected jobs are unassigned and written to out[].  Returns their
+ * number, -1 when there is no way, -2 when out of memory. */
+int hv__eject_insert(const model *md, sol *s, int j, const long *pen, int kmax,
+                     rng *g, int *out);
+
 /* ---- route pool and set partitioning -------------------------------- */
 
 typedef struct pool pool;

@@ -1,0 +1,369 @@
+/* tests/solver/test_solver_moves.c -- the solver's inner pieces: the local
+ * search (relocate, swap, or-opt, cross-exchange, 2-opt*, 2-opt), the
+ * random perturbation and the insertion with ejections.  Each is run on
+ * small random instances whose raw data the test keeps, and checked with a
+ * schedule walker written here (no solver code): feasibility, no job lost
+ * or duplicated, cost never worse, and, by brute force, that no single
+ * relocate or swap improves a local optimum and that the ejection chosen
+ * has the least total penalty of all possible ones. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "solver_int.h"
+
+#define MAXN 12
+
+typedef struct inst {
+  int n, m;
+  double T[(MAXN + 1) * (MAXN + 1)];
+  double open[MAXN], close[MAXN], svc[MAXN], dem[MAXN];
+  double cap, horizon;
+  hv_problem *p;
+} inst;
+
+static uint64_t lcg(uint64_t *s) {
+  *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+  return *s >> 33;
+}
+
+/* n jobs on a 100 x 100 grid (location j + 1), m vehicles from the depot
+ * (location 0) with capacity cap; windows of 60-150 in a 480 horizon. */
+static void make(inst *I, uint64_t seed, int n, int m, double cap) {
+  uint64_t s = seed;
+  double xy[2 * (MAXN + 1)];
+  I->n = n, I->m = m, I->cap = cap, I->horizon = 480;
+  xy[0] = xy[1] = 50;
+  for (int i = 1; i <= n; i++) {
+    xy[2 * i] = (double)(lcg(&s) % 100);
+    xy[2 * i + 1] = (double)(lcg(&s) % 100);
+  }
+  for (int i = 0; i <= n; i++)
+    for (int j = 0; j <= n; j++)
+      I->T[i * (n + 1) + j] = hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
+  I->p = hv_problem_create((size_t)n + 1, I->T, NULL, NULL);
+  hv_problem_set_objective(I->p, HV_OBJ_DISTANCE);
+  for (int j = 0; j < n; j++) {
+    I->open[j] = (double)(lcg(&s) % 300);
+    I->close[j] = I->open[j] + 60 + (double)(lcg(&s) % 90);
+    I->svc[j] = 10;
+    I->dem[j] = (double)(1 + lcg(&s) % 3);
+    hv_job jb = {.location = (size_t)j + 1, .service = I->svc[j], .demand = I->dem[j],
+                 .ntw = 1};
+    jb.tw[0] = (hv_tw){I->open[j], I->close[j]};
+    hv_problem_add_job(I->p, &jb, NULL, NULL);
+  }
+  for (int k = 0; k < m; k++) {
+    hv_vehicle v = {.start = 0, .end = 0, .open = 0, .close = I->horizon, .capacity = cap};
+    hv_problem_add_vehicle(I->p, &v, NULL, NULL);
+  }
+}
+
+/* The test's own walk of a sequence: feasible? and its length. */
+static bool walk(const inst *I, const int *jobs, int n, double *len) {
+  int N = I->n + 1, prev = 0;
+  double t = 0, load = 0, d = 0;
+  for (int q = 0; q < n; q++) {
+    int j = jobs[q];
+    t += I->T[prev * N + j + 1];
+    d += I->T[prev * N + j + 1];
+    if (t > I->close[j] + 1e-9) return false;
+    if (t < I->open[j]) t = I->open[j];
+    t += I->svc[j];
+    load += I->dem[j];
+    prev = j + 1;
+  }
+  if (n > 0) {
+    t += I->T[prev * N];
+    d += I->T[prev * N];
+  }
+  *len = d;
+  return t <= I->horizon + 1e-9 && load <= I->cap + 1e-9;
+}
+
+/* Every route feasible, each job at most once and where[] consistent;
+ * returns the total length and the number served. */
+static bool sol_ok(const inst *I, const sol *s, double *total, int *served) {
+  int seen[MAXN] = {0};
+  bool ok = true;
+  *total = 0, *served = 0;
+  for (int v = 0; v < s->m; v++) {
+    double len;
+    if (!walk(I, s->r[v].job, s->r[v].n, &len)) ok = false;
+    *total += len;
+    for (int q = 0; q < s->r[v].n; q++) {
+      int j = s->r[v].job[q];
+      if (seen[j]++ || s->where[j] != v) ok = false;
+      (*served)++;
+    }
+  }
+  for (int j = 0; j < I->n; j++)
+    if (!seen[j] && s->where[j] != -1) ok = false;
+  return ok;
+}
+
+/* A random feasible solution: jobs in random order, each at a random
+ * feasible position (checked by the test's walker). */
+static void random_solution(const inst *I, const model *md, sol *s, uint64_t *g) {
+  int order[MAXN];
+  for (int j = 0; j < I->n; j++) order[j] = j;
+  for (int j = I->n - 1; j > 0; j--) {
+    int k = (int)(lcg(g) % (uint64_t)(j + 1)), t = order[j];
+    order[j] = order[k], order[k] = t;
+  }
+  for (int i = 0; i < I->n; i++) {
+    int j = order[i], tries = 0;
+    while (tries++ < 40) {
+      int v = (int)(lcg(g) % (uint64_t)I->m);
+      route *r = &s->r[v];
+      int p = (int)(lcg(g) % (uint64_t)(r->n + 1));
+      int seq[MAXN + 1], n = 0;
+      for (int q = 0; q <= r->n; q++) {
+        if (q == p) seq[n++] = j;
+        if (q < r->n) seq[n++] = r->job[q];
+      }
+      double len;
+      if (walk(I, seq, n, &len)) {
+        hv__sol_set_route(md, s, v, seq, n);
+        break;
+      }
+    }
+  }
+  s->cost = hv__sol_objective(md, s);
+}
+
+/* Whether some single relocate (into a used route, or inside one) or some
+ * swap between two routes would shorten the solution. */
+static bool improvable(const inst *I, const sol *s) {
+  double len[16];
+  for (int v = 0; v < s->m; v++) walk(I, s->r[v].job, s->r[v].n, &len[v]);
+  int a[MAXN + 2], b[MAXN + 2];
+  for (int ra = 0; ra < s->m; ra++)
+    for (int pa = 0; pa < s->r[ra].n; pa++) {
+      const route *A = &s->r[ra];
+      int j = A->job[pa];
+      for (int rb = 0; rb < s->m; rb++) {
+        const route *B = &s->r[rb];
+        if (B->n == 0) continue;
+        /* relocate j to position pb of B */
+        for (int pb = 0; pb <= B->n; pb++) {
+          int na = 0, nb = 0;
+          double la, lb;
+          if (ra == rb) {
+            for (int q = 0; q < A->n; q++)
+              if (q != pa) a[na++] = A->job[q];
+            if (pb > na) continue;
+            for (int q = na; q > pb; q--) a[q] = a[q - 1];
+            a[pb] = j, na++;
+            if (walk(I, a, na, &la) && la < len[ra] - 1e-6) return true;
+            continue;
+          }
+          for (int q = 0; q < A->n; q++)
+            if (q != pa) a[na++] = A->job[q];
+          for (int q = 0; q <= B->n; q++) {
+            if (q == pb) b[nb++] = j;
+            if (q < B->n) b[nb++] = B->job[q];
+          }
+          if (walk(I, a, na, &la) && walk(I, b, nb, &lb) &&
+              la + lb < len[ra] + len[rb] - 1e-6)
+            return true;
+        }
+        /* swap j with each job of another route */
+        if (ra == rb) continue;
+        for (int pb = 0; pb < B->n; pb++) {
+          double la, lb;
+          for (int q = 0; q < A->n; q++) a[q] = q == pa ? B->job[pb] : A->job[q];
+          for (int q = 0; q < B->n; q++) b[q] = q == pb ? j : B->job[q];
+          if (walk(I, a, A->n, &la) && walk(I, b, B->n, &lb) &&
+              la + lb < len[ra] + len[rb] - 1e-6)
+            return true;
+        }
+      }
+    }
+  return false;
+}
+
+static void local_search_reaches_local_optimum(void) {
+  int improved = 0;
+  for (uint64_t seed = 1; seed <= 40; seed++) {
+    inst I;
+    make(&I, seed, 10, 3, 12);
+    model md;
+    hv_error err;
+    CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
+    sol s;
+    CHECK(hv__sol_init(&s, &md));
+    uint64_t g = seed * 7919;
+    random_solution(&I, &md, &s, &g);
+    double before, after;
+    int served0, served1;
+    CHECK(sol_ok(&I, &s, &before, &served0));
+    CHECK(hv__local_search(&md, &s));
+    CHECK(sol_ok(&I, &s, &after, &served1));
+    CHECK_INT_EQ(served1, served0);
+    CHECK(after <= before + 1e-9);
+    CHECK_NEAR(s.cost, hv__sol_objective(&md, &s), 1e-9);
+    CHECK(!improvable(&I, &s));
+    improved += after < before - 1e-6;
+    hv__sol_free(&s);
+    hv__model_free(&md);
+    hv_problem_free(I.p);
+  }
+  /* The random starts are poor: nearly all of them must get shorter. */
+  CHECK(improved >= 35);
+}
+
+static void perturbation_stays_feasible(void) {
+  for (uint64_t seed = 1; seed <= 20; seed++) {
+    inst I;
+    make(&I, seed, 12, 4, 12);
+    model md;
+    hv_error err;
+    CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
+    sol s;
+    CHECK(hv__sol_init(&s, &md));
+    uint64_t g = seed;
+    random_solution(&I, &md, &s, &g);
+    double len0, len1;
+    int served0, served1;
+    CHECK(sol_ok(&I, &s, &len0, &served0));
+    rng r;
+    hv__rng_seed(&r, seed);
+    CHECK(hv__perturb(&md, &s, &r, 200));
+    CHECK(sol_ok(&I, &s, &len1, &served1));
+    CHECK_INT_EQ(served1, served0);
+    hv__sol_free(&s);
+    hv__model_free(&md);
+    hv_problem_free(I.p);
+  }
+}
+
+/* Least total penalty of inserting j with at most kmax ejections, by
+ * brute force over routes, positions and ejection sets; INFINITY if none. */
+static double brute_eject(const inst *I, const sol *s, int j, const long *pen,
+                          int kmax) {
+  double best = INFINITY;
+  int seq[MAXN + 1], out[MAXN + 1];
+  for (int v = 0; v < s->m; v++) {
+    const route *r = &s->r[v];
+    if (r->n == 0) continue;
+    for (int p = 0; p <= r->n; p++)
+      for (unsigned mask = 0; mask < 1u << r->n; mask++) {
+        if (__builtin_popcount(mask) > kmax) continue;
+        int n = 0;
+        long ps = 0;
+        for (int q = 0; q <= r->n; q++) {
+          if (q == p) seq[n++] = j;
+          if (q == r->n) break;
+          if (mask >> q & 1)
+            ps += pen[r->job[q]];
+          else
+            seq[n++] = r->job[q];
+        }
+        double len;
+        (void)out;
+        if (ps < best && walk(I, seq, n, &len)) best = (double)ps;
+      }
+  }
+  return best;
+}
+
+static void ejection_takes_the_cheapest_set(void) {
+  int ejected_runs = 0;
+  for (uint64_t seed = 1; seed <= 60; seed++) {
+    inst I;
+    make(&I, seed, 11, 2, 10);
+    model md;
+    hv_error err;
+    CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
+    sol s;
+    CHECK(hv__sol_init(&s, &md));
+    uint64_t g = seed * 31;
+    random_solution(&I, &md, &s, &g);
+    long pen[MAXN];
+    for (int j = 0; j < I.n; j++) pen[j] = 1 + (long)(lcg(&g) % 4);
+    rng r;
+    hv__rng_seed(&r, seed);
+    for (int j = 0; j < I.n; j++) {
+      if (s.where[j] >= 0) continue;
+      double want = brute_eject(&I, &s, j, pen, 2);
+      int out[8];
+      int k = hv__eject_insert(&md, &s, j, pen, 2, &r, out);
+      if (!isfinite(want)) {
+        CHECK_INT_EQ(k, -1);
+        continue;
+      }
+      CHECK(k >= 0);
+      if (k < 0) continue;
+      long got = 0;
+      for (int e = 0; e < k; e++) {
+        got += pen[out[e]];
+        CHECK_INT_EQ(s.where[out[e]], -1);
+      }
+      CHECK_NEAR((double)got, want, 0);
+      CHECK(s.where[j] >= 0);
+      double len;
+      int served;
+      CHECK(sol_ok(&I, &s, &len, &served));
+      ejected_runs++;
+      break;
+    }
+    hv__sol_free(&s);
+    hv__model_free(&md);
+    hv_problem_free(I.p);
+  }
+  CHECK(ejected_runs >= 20);
+}
+
+/* Capacity 4 with jobs of demand 1, 1 and 2 on board: a job of demand 2
+ * goes in by ejecting the demand-2 job or both small ones, whichever has
+ * the smaller total penalty. */
+static void ejection_follows_penalties(void) {
+  double T[16] = {0};
+  hv_problem *p = hv_problem_create(4, T, NULL, NULL);
+  hv_problem_set_objective(p, HV_OBJ_VEHICLES);
+  double dem[4] = {1, 1, 2, 2};
+  for (int j = 0; j < 4; j++) {
+    hv_job jb = {.location = (size_t)(j < 3 ? j + 1 : 3), .demand = dem[j]};
+    hv_problem_add_job(p, &jb, NULL, NULL);
+  }
+  hv_vehicle v = {.close = 100, .capacity = 4};
+  hv_problem_add_vehicle(p, &v, NULL, NULL);
+  model md;
+  hv_error err;
+  CHECK_INT_EQ(hv__model_build(&md, p, &err), HV_OK);
+  for (int round = 0; round < 2; round++) {
+    sol s;
+    CHECK(hv__sol_init(&s, &md));
+    int jobs[3] = {0, 1, 2};
+    CHECK(hv__sol_set_route(&md, &s, 0, jobs, 3));
+    long pen[4] = {1, 1, round == 0 ? 5 : 1, 1};
+    rng r;
+    hv__rng_seed(&r, 1);
+    int out[8];
+    int k = hv__eject_insert(&md, &s, 3, pen, 3, &r, out);
+    if (round == 0) {
+      CHECK_INT_EQ(k, 2); /* 1 + 1 < 5 */
+      CHECK_INT_EQ(s.where[0], -1);
+      CHECK_INT_EQ(s.where[1], -1);
+      CHECK_INT_EQ(s.where[2], 0);
+    } else {
+      CHECK_INT_EQ(k, 1); /* 1 < 1 + 1 */
+      CHECK_INT_EQ(out[0], 2);
+      CHECK_INT_EQ(s.where[2], -1);
+    }
+    CHECK_INT_EQ(s.where[3], 0);
+    CHECK(s.r[0].load <= 4 + 1e-9);
+    hv__sol_free(&s);
+  }
+  hv__model_free(&md);
+  hv_problem_free(p);
+}
+
+int main(void) {
+  RUN(local_search_reaches_local_optimum);
+  RUN(perturbation_stays_feasible);
+  RUN(ejection_takes_the_cheapest_set);
+  RUN(ejection_follows_penalties);
+  return CHECK_DONE();
+}
