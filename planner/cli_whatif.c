@@ -99,7 +99,7 @@ static int run_variant(const char *dir, const variant *v, const char *outdir,
     /* Base and extra-staff variants: pairs as auto-pairing forms them. */
     hv_plan_pair *formed = NULL;
     size_t nformed = 0;
-    if (hv_plan_form_pairs_max(s, false, 0, &formed, &nformed, &err) != HV_OK) {
+    if (hv_plan_form_pairs(s, NULL, &formed, &nformed, &err) != HV_OK) {
       hv_cli_print_error(&err);
       return 6;
     }
@@ -358,7 +358,12 @@ int hv_cli_whatif(int argc, char **argv) {
   size_t nprev = 0;
   for (int k = plo; plo > 0 && k <= phi && nv < MAX_VARIANTS; k++) {
     variant *v = &vs[nv];
-    st = hv_plan_form_pairs_nested(s, k, prev, nprev, &v->pairs, &v->npairs, &err);
+    hv_pair_options po;
+    hv_pair_options_init(&po);
+    po.max_pairs = k;
+    po.fixed = prev;
+    po.nfixed = nprev;
+    st = hv_plan_form_pairs(s, &po, &v->pairs, &v->npairs, &err);
     if (st != HV_OK) {
       hv_cli_print_error(&err);
       rc = hv_cli_exit_code(st);

@@ -387,24 +387,10 @@ static hv_status file_order(const hv_scenario *s, int max_pairs,
   return HV_OK;
 }
 
-hv_status hv_plan_form_pairs_max(const hv_scenario *s, bool in_file_order,
-                                 int max_pairs, hv_plan_pair **pairs,
-                                 size_t *npairs, hv_error *err) {
-  if (in_file_order) return file_order(s, max_pairs, pairs, npairs, err);
-  return hv_plan_form_pairs_nested(s, max_pairs, NULL, 0, pairs, npairs, err);
-}
-
-hv_status hv_plan_form_pairs_nested(const hv_scenario *s, int max_pairs,
-                                    const hv_plan_pair *fixed, size_t nfixed,
-                                    hv_plan_pair **pairs, size_t *npairs,
-                                    hv_error *err) {
-  return hv__form_pairs(s, max_pairs, fixed, nfixed, 20.0, pairs, npairs, err);
-}
-
-hv_status hv__form_pairs(const hv_scenario *s, int max_pairs,
-                         const hv_plan_pair *fixed, size_t nfixed,
-                         double time_limit_s, hv_plan_pair **pairs,
-                         size_t *npairs, hv_error *err) {
+static hv_status form_by_model(const hv_scenario *s, int max_pairs,
+                               const hv_plan_pair *fixed, size_t nfixed,
+                               double time_limit_s, hv_plan_pair **pairs,
+                               size_t *npairs, hv_error *err) {
   size_t n = s->nstaff;
   *pairs = calloc(n / 2 + 1, sizeof **pairs);
   *npairs = 0;
@@ -511,4 +497,22 @@ done:
     *npairs = 0;
   }
   return st;
+}
+
+void hv_pair_options_init(hv_pair_options *o) {
+  memset(o, 0, sizeof *o);
+  o->time_limit_s = 20.0;
+}
+
+hv_status hv_plan_form_pairs(const hv_scenario *s, const hv_pair_options *o,
+                             hv_plan_pair **pairs, size_t *npairs,
+                             hv_error *err) {
+  hv_pair_options defaults;
+  if (o == NULL) {
+    hv_pair_options_init(&defaults);
+    o = &defaults;
+  }
+  if (o->in_file_order) return file_order(s, o->max_pairs, pairs, npairs, err);
+  return form_by_model(s, o->max_pairs, o->fixed, o->nfixed, o->time_limit_s,
+                       pairs, npairs, err);
 }

@@ -680,11 +680,12 @@ static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
     /* Pairing gets a fifth of the time limit (at most 20 s). */
     double limit = o->time_limit_s >= 0 ? o->time_limit_s : s->solver.time_limit_s;
     double budget = limit * 0.2 < 20 ? limit * 0.2 : 20;
-    hv_status st = o->pairs_in_file_order
-                       ? hv_plan_form_pairs_max(s, true, o->max_pairs, &plan->pairs,
-                                                &plan->npairs, err)
-                       : hv__form_pairs(s, o->max_pairs, NULL, 0, budget,
-                                        &plan->pairs, &plan->npairs, err);
+    hv_pair_options po;
+    hv_pair_options_init(&po);
+    po.in_file_order = o->pairs_in_file_order;
+    po.max_pairs = o->max_pairs;
+    po.time_limit_s = budget;
+    hv_status st = hv_plan_form_pairs(s, &po, &plan->pairs, &plan->npairs, err);
     if (st != HV_OK) return st;
     plan->pairs_formed = true;
   }

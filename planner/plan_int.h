@@ -16,11 +16,5 @@ bool hv__pair_shift(const hv_scenario *s, size_t a, size_t b, int day,
  * with [start, end) on `day`. */
 int hv__household_overlap(const hv_household *h, int day, int start, int end);
 
-/* hv_plan_form_pairs_nested with a time limit for the GLPK model (the
- * greedy matching it starts from stands if time runs out). */
-hv_status hv__form_pairs(const hv_scenario *s, int max_pairs,
-                         const hv_plan_pair *fixed, size_t nfixed,
-                         double time_limit_s, hv_plan_pair **pairs,
-                         size_t *npairs, hv_error *err);
 
 #endif /* HV_PLAN_INT_H */

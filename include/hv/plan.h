@@ -106,23 +106,26 @@ void hv_plan_free(hv_plan *p);
  * visited); beyond it hv_plan_build refuses with a clear message. */
 #define HV_PLAN_MAX_HOUSEHOLDS 3000
 
-/* Forms pairs from the staff list: GLPK maximum-weight matching on shared
- * hours and the languages households need (each staff member in at most
- * one pair), or, with in_file_order, staff 1+2, 3+4, ...  The caller frees
- * *pairs with free(); ids ("P01", ...) are static storage. */
-hv_status hv_plan_form_pairs(const hv_scenario *s, bool in_file_order,
+/* How hv_plan_form_pairs() forms pairs; hv_pair_options_init() sets the
+ * defaults (the GLPK model, as many pairs as it likes, 20 s). */
+typedef struct hv_pair_options {
+  bool in_file_order;        /* staff 1+2, 3+4, ... instead of the model */
+  int max_pairs;             /* at most this many (0: no limit) */
+  const hv_plan_pair *fixed; /* pairs always kept (nested what-if sweeps) */
+  size_t nfixed;
+  double time_limit_s;       /* for the GLPK model; its greedy start stands after */
+} hv_pair_options;
+
+void hv_pair_options_init(hv_pair_options *o);
+
+/* Forms pairs from the staff list: a GLPK model that chooses pairs on
+ * shared hours and the languages households need, each staff member in at
+ * most one pair (see pairing.c), or the list order.  o may be NULL for the
+ * defaults.  The caller frees *pairs with free(); ids ("P01", ...) are
+ * static storage. */
+hv_status hv_plan_form_pairs(const hv_scenario *s, const hv_pair_options *o,
                              hv_plan_pair **pairs, size_t *npairs,
                              hv_error *err);
-
-/* Same, with at most max_pairs pairs (0: as many as the model likes), and
- * always including the nfixed pairs in fixed (nested what-if sweeps). */
-hv_status hv_plan_form_pairs_max(const hv_scenario *s, bool in_file_order,
-                                 int max_pairs, hv_plan_pair **pairs,
-                                 size_t *npairs, hv_error *err);
-hv_status hv_plan_form_pairs_nested(const hv_scenario *s, int max_pairs,
-                                    const hv_plan_pair *fixed, size_t nfixed,
-                                    hv_plan_pair **pairs, size_t *npairs,
-                                    hv_error *err);
 
 typedef struct hv_write_options {
   bool printed; /* route sheets, packets, roster.pdf, week.svg, calendars */

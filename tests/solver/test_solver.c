@@ -206,6 +206,17 @@ static void heuristic_matches_exact_optimum(void) {
 
 /* ---- Solomon -------------------------------------------------------- */
 
+/* A fixture instance (path relative to fixtures/), or NULL after a failed
+ * check. */
+static hv_problem *load_solomon(const char *rel, bool trunc1) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", HV_FIXTURE_DIR, rel);
+  hv_problem *p = NULL;
+  hv_error err;
+  CHECK_INT_EQ(hv_solomon_read(path, 0, trunc1, &p, NULL, 0, &err), HV_OK);
+  return p;
+}
+
 static void solomon_25_optima(void) {
   static const struct {
     const char *file;
@@ -214,13 +225,8 @@ static void solomon_25_optima(void) {
                {"solomon/RC101_25.txt", 461.1}, {"solomon/R201_25.txt", 463.3},
                {"solomon/C201_25.txt", 214.7},  {"solomon/RC201_25.txt", 360.2}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", HV_FIXTURE_DIR, cases[i].file);
-    hv_problem *p = NULL;
+    hv_problem *p = load_solomon(cases[i].file, true);
     hv_error err;
-    char name[64];
-    CHECK_INT_EQ(hv_solomon_read(path, 0, true, &p, name, sizeof name, &err),
-                 HV_OK);
     if (p == NULL) continue;
     CHECK_INT_EQ(hv_problem_jobs(p), 25);
     CHECK_INT_EQ(hv_problem_vehicles(p), 25);
@@ -246,11 +252,8 @@ static void solomon_25_optima(void) {
 static void solomon_100_feasible_and_deterministic(void) {
   const char *files[] = {"solomon/R102.txt", "solomon/RC208.txt"};
   for (int i = 0; i < 2; i++) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", HV_FIXTURE_DIR, files[i]);
-    hv_problem *p = NULL;
+    hv_problem *p = load_solomon(files[i], false);
     hv_error err;
-    CHECK_INT_EQ(hv_solomon_read(path, 0, false, &p, NULL, 0, &err), HV_OK);
     if (p == NULL) continue;
     CHECK_INT_EQ(hv_problem_jobs(p), 100);
     hv_solve_options opt;
@@ -280,12 +283,39 @@ static void solomon_100_feasible_and_deterministic(void) {
   }
 }
 
+/* The fleet minimisation (ejection pool) reaches the best-known fleet on
+ * a tight-window instance and on one with long routes, within an
+ * iteration budget (so the result does not depend on the machine). */
+static void vehicles_reach_best_known_fleet(void) {
+  static const struct {
+    const char *file;
+    size_t bks_vehicles;
+  } cases[] = {{"solomon/R102.txt", 17}, {"solomon/RC208.txt", 3}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    hv_problem *p = load_solomon(cases[i].file, false);
+    hv_error err;
+    if (p == NULL) continue;
+    hv_problem_set_objective(p, HV_OBJ_VEHICLES);
+    hv_solve_options opt;
+    hv_solve_options_init(&opt);
+    opt.time_limit_s = 120;
+    opt.max_iterations = 3000;
+    hv_solution *s = NULL;
+    CHECK_INT_EQ(hv_solve(p, &opt, &s, &err), HV_OK);
+    if (s) {
+      totals t;
+      CHECK(verify(p, s, &t));
+      CHECK_INT_EQ(t.served, 100);
+      CHECK_INT_EQ(t.routes, cases[i].bks_vehicles);
+    }
+    hv_solution_free(s);
+    hv_problem_free(p);
+  }
+}
+
 static void time_limit_is_honoured(void) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/solomon/R102.txt", HV_FIXTURE_DIR);
-  hv_problem *p = NULL;
+  hv_problem *p = load_solomon("solomon/R102.txt", false);
   hv_error err;
-  CHECK_INT_EQ(hv_solomon_read(path, 0, false, &p, NULL, 0, &err), HV_OK);
   if (p == NULL) return;
   hv_solve_options opt;
   hv_solve_options_init(&opt);
@@ -430,6 +460,7 @@ int main(void) {
   RUN(heuristic_matches_exact_optimum);
   RUN(solomon_25_optima);
   RUN(solomon_100_feasible_and_deterministic);
+  RUN(vehicles_reach_best_known_fleet);
   RUN(time_limit_is_honoured);
   return CHECK_DONE();
 }
