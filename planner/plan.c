@@ -241,7 +241,7 @@ typedef struct mapping {
   size_t *veh_pair;       /* vehicle -> index into pairs */
   int *veh_day;
   int *veh_start, *veh_end; /* shift, minutes of the day */
-  double *T;              /* travel minutes between locations */
+  const hv_problem *prob; /* travel minutes between locations (borrowed) */
   size_t nloc;
   char langs[64][4];      /* skill bit -> language code */
   int nlangs;
@@ -255,7 +255,12 @@ static void mapping_free(mapping *m) {
   free(m->veh_day);
   free(m->veh_start);
   free(m->veh_end);
-  free(m->T);
+}
+
+/* Travel minutes from location a to b (the solver problem's matrix: the
+ * planner keeps no copy). */
+static double travel(const mapping *m, size_t a, size_t b) {
+  return hv_problem_time(m->prob, a, b);
 }
 
 /* ---- starting from an earlier plan ---------------------------------- */
@@ -381,19 +386,19 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
   free(pts);
   if (st != HV_OK) return st;
   size_t N = m->nloc;
-  m->T = malloc(N * N * sizeof *m->T);
-  if (m->T == NULL) {
+  double *T = malloc(N * N * sizeof *T);
+  if (T == NULL) {
     hv_travel_free(tr);
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   }
   /* Whole minutes, rounded up: route sheets show minutes, and every time
    * printed is then exactly feasible. */
   for (size_t k = 0; k < N * N; k++)
-    m->T[k] = tr->seconds[k] >= HV_TRAVEL_UNROUTABLE
-                  ? HV_SOLVER_UNREACHABLE
-                  : ceil(tr->seconds[k] / 60.0 - 1e-9);
+    T[k] = tr->seconds[k] >= HV_TRAVEL_UNROUTABLE ? HV_SOLVER_UNREACHABLE
+                                                 : ceil(tr->seconds[k] / 60.0 - 1e-9);
   hv_travel_free(tr);
-  hv_problem *p = hv_problem_create(N, m->T, NULL, err);
+  hv_problem *p = hv_problem_create(N, T, NULL, err);
+  free(T);
   if (p == NULL) return err ? err->code : HV_E_NOMEM;
   hv_problem_set_objective(p, HV_OBJ_PRIZE);
   hv_problem_set_balance(p, BALANCE_MINUTES);
@@ -471,6 +476,7 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
                             : st;
   }
   *out = p;
+  m->prob = p;
   return HV_OK;
 }
 
@@ -507,7 +513,7 @@ static bool fits_alone(const hv_scenario *s, const mapping *m, unsigned days,
   size_t n = visit_windows(s, hh, days, tw);
   double open = m->veh_day[v] * 1440.0 + m->veh_start[v];
   double close = m->veh_day[v] * 1440.0 + m->veh_end[v];
-  double go = m->T[L], back = m->T[L * m->nloc];
+  double go = travel(m, 0, L), back = travel(m, L, 0);
   double svc = hv_household_minutes(s, hh) + s->visits.buffer_minutes;
   for (size_t w = 0; w < n; w++) {
     double start = open + go > tw[w].open ? open + go : tw[w].open;
@@ -588,7 +594,8 @@ static void explain(const hv_scenario *s, const hv_plan *plan,
   }
   size_t L0 = m->household_loc[h];
   if (!reach && L0 > 0 &&
-      (m->T[L0] >= HV_SOLVER_UNREACHABLE || m->T[L0 * m->nloc] >= HV_SOLVER_UNREACHABLE)) {
+      (travel(m, 0, L0) >= HV_SOLVER_UNREACHABLE ||
+       travel(m, L0, 0) >= HV_SOLVER_UNREACHABLE)) {
     u->reason = HV_WHY_TOO_FAR;
     snprintf(u->text, sizeof u->text,
              "the road service found no route between the school and this "
@@ -602,7 +609,7 @@ static void explain(const hv_scenario *s, const hv_plan *plan,
              "too far: the %d-minute visit and the drive from and back to "
              "the school (%.0f + %.0f min) fit in no shared shift during "
              "the family's windows",
-             dur, m->T[L], m->T[L * m->nloc]);
+             dur, travel(m, 0, L), travel(m, L, 0));
     return;
   }
   u->reason = HV_WHY_CAPACITY;
@@ -831,7 +838,7 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
         ps->arrive = (int)lround(rt->arrival[k] - base);
         ps->start = (int)lround(rt->start[k] - base);
         ps->end = ps->start + hv_household_minutes(s, &s->households[h]);
-        ps->travel_min = m.T[prev * m.nloc + m.household_loc[h]];
+        ps->travel_min = travel(&m, prev, m.household_loc[h]);
         prev = m.household_loc[h];
         visited[h] = 1;
         if (s->households[h].priority < vprio[v]) vprio[v] = s->households[h].priority;

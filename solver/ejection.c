@@ -118,8 +118,8 @@ int hv__eject_insert(const model *md, sol *s, int j, const long *pen, int kmax,
     c.nb = r->n + 1;
     c.excess = vh->capacity > 0 ? r->load + jj->demand - vh->capacity : -1.0;
     c.over = vh->max_jobs > 0 ? r->n + 1 - (int)vh->max_jobs : 0;
-    /* Long routes: fewer ejections, or the search grows too wide. */
-    c.kmax = r->n > 30 && kmax > 2 ? 2 : kmax;
+    /* Long routes: one ejection fewer, or the search grows too wide. */
+    c.kmax = r->n > 30 && kmax > 1 ? kmax - 1 : kmax;
     if (c.over > c.kmax) continue;
     for (int pos = 0; pos <= r->n; pos++) {
       /* b = the route with j at index pos. */

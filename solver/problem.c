@@ -30,11 +30,12 @@ hv_problem *hv_problem_create(size_t nloc, const double *time,
   hv_problem *p = calloc(1, sizeof *p);
   if (p == NULL) goto oom;
   p->nloc = nloc;
+  /* Without a distance matrix, distance is time: one matrix serves both. */
   p->time = malloc(nloc * nloc * sizeof *p->time);
-  p->dist = malloc(nloc * nloc * sizeof *p->dist);
+  p->dist = dist ? malloc(nloc * nloc * sizeof *p->dist) : p->time;
   if (p->time == NULL || p->dist == NULL) goto oom;
   memcpy(p->time, time, nloc * nloc * sizeof *time);
-  memcpy(p->dist, dist ? dist : time, nloc * nloc * sizeof *time);
+  if (dist) memcpy(p->dist, dist, nloc * nloc * sizeof *dist);
   for (size_t k = 0; k < nloc * nloc; k++) {
     if (p->time[k] > HV_SOLVER_UNREACHABLE) p->time[k] = HV_SOLVER_UNREACHABLE;
     if (p->dist[k] > HV_SOLVER_UNREACHABLE) p->dist[k] = HV_SOLVER_UNREACHABLE;
@@ -49,8 +50,8 @@ oom:
 
 void hv_problem_free(hv_problem *p) {
   if (p == NULL) return;
+  if (p->dist != p->time) free(p->dist);
   free(p->time);
-  free(p->dist);
   free(p->jobs);
   free(p->veh);
   free(p->ov);

@@ -483,6 +483,9 @@ static void anneal(search *S, double until) {
  * feasible moves.  An empty pool means one route fewer; take the next.
  * Each pool step counts as an iteration. */
 #define EJECT_MAX 3
+#define EJECT_WIDE 5
+#define STUCK_LIMIT 50
+#define ATTEMPT_ITERS_PER_JOB 20
 #define PERTURB_MOVES 100
 
 /* Empties route v of cur; its jobs go onto the pool (random order). */
@@ -538,20 +541,32 @@ static void minimise_fleet(search *S, double until) {
   /* Jobs the first solution could not serve at all stay out of the pool:
    * they fit nowhere even with every vehicle available. */
   hv__sol_copy(&S->best, &S->cur);
-  int nep = 0, failures = 0;
-  while (time_left(S, until) && failures < 20) {
+  int nep = 0, stuck = 0;
+  uint64_t attempt_start = S->iter;
+  bool restart = false;
+  while (time_left(S, until)) {
+    /* An attempt that runs long is given up: back to the best, and
+     * another route, chosen at random, goes instead. */
+    if (nep > 0 && S->iter - attempt_start > (uint64_t)ATTEMPT_ITERS_PER_JOB * md->n) {
+      hv__sol_copy(&S->cur, &S->best);
+      nep = 0;
+      restart = true;
+    }
     if (nep == 0) {
       S->cur.cost = hv__sol_objective(md, &S->cur);
       if (S->cur.cost < S->best.cost) hv__sol_copy(&S->best, &S->cur);
       if (S->cur.nused <= lower) break;
-      /* The smallest route half the time, else a random one. */
+      /* The smallest route half the time, else (and after a restart) a
+       * random one. */
       int v;
       do v = rng_int(&S->g, md->m);
       while (S->cur.r[v].n == 0);
-      if (rng_unit(&S->g) < 0.5)
+      if (!restart && rng_unit(&S->g) < 0.5)
         for (int w = 0; w < md->m; w++)
           if (S->cur.r[w].n > 0 && S->cur.r[w].n < S->cur.r[v].n) v = w;
       drop_route(S, v, ep, &nep);
+      attempt_start = S->iter;
+      restart = false;
       S->kmax = S->cur.nused;
       for (int j = 0; j < md->n; j++) pen[j] = 1;
     }
@@ -565,15 +580,27 @@ static void minimise_fleet(search *S, double until) {
     } else {
       pen[j]++;
       int k = hv__eject_insert(md, &S->cur, j, pen, EJECT_MAX, &S->g, ep + nep);
+      if (k == -1) /* a wider search: more ejections */
+        k = hv__eject_insert(md, &S->cur, j, pen, EJECT_WIDE, &S->g, ep + nep);
       if (k == -2) {
         S->st = HV_E_NOMEM;
-      } else if (k < 0) {
-        /* No way in for this job: give this route up, try another. */
-        hv__sol_copy(&S->cur, &S->best);
-        nep = 0;
-        failures++;
-        continue;
+      } else if (k == -1) {
+        /* No way in for this job now: it waits at the bottom of the pool
+         * while the others go in and the routes are shaken; after too many
+         * such turns in a row this route is given up for another. */
+        memmove(ep + 1, ep, (size_t)nep * sizeof *ep);
+        ep[0] = j;
+        nep++;
+        if (++stuck > STUCK_LIMIT) {
+          hv__sol_copy(&S->cur, &S->best);
+          nep = 0;
+          stuck = 0;
+          restart = true;
+          continue;
+        }
+        if (!hv__perturb(md, &S->cur, &S->g, PERTURB_MOVES)) S->st = HV_E_NOMEM;
       } else {
+        stuck = 0;
         nep += k;
         if (!hv__perturb(md, &S->cur, &S->g, PERTURB_MOVES)) S->st = HV_E_NOMEM;
         /* A route the moves emptied stays closed. */

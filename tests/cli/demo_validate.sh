@@ -5,10 +5,9 @@ set -u
 hvplan=$1
 fixtures=$2
 . "$(dirname "$0")/lib.sh"
-out=$("$hvplan" validate "$fixtures/demo" 2>"${TMPDIR:-/tmp}/hv_demo_err.$$")
+out=$("$hvplan" validate "$fixtures/demo" 2>"$tmp/err")
 rc=$?
-err=$(cat "${TMPDIR:-/tmp}/hv_demo_err.$$")
-rm -f "${TMPDIR:-/tmp}/hv_demo_err.$$"
+err=$(cat "$tmp/err")
 expect "exit status 0" test "$rc" -eq 0
 expect "households counted" has "$out" "Households: 120 (120 with coordinates, 14 available any time)"
 expect "languages counted" has "$out" "by language: en 44 (English), es 34 (Spanish), so 24 (Somali), vi 12 (Vietnamese), am 6 (Amharic) [no staff speaks it]"

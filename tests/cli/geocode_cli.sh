@@ -7,14 +7,13 @@ set -u
 hvplan=$1
 fixtures=$2
 src=$3
-tmp=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
 log=$tmp/requests.log
 python3 "$src/tests/geo/fake_server.py" "$fixtures/geo/services.json" "$log" >"$tmp/port" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$tmp"' EXIT
+on_exit+=('kill $server 2>/dev/null; wait $server 2>/dev/null')
 for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(head -1 "$tmp/port")
-. "$(dirname "$0")/lib.sh"
 setup() {
   rm -rf "$tmp/s"
   cp -r "$fixtures/geo/scenario" "$tmp/s"

@@ -4,8 +4,6 @@
 set -u
 hvplan=$1
 fixtures=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 # A finished plan to protect.

@@ -5,8 +5,6 @@
 set -u
 hvplan=$1
 fixtures=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 out=$("$hvplan" plan "$fixtures/demo" -o "$tmp/out" --time-limit 1 2>"$tmp/err")

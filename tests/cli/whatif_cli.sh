@@ -5,8 +5,6 @@
 set -u
 hvplan=$1
 fixtures=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
 out=$("$hvplan" whatif "$fixtures/whatif" -o "$tmp/w" --pairs 1..2 \
   --add-staff "so mon-fri 12:00-19:30" --count 1 --time-limit 4 2>"$tmp/err")
