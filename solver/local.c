@@ -330,8 +330,8 @@ bool hv__local_search(const model *md, sol *s) {
 bool hv__perturb(const model *md, sol *s, rng *g, int moves) {
   scratch sc = {0};
   int knb = md->knb < LS_NEIGHBOURS ? md->knb : LS_NEIGHBOURS;
-  bool ok = knb > 0;
-  for (int i = 0; i < moves && ok; i++) {
+  bool ok = true;
+  for (int i = 0; i < moves && ok && knb > 0; i++) {
     int j = rng_int(g, md->n);
     int k = md->nb[(size_t)j * md->knb + rng_int(g, knb)];
     if (s->where[j] < 0 || s->where[k] < 0) continue;
@@ -341,5 +341,5 @@ bool hv__perturb(const model *md, sol *s, rng *g, int moves) {
   }
   s->cost = hv__sol_objective(md, s);
   scratch_free(&sc);
-  return ok || knb == 0;
+  return ok;
 }

@@ -132,6 +132,23 @@ static void random_solution(const inst *I, const model *md, sol *s, uint64_t *g)
   s->cost = hv__sol_objective(md, s);
 }
 
+/* A random instance, its model and a random feasible solution (drawn
+ * with *g); teardown() frees all three. */
+static void setup(inst *I, model *md, sol *s, uint64_t seed, int n, int m,
+                  double cap, uint64_t *g) {
+  make(I, seed, n, m, cap);
+  hv_error err;
+  CHECK_INT_EQ(hv__model_build(md, I->p, &err), HV_OK);
+  CHECK(hv__sol_init(s, md));
+  random_solution(I, md, s, g);
+}
+
+static void teardown(inst *I, model *md, sol *s) {
+  hv__sol_free(s);
+  hv__model_free(md);
+  hv_problem_free(I->p);
+}
+
 /* Whether some single relocate (into a used route, or inside one) or some
  * swap between two routes would shorten the solution. */
 static bool improvable(const inst *I, const sol *s) {
@@ -187,14 +204,10 @@ static void local_search_reaches_local_optimum(void) {
   int improved = 0;
   for (uint64_t seed = 1; seed <= 40; seed++) {
     inst I;
-    make(&I, seed, 10, 3, 12);
     model md;
-    hv_error err;
-    CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
     sol s;
-    CHECK(hv__sol_init(&s, &md));
     uint64_t g = seed * 7919;
-    random_solution(&I, &md, &s, &g);
+    setup(&I, &md, &s, seed, 10, 3, 12, &g);
     double before, after;
     int served0, served1;
     CHECK(sol_ok(&I, &s, &before, &served0));
@@ -205,9 +218,7 @@ static void local_search_reaches_local_optimum(void) {
     CHECK_NEAR(s.cost, hv__sol_objective(&md, &s), 1e-9);
     CHECK(!improvable(&I, &s));
     improved += after < before - 1e-6;
-    hv__sol_free(&s);
-    hv__model_free(&md);
-    hv_problem_free(I.p);
+    teardown(&I, &md, &s);
   }
   /* The random starts are poor: nearly all of them must get shorter. */
   CHECK(improved >= 35);
@@ -216,14 +227,10 @@ static void local_search_reaches_local_optimum(void) {
 static void perturbation_stays_feasible(void) {
   for (uint64_t seed = 1; seed <= 20; seed++) {
     inst I;
-    make(&I, seed, 12, 4, 12);
     model md;
-    hv_error err;
-    CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
     sol s;
-    CHECK(hv__sol_init(&s, &md));
     uint64_t g = seed;
-    random_solution(&I, &md, &s, &g);
+    setup(&I, &md, &s, seed, 12, 4, 12, &g);
     double len0, len1;
     int served0, served1;
     CHECK(sol_ok(&I, &s, &len0, &served0));
@@ -232,9 +239,7 @@ static void perturbation_stays_feasible(void) {
     CHECK(hv__perturb(&md, &s, &r, 200));
     CHECK(sol_ok(&I, &s, &len1, &served1));
     CHECK_INT_EQ(served1, served0);
-    hv__sol_free(&s);
-    hv__model_free(&md);
-    hv_problem_free(I.p);
+    teardown(&I, &md, &s);
   }
 }
 
@@ -243,7 +248,7 @@ static void perturbation_stays_feasible(void) {
 static double brute_eject(const inst *I, const sol *s, int j, const long *pen,
                           int kmax) {
   double best = INFINITY;
-  int seq[MAXN + 1], out[MAXN + 1];
+  int seq[MAXN + 1];
   for (int v = 0; v < s->m; v++) {
     const route *r = &s->r[v];
     if (r->n == 0) continue;
@@ -261,7 +266,6 @@ static double brute_eject(const inst *I, const sol *s, int j, const long *pen,
             seq[n++] = r->job[q];
         }
         double len;
-        (void)out;
         if (ps < best && walk(I, seq, n, &len)) best = (double)ps;
       }
   }
@@ -272,14 +276,10 @@ static void ejection_takes_the_cheapest_set(void) {
   int ejected_runs = 0;
   for (uint64_t seed = 1; seed <= 60; seed++) {
     inst I;
-    make(&I, seed, 11, 2, 10);
     model md;
-    hv_error err;
-    CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
     sol s;
-    CHECK(hv__sol_init(&s, &md));
     uint64_t g = seed * 31;
-    random_solution(&I, &md, &s, &g);
+    setup(&I, &md, &s, seed, 11, 2, 10, &g);
     long pen[MAXN];
     for (int j = 0; j < I.n; j++) pen[j] = 1 + (long)(lcg(&g) % 4);
     rng r;
@@ -308,9 +308,7 @@ static void ejection_takes_the_cheapest_set(void) {
       ejected_runs++;
       break;
     }
-    hv__sol_free(&s);
-    hv__model_free(&md);
-    hv_problem_free(I.p);
+    teardown(&I, &md, &s);
   }
   CHECK(ejected_runs >= 20);
 }
