@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "hv/error.h"
+#include "hv/values.h"
 
 /* An arena hands out memory that is all released at once by
  * hv__arena_free(), like GLPK's per-problem pool.  Used for every string
@@ -20,10 +21,6 @@ void *hv__arena_alloc(hv_arena *a, size_t size); /* zeroed; NULL on OOM */
 char *hv__arena_strdup(hv_arena *a, const char *s);
 char *hv__arena_strndup(hv_arena *a, const char *s, size_t n);
 
-/* Number parsing: the whole string (after trimming blanks) must be the
- * number.  Returns false on anything else, including overflow. */
-bool hv__parse_long(const char *s, long *out);
-bool hv__parse_double(const char *s, double *out);
 
 /* True when s holds valid UTF-8 (no overlongs, no surrogates).  On false,
  * *bad_offset (if not NULL) is the byte offset of the first bad byte. */

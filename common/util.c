@@ -127,7 +127,7 @@ static bool trimmed_copy(const char *s, char *buf, size_t size) {
   return true;
 }
 
-bool hv__parse_long(const char *s, long *out) {
+bool hv_parse_long(const char *s, long *out) {
   char buf[64], *end;
   if (!trimmed_copy(s, buf, sizeof buf)) return false;
   errno = 0;
@@ -137,7 +137,7 @@ bool hv__parse_long(const char *s, long *out) {
   return true;
 }
 
-bool hv__parse_double(const char *s, double *out) {
+bool hv_parse_double(const char *s, double *out) {
   char buf[64], *end;
   if (!trimmed_copy(s, buf, sizeof buf)) return false;
   /* strtod also accepts "nan", "inf" and hex floats; none is a value a

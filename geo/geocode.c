@@ -112,8 +112,18 @@ void hv_geocoder_free(hv_geocoder *g) {
   free(g);
 }
 
+const char *hv_geocode_status_text(hv_geocode_status s) {
+  switch (s) {
+    case HV_GEOCODE_FOUND: return "found";
+    case HV_GEOCODE_NOT_FOUND: return "not found";
+    case HV_GEOCODE_AMBIGUOUS: return "ambiguous";
+    case HV_GEOCODE_TOO_FAR: return "implausibly far from the school";
+  }
+  return "?";
+}
+
 size_t hv_geocoder_requests(const hv_geocoder *g) {
-  return hv__http_requests(g->http);
+  return g ? hv__http_requests(g->http) : 0;
 }
 
 /* Matches as (lat, lon, label) from the provider's answer. */
@@ -127,7 +137,7 @@ static hv_status parse_number(json_t *v, double *out) {
     *out = json_number_value(v);
     return HV_OK;
   }
-  if (json_is_string(v) && hv__parse_double(json_string_value(v), out)) return HV_OK;
+  if (json_is_string(v) && hv_parse_double(json_string_value(v), out)) return HV_OK;
   return HV_E_PARSE;
 }
 

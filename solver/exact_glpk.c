@@ -14,55 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glpk_build.h"
 #include "solver_int.h"
-
-typedef struct builder {
-  glp_prob *lp;
-  int *ia, *ja;
-  double *ar;
-  size_t nz, cap;
-  bool oom;
-} builder;
-
-static int add_col(builder *b, int kind, double lo, double hi, double cost) {
-  int c = glp_add_cols(b->lp, 1);
-  glp_set_col_kind(b->lp, c, kind);
-  if (kind != GLP_BV)
-    glp_set_col_bnds(b->lp, c, lo == hi ? GLP_FX : GLP_DB, lo, hi);
-  glp_set_obj_coef(b->lp, c, cost);
-  return c;
-}
-
-static void coef(builder *b, int row, int col, double v) {
-  if (b->nz + 1 >= b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 4096;
-    int *ia = realloc(b->ia, cap * sizeof *ia);
-    if (ia) b->ia = ia;
-    int *ja = realloc(b->ja, cap * sizeof *ja);
-    if (ja) b->ja = ja;
-    double *ar = realloc(b->ar, cap * sizeof *ar);
-    if (ar) b->ar = ar;
-    if (!ia || !ja || !ar) {
-      b->oom = true;
-      return;
-    }
-    b->cap = cap;
-  }
-  b->nz++;
-  b->ia[b->nz] = row, b->ja[b->nz] = col, b->ar[b->nz] = v;
-}
-
-static int add_row(builder *b, int type, double lo, double hi) {
-  int r = glp_add_rows(b->lp, 1);
-  glp_set_row_bnds(b->lp, r, type, lo, hi);
-  return r;
-}
-
-static int quiet(void *info, const char *s) {
-  (void)info;
-  (void)s;
-  return 1;
-}
 
 hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
                          hv_solution **out, hv_error *err) {
@@ -90,8 +43,8 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
     if (md.T[i] < HV_SOLVER_UNREACHABLE && md.T[i] > maxT) maxT = md.T[i];
   double M = (t_hi - t_lo) + maxs + maxT + 1.0;
 
-  glp_term_hook(quiet, NULL);
-  builder b = {.lp = glp_create_prob()};
+  glp_term_hook(hv__glp_quiet, NULL);
+  hv__glp_builder b = {.lp = glp_create_prob()};
   glp_set_obj_dir(b.lp, GLP_MIN);
   bool all = md.obj != HV_OBJ_PRIZE;
   /* Columns.  Index maps: x at [k][i+1][j] with i = -1 for the start and
@@ -122,7 +75,7 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
         if (md.T[li * N + lj] >= HV_SOLVER_UNREACHABLE) continue;
         double c = (i < 0 && j == n) ? 0.0 : md.D[li * N + lj];
         if (md.obj == HV_OBJ_VEHICLES && i < 0 && j < n) c += md.vehicle_cost;
-        X(k, i, j) = add_col(&b, GLP_BV, 0, 1, c);
+        X(k, i, j) = hv__glp_add_col(&b, GLP_BV, 0, 1, c);
       }
     }
     for (int j = 0; j < n; j++) {
@@ -132,10 +85,10 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
       double c = 0;
       if (md.bonus) c -= md.bonus[(size_t)j * m + k];
       c -= all ? md.unassigned_penalty : md.job[j].prize * md.prize_weight;
-      y[(size_t)k * n + j] = add_col(&b, GLP_BV, 0, 1, c);
+      y[(size_t)k * n + j] = hv__glp_add_col(&b, GLP_BV, 0, 1, c);
     }
-    dep[k] = add_col(&b, GLP_CV, vh->open, vh->close, 0);
-    ret[k] = add_col(&b, GLP_CV, vh->open, vh->close, 0);
+    dep[k] = hv__glp_add_col(&b, GLP_CV, vh->open, vh->close, 0);
+    ret[k] = hv__glp_add_col(&b, GLP_CV, vh->open, vh->close, 0);
   }
   for (int j = 0; j < n; j++) {
     const hv_job *jb = &md.job[j];
@@ -143,78 +96,78 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
     double hi = jb->ntw ? jb->tw[jb->ntw - 1].close : t_hi;
     if (lo < t_lo - M) lo = t_lo - M;
     if (hi > t_hi + M) hi = t_hi + M;
-    t[j] = add_col(&b, GLP_CV, lo, hi, 0);
+    t[j] = hv__glp_add_col(&b, GLP_CV, lo, hi, 0);
     tlo[j] = lo;
     thi[j] = hi;
-    o[j] = add_col(&b, GLP_CV, 0, n, 0);
+    o[j] = hv__glp_add_col(&b, GLP_CV, 0, n, 0);
     if (jb->ntw > 1) {
       /* Several windows: choose one; t inside it. */
-      int rs = add_row(&b, GLP_FX, 1, 1);
-      int rlo = add_row(&b, GLP_LO, 0, 0); /* t - sum open z >= 0 */
-      int rhi = add_row(&b, GLP_UP, 0, 0); /* t - sum close z <= 0 */
-      coef(&b, rlo, t[j], 1);
-      coef(&b, rhi, t[j], 1);
+      int rs = hv__glp_add_row(&b, GLP_FX, 1, 1);
+      int rlo = hv__glp_add_row(&b, GLP_LO, 0, 0); /* t - sum open z >= 0 */
+      int rhi = hv__glp_add_row(&b, GLP_UP, 0, 0); /* t - sum close z <= 0 */
+      hv__glp_coef(&b, rlo, t[j], 1);
+      hv__glp_coef(&b, rhi, t[j], 1);
       for (size_t w = 0; w < jb->ntw; w++) {
-        int z = add_col(&b, GLP_BV, 0, 1, 0);
-        coef(&b, rs, z, 1);
-        coef(&b, rlo, z, -jb->tw[w].open);
-        coef(&b, rhi, z, -jb->tw[w].close);
+        int z = hv__glp_add_col(&b, GLP_BV, 0, 1, 0);
+        hv__glp_coef(&b, rs, z, 1);
+        hv__glp_coef(&b, rlo, z, -jb->tw[w].open);
+        hv__glp_coef(&b, rhi, z, -jb->tw[w].close);
       }
     }
   }
   /* Each job served at most once. */
   for (int j = 0; j < n; j++) {
-    int r = add_row(&b, GLP_UP, 0, 1);
+    int r = hv__glp_add_row(&b, GLP_UP, 0, 1);
     for (int k = 0; k < m; k++)
-      if (y[(size_t)k * n + j]) coef(&b, r, y[(size_t)k * n + j], 1);
+      if (y[(size_t)k * n + j]) hv__glp_coef(&b, r, y[(size_t)k * n + j], 1);
   }
   for (int k = 0; k < m; k++) {
     const hv_vehicle *vh = &md.veh[k];
     /* One path from start to end. */
-    int rs = add_row(&b, GLP_FX, 1, 1), re = add_row(&b, GLP_FX, 1, 1);
+    int rs = hv__glp_add_row(&b, GLP_FX, 1, 1), re = hv__glp_add_row(&b, GLP_FX, 1, 1);
     for (int j = 0; j <= n; j++)
-      if (X(k, -1, j)) coef(&b, rs, X(k, -1, j), 1);
+      if (X(k, -1, j)) hv__glp_coef(&b, rs, X(k, -1, j), 1);
     for (int i = -1; i < n; i++)
-      if (X(k, i, n)) coef(&b, re, X(k, i, n), 1);
-    int rcap = vh->capacity > 0 ? add_row(&b, GLP_UP, 0, vh->capacity) : 0;
-    int rmax = vh->max_jobs > 0 ? add_row(&b, GLP_UP, 0, vh->max_jobs) : 0;
+      if (X(k, i, n)) hv__glp_coef(&b, re, X(k, i, n), 1);
+    int rcap = vh->capacity > 0 ? hv__glp_add_row(&b, GLP_UP, 0, vh->capacity) : 0;
+    int rmax = vh->max_jobs > 0 ? hv__glp_add_row(&b, GLP_UP, 0, vh->max_jobs) : 0;
     for (int j = 0; j < n; j++) {
       int yj = y[(size_t)k * n + j];
       if (!yj) continue;
-      int rin = add_row(&b, GLP_FX, 0, 0), rout = add_row(&b, GLP_FX, 0, 0);
-      coef(&b, rin, yj, -1);
-      coef(&b, rout, yj, -1);
+      int rin = hv__glp_add_row(&b, GLP_FX, 0, 0), rout = hv__glp_add_row(&b, GLP_FX, 0, 0);
+      hv__glp_coef(&b, rin, yj, -1);
+      hv__glp_coef(&b, rout, yj, -1);
       for (int i = -1; i < n; i++)
-        if (i != j && X(k, i, j)) coef(&b, rin, X(k, i, j), 1);
+        if (i != j && X(k, i, j)) hv__glp_coef(&b, rin, X(k, i, j), 1);
       for (int i = 0; i <= n; i++)
-        if (i != j && X(k, j, i)) coef(&b, rout, X(k, j, i), 1);
-      if (rcap) coef(&b, rcap, yj, md.job[j].demand);
-      if (rmax) coef(&b, rmax, yj, 1);
+        if (i != j && X(k, j, i)) hv__glp_coef(&b, rout, X(k, j, i), 1);
+      if (rcap) hv__glp_coef(&b, rcap, yj, md.job[j].demand);
+      if (rmax) hv__glp_coef(&b, rmax, yj, 1);
       const hv_job *jb = &md.job[j];
       /* Leaving the start: t_j >= dep + T - M (1 - x), with the smallest
        * M that is still valid (a tight relaxation matters here). */
       if (X(k, -1, j)) {
         double T = md.T[vh->start * N + jb->location];
         double Mk = fmax(0.0, vh->close + T - tlo[j]);
-        int r = add_row(&b, GLP_LO, T - Mk, 0);
-        coef(&b, r, t[j], 1);
-        coef(&b, r, dep[k], -1);
-        coef(&b, r, X(k, -1, j), -Mk);
+        int r = hv__glp_add_row(&b, GLP_LO, T - Mk, 0);
+        hv__glp_coef(&b, r, t[j], 1);
+        hv__glp_coef(&b, r, dep[k], -1);
+        hv__glp_coef(&b, r, X(k, -1, j), -Mk);
       }
       /* Reaching the end: ret >= t_j + s_j + T - M (1 - x). */
       if (X(k, j, n)) {
         double T = md.T[jb->location * N + vh->end];
         double Mk = fmax(0.0, thi[j] + jb->service + T - vh->open);
-        int r = add_row(&b, GLP_LO, jb->service + T - Mk, 0);
-        coef(&b, r, ret[k], 1);
-        coef(&b, r, t[j], -1);
-        coef(&b, r, X(k, j, n), -Mk);
+        int r = hv__glp_add_row(&b, GLP_LO, jb->service + T - Mk, 0);
+        hv__glp_coef(&b, r, ret[k], 1);
+        hv__glp_coef(&b, r, t[j], -1);
+        hv__glp_coef(&b, r, X(k, j, n), -Mk);
       }
     }
     /* Staying home: ret >= dep. */
-    int r = add_row(&b, GLP_LO, 0, 0);
-    coef(&b, r, ret[k], 1);
-    coef(&b, r, dep[k], -1);
+    int r = hv__glp_add_row(&b, GLP_LO, 0, 0);
+    hv__glp_coef(&b, r, ret[k], 1);
+    hv__glp_coef(&b, r, dep[k], -1);
   }
   /* Identical vehicles are interchangeable: use them in order, so that the
    * search does not visit every permutation (vehicle k stays home if the
@@ -224,9 +177,9 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
     for (int q = k - 1; q >= 0 && prev < 0; q--)
       if (md.vtype[q] == md.vtype[k]) prev = q;
     if (prev < 0 || !X(k, -1, n) || !X(prev, -1, n)) continue;
-    int r = add_row(&b, GLP_LO, 0, 0);
-    coef(&b, r, X(k, -1, n), 1);
-    coef(&b, r, X(prev, -1, n), -1);
+    int r = hv__glp_add_row(&b, GLP_LO, 0, 0);
+    hv__glp_coef(&b, r, X(k, -1, n), 1);
+    hv__glp_coef(&b, r, X(prev, -1, n), -1);
   }
   /* Job to job, over all vehicles: t_j >= t_i + s_i + T_ij - M (1 - sum x)
    * and o_j >= o_i + 1 - (n + 1)(1 - sum x). */
@@ -238,23 +191,23 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
       if (!any) continue;
       double T = md.T[md.job[i].location * N + md.job[j].location];
       double Mij = fmax(0.0, thi[i] + md.job[i].service + T - tlo[j]);
-      int rt = add_row(&b, GLP_LO, md.job[i].service + T - Mij, 0);
-      int ro = add_row(&b, GLP_LO, 1.0 - (n + 1), 0);
-      coef(&b, rt, t[j], 1);
-      coef(&b, rt, t[i], -1);
-      coef(&b, ro, o[j], 1);
-      coef(&b, ro, o[i], -1);
+      int rt = hv__glp_add_row(&b, GLP_LO, md.job[i].service + T - Mij, 0);
+      int ro = hv__glp_add_row(&b, GLP_LO, 1.0 - (n + 1), 0);
+      hv__glp_coef(&b, rt, t[j], 1);
+      hv__glp_coef(&b, rt, t[i], -1);
+      hv__glp_coef(&b, ro, o[j], 1);
+      hv__glp_coef(&b, ro, o[i], -1);
       for (int k = 0; k < m; k++)
         if (X(k, i, j)) {
-          coef(&b, rt, X(k, i, j), -Mij);
-          coef(&b, ro, X(k, i, j), -(double)(n + 1));
+          hv__glp_coef(&b, rt, X(k, i, j), -Mij);
+          hv__glp_coef(&b, ro, X(k, i, j), -(double)(n + 1));
         }
     }
   if (b.oom) {
     st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
     goto done;
   }
-  glp_load_matrix(b.lp, (int)b.nz, b.ia, b.ja, b.ar);
+  hv__glp_load(&b);
   glp_iocp iocp;
   glp_init_iocp(&iocp);
   iocp.msg_lev = GLP_MSG_OFF;
@@ -301,7 +254,7 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
 #undef X
 done:
   free(x), free(y), free(t), free(o), free(dep), free(ret), free(tlo), free(thi);
-  free(b.ia), free(b.ja), free(b.ar);
+  hv__glp_builder_free(&b);
   glp_delete_prob(b.lp);
   glp_term_hook(NULL, NULL);
   hv__model_free(&md);

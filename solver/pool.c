@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glpk_build.h"
 #include "solver_int.h"
 
 typedef struct entry {
@@ -149,13 +150,6 @@ static void callback(glp_tree *T, void *info) {
   if (cb->node_limit > 0 && t > cb->node_limit) glp_ios_terminate(T);
 }
 
-/* GLPK prints through this hook; the library stays silent. */
-static int quiet(void *info, const char *s) {
-  (void)info;
-  (void)s;
-  return 1;
-}
-
 bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
                     double time_limit_s, int node_limit, sol *out,
                     hv_error *err, hv_status *st) {
@@ -170,7 +164,7 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
   bool all = md->obj != HV_OBJ_PRIZE;
   double vcost = md->obj == HV_OBJ_VEHICLES ? md->vehicle_cost : 0.0;
 
-  glp_term_hook(quiet, NULL);
+  glp_term_hook(hv__glp_quiet, NULL);
   glp_prob *lp = glp_create_prob();
   glp_set_obj_dir(lp, GLP_MIN);
   glp_add_rows(lp, n + nt);

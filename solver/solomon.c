@@ -28,7 +28,7 @@ static int int_fields(char *line, long *out, int max) {
     char save = *q;
     *q = '\0';
     long v;
-    bool ok = hv__parse_long(p, &v);
+    bool ok = hv_parse_long(p, &v);
     *q = save;
     if (!ok) return -1;
     if (n < max) out[n] = v;

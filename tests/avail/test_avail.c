@@ -82,7 +82,7 @@ static void day_names(void) {
   CHECK_STR_EQ(hv_day_name(4), "fri");
   CHECK(hv_day_name(7) == NULL);
   char buf[6];
-  hv_format_hhmm(15 * 60 + 5, buf);
+  hv_hhmm_format(15 * 60 + 5, buf);
   CHECK_STR_EQ(buf, "15:05");
 }
 

@@ -10,6 +10,9 @@
 
 #include "check.h"
 #include "hv/plan.h"
+#include "hv/planning.h"
+#include "hv/print.h"
+#include "plan_def.h"
 #include "hv/scenario.h"
 
 static double travel_min(const hv_scenario *s, double lat1, double lon1,

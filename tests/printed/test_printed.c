@@ -8,6 +8,9 @@
 
 #include "check.h"
 #include "hv/plan.h"
+#include "hv/planning.h"
+#include "hv/print.h"
+#include "plan_def.h"
 
 static char *run(const char *cmd) {
   FILE *p = popen(cmd, "r");
@@ -77,7 +80,7 @@ static void route_sheets_list_every_stop_in_order(void) {
     const hv_plan_route *pr = &plan->routes[r];
     char cmd[800];
     snprintf(cmd, sizeof cmd, "pdftotext '%s/routes/%s_%s.pdf' -", out,
-             pr->date, pr->pair);
+             hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair);
     char *text = run(cmd);
     CHECK(text && text[0]);
     if (!text) continue;
@@ -89,12 +92,12 @@ static void route_sheets_list_every_stop_in_order(void) {
       const hv_plan_stop *ps = &pr->stops[k];
       const hv_household *h = &scenario->households[ps->household];
       char line[64], st[6], en[6];
-      hv_format_hhmm(ps->start, st);
-      hv_format_hhmm(ps->end, en);
+      hv_hhmm_format(ps->start, st);
+      hv_hhmm_format(ps->end, en);
       /* "3.  15:00–15:45" in order, then the household id */
       snprintf(line, sizeof line, "%zu. %s\xE2\x80\x93%s", k + 1, st, en);
       const char *found = strstr(at, line);
-      if (!found) CHECK_FAIL_("%s_%s: stop '%s' missing or out of order", pr->date, pr->pair, line);
+      if (!found) CHECK_FAIL_("%s_%s: stop '%s' missing or out of order", hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair, line);
       else at = found + 1;
       CHECK_STR_CONTAINS(text, ps->household_id);
       CHECK_STR_CONTAINS(text, h->phone);
@@ -115,13 +118,13 @@ static void packets_hold_the_rest(void) {
   const hv_plan_route *pr = busiest();
   char cmd[800];
   snprintf(cmd, sizeof cmd, "pdfinfo '%s/packets/%s_%s.pdf' | grep Pages", out,
-           pr->date, pr->pair);
+           hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair);
   char *info = run(cmd);
   int pages = info ? atoi(strchr(info, ':') ? strchr(info, ':') + 1 : "0") : 0;
   free(info);
   /* Each family: a cover and log (one or two pages) and a leave-behind. */
   CHECK(pages >= 2 * (int)pr->nstops && pages <= 3 * (int)pr->nstops);
-  snprintf(cmd, sizeof cmd, "pdftotext '%s/packets/%s_%s.pdf' -", out, pr->date,
+  snprintf(cmd, sizeof cmd, "pdftotext '%s/packets/%s_%s.pdf' -", out, hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}),
            pr->pair);
   char *text = squash(run(cmd));
   CHECK_STR_CONTAINS(text, "Visit log");
@@ -164,7 +167,7 @@ static void page_is_not_blank(void) {
   snprintf(cmd, sizeof cmd,
            "pdftoppm -r 40 -gray -f 1 -l 1 '%s/routes/%s_%s.pdf' '%s/page' && ls "
            "%s/page*.pgm",
-           out, pr->date, pr->pair, out, out);
+           out, hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair, out, out);
   char *name = run(cmd);
   if (name) name[strcspn(name, "\n")] = '\0';
   FILE *f = name ? fopen(name, "rb") : NULL;
@@ -224,11 +227,11 @@ static void calendars_parse_back(void) {
         const hv_plan_route *pr = &plan->routes[r];
         for (size_t k = 0; k < pr->nstops && !match; k++) {
           char u[160];
-          snprintf(u, sizeof u, "%s-%s-%s@hvplan", pr->date, pr->pair,
+          snprintf(u, sizeof u, "%s-%s-%s@hvplan", hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair,
                    pr->stops[k].household_id);
           if (strcmp(u, uid) != 0) continue;
           match = t.hour * 60 + t.minute == pr->stops[k].start &&
-                  t.year == atoi(pr->date) && t.day == atoi(pr->date + 8);
+                  t.year == pr->date.y && t.day == pr->date.d;
         }
       }
       CHECK(match);

@@ -1,6 +1,7 @@
 /* tests/scenario/test_scenario.c -- reading whole scenario folders. */
 #include "check.h"
 #include "hv/scenario.h"
+#include "scenario_def.h"
 
 static void reads_small_scenario(void) {
   hv_diags *d = hv_diags_create();
@@ -9,7 +10,7 @@ static void reads_small_scenario(void) {
   CHECK(s != NULL);
   if (s == NULL) return;
   CHECK_STR_EQ(s->name, "Small test district");
-  CHECK_INT_EQ(s->monday_d, 2);
+  CHECK_INT_EQ(hv_scenario_monday(s).d, 2);
   CHECK_INT_EQ(s->days, 0x1F);
   CHECK_STR_EQ(s->timezone, "America/Chicago");
   CHECK(s->base.has_coords);
@@ -42,9 +43,8 @@ static void reads_small_scenario(void) {
   CHECK_INT_EQ(s->npairs, 2);
   CHECK_INT_EQ(s->pairs[1].a, 2);
   CHECK_INT_EQ(s->pairs[1].b, 3);
-  int y, m, dd;
-  hv_scenario_date(s, 4, &y, &m, &dd);
-  CHECK_INT_EQ(y * 10000 + m * 100 + dd, 20260306);
+  hv_date fri = hv_scenario_date(s, 4);
+  CHECK_INT_EQ(fri.y * 10000 + fri.m * 100 + fri.d, 20260306);
 
   /* Cross-file checks: nobody speaks Arabic; H003 (es, windows mon-wed
    * 08:00-09:00 and sat) still meets S01's hours. */

@@ -1,0 +1,42 @@
+/* hv/print.h -- what staff carry and what the coordinator pins up: route
+ * sheets, visit packets, the roster PDF, the week's map, calendars, and the
+ * what-if table and chart.  cairo + pango, libqrencode and libical stay
+ * behind this header. */
+#ifndef HV_PRINT_H
+#define HV_PRINT_H
+
+#include <stdbool.h>
+
+#include "hv/error.h"
+#include "hv/plan.h"
+#include "hv/planning.h"
+
+typedef struct hv_write_options {
+  bool printed; /* route sheets, packets, roster.pdf, week.svg, calendars */
+  bool a4;      /* A4 paper instead of US Letter */
+} hv_write_options;
+
+/* Writes the data files (as hv_plan_write_data) and, with o->printed, the
+ * printed outputs into dir: all files are first written into a staging
+ * folder and moved in together with signals blocked, so dir never holds a
+ * half-written or mixed set.  o may be NULL (data files only). */
+hv_status hv_plan_write(const hv_plan *p, const char *dir,
+                        const hv_write_options *o, hv_error *err);
+
+/* Writes only the printed outputs (route sheets, packets, roster.pdf,
+ * week.svg, calendars) into dir, replacing the previous ones together. */
+hv_status hv_plan_write_printed(const hv_plan *p, const char *dir, bool a4,
+                                hv_error *err);
+
+/* Writes a what-if's whatif.csv (one row per variant), whatif_marginal.csv
+ * (the households each variant reaches that its baseline does not), and,
+ * with two or more sweep variants, whatif.svg and whatif.png (the coverage
+ * curve with its knee) into dir, which must exist. */
+hv_status hv_whatif_write(const hv_whatif *w, const char *dir, hv_error *err);
+
+/* Releases the process-wide caches of the printing libraries (pango's font
+ * map, cairo's static data, fontconfig, libical's time zones) so that leak
+ * checkers see a clean exit.  Call once, last thing before exiting. */
+void hv_print_global_cleanup(void);
+
+#endif /* HV_PRINT_H */

@@ -1,0 +1,183 @@
+/* planner/cli/cli_solve.c -- `hvplan solve --solomon FILE`: the routing engine on
+ * a standard VRPTW benchmark instance, printing JSON for bench/solomon. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hv/values.h"
+#include "hv/solver.h"
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: hvplan solve --solomon FILE [--objective distance|vehicles]\n"
+          "                    [--distances exact|trunc1] [--time-limit S]\n"
+          "                    [--seed N] [--iterations N] [--no-pool]\n"
+          "                    [--customers N] [--fleet N] [--exact]\n");
+}
+
+/* A copy of p with only its first `fleet` vehicles. */
+static hv_problem *with_fleet(const hv_problem *p, size_t fleet,
+                              hv_error *err) {
+  /* The Solomon reader puts the depot at 0 and customer i at i. */
+  size_t nloc = hv_problem_jobs(p) + 1;
+  double *t = malloc(nloc * nloc * sizeof *t), *d = malloc(nloc * nloc * sizeof *d);
+  hv_problem *q = NULL;
+  if (t && d) {
+    for (size_t i = 0; i < nloc; i++)
+      for (size_t j = 0; j < nloc; j++) {
+        t[i * nloc + j] = hv_problem_time(p, i, j);
+        d[i * nloc + j] = hv_problem_dist(p, i, j);
+      }
+    q = hv_problem_create(nloc, t, d, err);
+  }
+  free(t);
+  free(d);
+  for (size_t j = 0; q && j < hv_problem_jobs(p); j++)
+    hv_problem_add_job(q, hv_problem_job(p, j), NULL, err);
+  for (size_t v = 0; q && v < fleet; v++)
+    hv_problem_add_vehicle(q, hv_problem_vehicle(p, v), NULL, err);
+  return q;
+}
+
+int hv_cli_solve(int argc, char **argv) {
+  const char *file = NULL, *objective = "distance", *rounding = "exact";
+  double limit = 10.0;
+  long seed = 1, customers = 0, iterations = 0, fleet = 0;
+  bool pool = true, exact = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    bool ok = true;
+    if (strcmp(a, "--no-pool") == 0) {
+      pool = false;
+      continue;
+    }
+    if (strcmp(a, "--exact") == 0) {
+      exact = true;
+      continue;
+    }
+    if (v == NULL) {
+      ok = false;
+    } else if (strcmp(a, "--solomon") == 0) {
+      file = v;
+    } else if (strcmp(a, "--objective") == 0) {
+      objective = v;
+      ok = strcmp(v, "distance") == 0 || strcmp(v, "vehicles") == 0;
+    } else if (strcmp(a, "--distances") == 0) {
+      rounding = v;
+      ok = strcmp(v, "exact") == 0 || strcmp(v, "trunc1") == 0;
+    } else if (strcmp(a, "--time-limit") == 0) {
+      ok = hv_parse_double(v, &limit) && limit > 0 && limit <= 86400;
+    } else if (strcmp(a, "--seed") == 0) {
+      ok = hv_parse_long(v, &seed) && seed >= 0;
+    } else if (strcmp(a, "--iterations") == 0) {
+      ok = hv_parse_long(v, &iterations) && iterations >= 0;
+    } else if (strcmp(a, "--fleet") == 0) {
+      ok = hv_parse_long(v, &fleet) && fleet > 0 && fleet < 100000;
+    } else if (strcmp(a, "--customers") == 0) {
+      ok = hv_parse_long(v, &customers) && customers >= 0;
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      fprintf(stderr, "hvplan solve: bad or unknown option '%s'\n", a);
+      usage();
+      return 64;
+    }
+    i++;
+  }
+  if (file == NULL) {
+    usage();
+    return 64;
+  }
+  hv_error err = {0};
+  hv_problem *p = NULL;
+  char name[128];
+  hv_status st = hv_solomon_read(file, (size_t)customers,
+                                 strcmp(rounding, "trunc1") == 0, &p, name,
+                                 sizeof name, &err);
+  if (st != HV_OK) {
+    hv_cli_print_error(&err);
+    return hv_cli_exit_code(st);
+  }
+  if (fleet > 0 && (size_t)fleet < hv_problem_vehicles(p)) {
+    hv_problem *q = with_fleet(p, (size_t)fleet, &err);
+    hv_problem_free(p);
+    if (q == NULL) {
+      hv_cli_print_error(&err);
+      return hv_cli_exit_code(HV_E_NOMEM);
+    }
+    p = q;
+  }
+  hv_problem_set_objective(p, strcmp(objective, "vehicles") == 0
+                                  ? HV_OBJ_VEHICLES
+                                  : HV_OBJ_DISTANCE);
+  hv_solution *sol = NULL;
+  if (exact) {
+    st = hv_solve_exact(p, limit, &sol, &err);
+  } else {
+    hv_solve_options o;
+    hv_solve_options_init(&o);
+    o.time_limit_s = limit;
+    o.seed = (uint64_t)seed;
+    o.max_iterations = (uint64_t)iterations;
+    o.use_pool = pool;
+    st = hv_solve(p, &o, &sol, &err);
+  }
+  if (st != HV_OK) {
+    hv_cli_print_error(&err);
+    hv_problem_free(p);
+    return hv_cli_exit_code(st);
+  }
+  /* Never report a solution the independent checker rejects. */
+  st = hv_solution_check(p, sol, &err);
+  if (st != HV_OK) {
+    hv_cli_print_error(&err);
+    hv_solution_free(sol);
+    hv_problem_free(p);
+    return 70;
+  }
+  json_t *root = json_object();
+  if (customers > 0 && (size_t)customers > hv_problem_jobs(p)) customers = 0;
+  char inst[160];
+  if (customers > 0)
+    snprintf(inst, sizeof inst, "%s.%ld", name, customers);
+  else
+    snprintf(inst, sizeof inst, "%s", name);
+  json_object_set_new(root, "instance", json_string(inst));
+  json_object_set_new(root, "objective", json_string(objective));
+  json_object_set_new(root, "rounding", json_string(rounding));
+  json_object_set_new(root, "vehicles", json_integer((json_int_t)sol->nroutes));
+  json_object_set_new(root, "distance", json_real(sol->distance));
+  json_object_set_new(root, "seconds", json_real(sol->seconds));
+  json_object_set_new(root, "unassigned",
+                      json_integer((json_int_t)sol->nunassigned));
+  json_object_set_new(root, "iterations",
+                      json_integer((json_int_t)sol->iterations));
+  json_object_set_new(root, "pool_routes",
+                      json_integer((json_int_t)sol->pool_routes));
+  json_object_set_new(root, "sp_improvements",
+                      json_integer((json_int_t)sol->sp_improvements));
+  if (exact)
+    json_object_set_new(root, "proven_optimal",
+                        json_boolean(sol->proven_optimal));
+  json_t *routes = json_array();
+  for (size_t i = 0; i < sol->nroutes; i++) {
+    json_t *r = json_array();
+    for (size_t k = 0; k < sol->routes[i].njobs; k++)
+      json_array_append_new(
+          r, json_integer((json_int_t)(sol->routes[i].jobs[k] + 1)));
+    json_array_append_new(routes, r);
+  }
+  json_object_set_new(root, "routes", routes);
+  char *text = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(10));
+  printf("%s\n", text ? text : "{}");
+  free(text);
+  json_decref(root);
+  bool full = sol->nunassigned == 0;
+  hv_solution_free(sol);
+  hv_problem_free(p);
+  return full ? 0 : 1;
+}

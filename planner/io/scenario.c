@@ -1,0 +1,326 @@
+/* planner/io/scenario.c -- loading a scenario folder and the cross-file checks
+ * that need all of it (language coverage, windows against staff hours). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scenario_int.h"
+
+void hv_scenario_free(hv_scenario *s) {
+  if (s == NULL) return;
+  for (size_t i = 0; i < s->nhouseholds; i++)
+    hv_avail_clear(&s->households[i].avail);
+  for (size_t i = 0; i < s->nstaff; i++) hv_avail_clear(&s->staff[i].avail);
+  hv_arena *a = s->arena;
+  free(s);
+  hv__arena_free(a);
+}
+
+long hv_scenario_find_staff(const hv_scenario *s, const char *id) {
+  for (size_t i = 0; i < s->nstaff; i++)
+    if (strcmp(s->staff[i].id, id) == 0) return (long)i;
+  return -1;
+}
+
+bool hv_staff_speaks(const hv_staff *st, const char *lang) {
+  for (size_t i = 0; i < st->nlang; i++)
+    if (strcmp(st->languages[i], lang) == 0) return true;
+  return false;
+}
+
+int hv_household_minutes(const hv_scenario *s, const hv_household *h) {
+  return h->duration_min > 0 ? h->duration_min : s->visits.default_minutes;
+}
+
+hv_date hv_scenario_date(const hv_scenario *s, int day) {
+  return hv_date_add(s->monday, day);
+}
+
+/* The week defaults to the one starting next Monday (today if Monday). */
+static void default_week(hv_scenario *s) {
+  hv_date today = hv_date_today();
+  s->week_of = hv_date_add(today, (7 - hv_date_weekday(today)) % 7);
+}
+
+static void read_table(const char *dir, const char *file, bool required,
+                       hv_scenario *s, hv_diags *d,
+                       void (*fn)(const hv_csv_table *, hv_scenario *,
+                                  hv_diags *)) {
+  char path[4096];
+  if (!hv__path_join(path, sizeof path, dir, file)) {
+    hv_diags_add(d, HV_SEV_ERROR, HV_E_IO, (hv_where){.source = file},
+                 "path too long");
+    return;
+  }
+  FILE *f = fopen(path, "rb");
+  if (f == NULL && !required) return;
+  if (f) fclose(f);
+  hv_csv_table *t;
+  if (hv__csv_read(path, file, &t, d) != HV_OK) return;
+  fn(t, s, d);
+  hv__csv_free(t);
+}
+
+hv_scenario *hv__scenario_new(void) {
+  hv_scenario *s = calloc(1, sizeof *s);
+  if (s == NULL) return NULL;
+  s->arena = hv__arena_create();
+  if (s->arena == NULL) {
+    free(s);
+    return NULL;
+  }
+  hv__scenario_defaults(s);
+  s->dir = ".";
+  return s;
+}
+
+hv_status hv_scenario_load(const char *dir, hv_scenario **out, hv_diags *d) {
+  *out = NULL;
+  hv_scenario *s = calloc(1, sizeof *s);
+  hv_arena *a = hv__arena_create();
+  if (s == NULL || a == NULL) {
+    free(s);
+    hv__arena_free(a);
+    return hv_diags_add(d, HV_SEV_ERROR, HV_E_NOMEM, (hv_where){0},
+                        "out of memory");
+  }
+  s->arena = a;
+  size_t errors_before = hv_diags_errors(d);
+  hv__scenario_defaults(s);
+  s->dir = hv__arena_strdup(a, dir);
+  default_week(s);
+
+  char path[4096];
+  if (hv__path_join(path, sizeof path, dir, "scenario.json"))
+    hv__scenario_read_json(path, s, d);
+  if (s->name[0] == '\0') {
+    const char *slash = strrchr(dir, '/');
+    s->name = slash && slash[1] ? slash + 1 : dir;
+  }
+  s->monday = hv_date_add(s->week_of, -hv_date_weekday(s->week_of));
+
+  read_table(dir, "households.csv", true, s, d, hv__read_households);
+  read_table(dir, "staff.csv", true, s, d, hv__read_staff);
+  /* Pairs refer to staff by id, so they come after staff. */
+  if (s->staff != NULL || hv_diags_errors(d) == errors_before) {
+    read_table(dir, "pairs.csv", false, s, d, hv__read_pairs);
+    char p2[4096];
+    FILE *f;
+    if (hv__path_join(p2, sizeof p2, dir, "pairs.csv") &&
+        (f = fopen(p2, "rb")) != NULL) {
+      fclose(f);
+      s->has_pairs = true;
+    }
+  }
+  if (hv_diags_errors(d) > errors_before) {
+    hv_status st = hv_diags_first_error(d)->error.code;
+    hv_scenario_free(s);
+    return st;
+  }
+  *out = s;
+  return HV_OK;
+}
+
+hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
+                                const char *name, const char *languages,
+                                const char *availability, hv_error *err) {
+  hv_arena *a = s->arena;
+  hv_where at = {.source = "--add-staff"};
+  if (hv_scenario_find_staff(s, id) >= 0)
+    return hv_error_set(err, HV_E_INPUT, at, "staff id '%s' already exists", id);
+  hv_staff *nst = hv__arena_alloc(a, (s->nstaff + 1) * sizeof *nst);
+  if (nst == NULL)
+    return hv_error_set(err, HV_E_NOMEM, at, "out of memory");
+  memcpy(nst, s->staff, s->nstaff * sizeof *nst);
+  hv_staff *st = &nst[s->nstaff];
+  memset(st, 0, sizeof *st);
+  st->id = hv__arena_strdup(a, id);
+  st->name = hv__arena_strdup(a, name);
+  st->role = st->phone = st->email = "";
+  hv_diags *d = hv_diags_create();
+  hv__read_languages(languages, st, a, at, d);
+  const hv_diag *bad = hv_diags_first_error(d);
+  hv_status lst = bad ? hv_error_set(err, bad->error.code, at, "%s", bad->error.text)
+                      : (st->languages ? HV_OK
+                                       : hv_error_set(err, HV_E_NOMEM, at, "out of memory"));
+  hv_diags_free(d);
+  if (lst != HV_OK) return lst;
+  hv_error e;
+  if (hv_avail_parse(availability, &st->avail, &e) != HV_OK)
+    return hv_error_set(err, HV_E_INPUT, at, "%s", e.text);
+  if (st->avail.n == 0)
+    return hv_error_set(err, HV_E_INPUT, at, "no working hours given");
+  st->extra = hv__arena_alloc(a, (s->nstaff_extra + 1) * sizeof *st->extra);
+  for (size_t i = 0; st->extra && i < s->nstaff_extra; i++) st->extra[i] = "";
+  s->staff = nst;
+  s->nstaff++;
+  return HV_OK;
+}
+
+/* ---- cross-file checks ---------------------------------------------- */
+
+static hv_where at_line(const char *file, uint32_t line, const char *field) {
+  return (hv_where){.source = file, .line = line, .field = field};
+}
+
+
+static void days_text(unsigned mask, char *buf, size_t size) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int d = 0; d < HV_DAYS; d++)
+    if (mask & (1u << d))
+      n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s",
+                            n ? "," : "", hv_day_name(d));
+}
+
+static unsigned avail_days(const hv_avail *a) {
+  unsigned m = 0;
+  for (size_t i = 0; i < a->n; i++) m |= 1u << a->w[i].day;
+  return m;
+}
+
+static void check_household(const hv_scenario *s, const hv_household *h,
+                            hv_diags *d) {
+  const char *F = "households.csv";
+  if (!h->has_coords)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "lat"),
+                 "household '%s' has no coordinates yet: run 'hvplan "
+                 "geocode' to look up its address",
+                 h->id);
+  if (h->has_coords && s->base.has_coords) {
+    double km = hv_geodesic_m((hv_latlon){s->base.lat, s->base.lon},
+                              (hv_latlon){h->lat, h->lon}) / 1000.0;
+    if (km > s->geocoder.max_distance_km)
+      hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "lat"),
+                   "household '%s' is %.1f km from the school (more than "
+                   "geocoder.max_distance_km, %.0f): check its coordinates",
+                   h->id, km, s->geocoder.max_distance_km);
+  }
+  bool spoken = strcmp(h->language, "en") == 0;
+  for (size_t k = 0; k < s->nstaff && !spoken; k++)
+    spoken = hv_staff_speaks(&s->staff[k], h->language);
+  if (!spoken)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 at_line(F, h->line, "language"),
+                 "no staff member speaks '%s' (%s): household '%s' cannot be "
+                 "visited",
+                 h->language, hv_language_name(h->language), h->id);
+  if (h->preferred_staff[0] != '\0' &&
+      hv_scenario_find_staff(s, h->preferred_staff) < 0)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 at_line(F, h->line, "preferred_staff"),
+                 "unknown staff member '%s' (not in staff.csv)",
+                 h->preferred_staff);
+  if (h->avail.n == 0) return;
+  unsigned hd = avail_days(&h->avail);
+  if ((hd & s->days) == 0) {
+    char a[64], b[64];
+    days_text(hd, a, sizeof a);
+    days_text(s->days, b, sizeof b);
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 at_line(F, h->line, "availability"),
+                 "household '%s' is available only on %s, but the scenario "
+                 "plans %s",
+                 h->id, a, b);
+    return;
+  }
+  int need = hv_household_minutes(s, h);
+  for (int day = 0; day < HV_DAYS; day++) {
+    if (!(s->days & (1u << day))) continue;
+    for (size_t k = 0; k < s->nstaff; k++)
+      if (hv_avail_overlap(&h->avail, &s->staff[k].avail, day, NULL, NULL) >= need) return;
+  }
+  hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+               at_line(F, h->line, "availability"),
+               "household '%s''s windows meet no staff member's hours for a "
+               "%d-minute visit",
+               h->id, need);
+}
+
+void hv_scenario_check(const hv_scenario *s, hv_diags *d) {
+  if (!s->base.has_coords)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 (hv_where){.source = "scenario.json", .field = "base"},
+                 "the school has no coordinates yet: run 'hvplan geocode'");
+  int wd = hv_date_weekday(s->week_of);
+  if (wd != 0) {
+    char given[HV_DATE_TEXT], monday[HV_DATE_TEXT];
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 (hv_where){.source = "scenario.json", .field = "week_of"},
+                 "%s is a %s; the week is taken as Monday %s to Sunday",
+                 hv_date_format(s->week_of, given), hv_day_long_name(wd),
+                 hv_date_format(s->monday, monday));
+  }
+  for (size_t i = 0; i < s->nstaff; i++) {
+    const hv_staff *st = &s->staff[i];
+    if ((avail_days(&st->avail) & s->days) == 0)
+      hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                   at_line("staff.csv", st->line, "availability"),
+                   "staff member '%s' works on none of the planned days",
+                   st->id);
+  }
+  if (s->nstaff < 2)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 (hv_where){.source = "staff.csv"},
+                 "fewer than two staff members: no pair can be formed");
+  for (size_t i = 0; i < s->npairs; i++) {
+    const hv_pair *p = &s->pairs[i];
+    int shared = 0;
+    for (int day = 0; day < HV_DAYS; day++)
+      if (s->days & (1u << day))
+        shared += hv_avail_overlap(&s->staff[p->a].avail, &s->staff[p->b].avail, day,
+                                   NULL, NULL);
+    if (shared == 0)
+      hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                   at_line("pairs.csv", p->line, "pair"),
+                   "pair '%s' (%s, %s) shares no working hours on the planned "
+                   "days",
+                   p->id, s->staff[p->a].id, s->staff[p->b].id);
+  }
+  for (size_t i = 0; i < s->nhouseholds; i++)
+    check_household(s, &s->households[i], d);
+}
+
+/* ---- reading a scenario --------------------------------------------- */
+
+const char *hv_scenario_name(const hv_scenario *s) { return s->name; }
+const char *hv_scenario_dir(const hv_scenario *s) { return s->dir; }
+const char *hv_scenario_timezone(const hv_scenario *s) { return s->timezone; }
+hv_date hv_scenario_monday(const hv_scenario *s) { return s->monday; }
+hv_date hv_scenario_week_of(const hv_scenario *s) { return s->week_of; }
+unsigned hv_scenario_days(const hv_scenario *s) { return s->days; }
+const hv_base *hv_scenario_base(const hv_scenario *s) { return &s->base; }
+
+double hv_scenario_time_limit(const hv_scenario *s) {
+  return s->solver.time_limit_s;
+}
+
+uint64_t hv_scenario_seed(const hv_scenario *s) { return s->solver.seed; }
+
+size_t hv_scenario_household_count(const hv_scenario *s) {
+  return s->nhouseholds;
+}
+
+const hv_household *hv_scenario_household(const hv_scenario *s, size_t i) {
+  return i < s->nhouseholds ? &s->households[i] : NULL;
+}
+
+long hv_scenario_find_household(const hv_scenario *s, const char *id) {
+  for (size_t i = 0; i < s->nhouseholds; i++)
+    if (strcmp(s->households[i].id, id) == 0) return (long)i;
+  return -1;
+}
+
+size_t hv_scenario_staff_count(const hv_scenario *s) { return s->nstaff; }
+
+const hv_staff *hv_scenario_staff(const hv_scenario *s, size_t i) {
+  return i < s->nstaff ? &s->staff[i] : NULL;
+}
+
+bool hv_scenario_has_pairs(const hv_scenario *s) { return s->has_pairs; }
+size_t hv_scenario_pair_count(const hv_scenario *s) { return s->npairs; }
+
+const hv_pair *hv_scenario_pair(const hv_scenario *s, size_t i) {
+  return i < s->npairs ? &s->pairs[i] : NULL;
+}

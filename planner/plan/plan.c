@@ -1,0 +1,686 @@
+/* planner/plan/plan.c -- hv_plan_build(): a scenario to a week of routes.
+ *
+ * The model handed to the solver: location 0 is the school, then one per
+ * household; time runs in minutes from Monday 00:00 of the week, so a
+ * family's windows on several days are several windows of one job, and each
+ * pair's day is a vehicle whose working window is that day's shared shift.
+ * A visit's service time is its length plus the note-taking buffer; its
+ * window bounds the start so that the visit itself ends inside the family's
+ * window.  Languages are skills; priority is the prize.  Soft preferences
+ * (continuity with a preferred staff member, urgent families early in the
+ * week) are small savings in travel minutes. */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hv/geo.h"
+#include "hv/planning.h"
+#include "hv/solver.h"
+#include "plan_def.h"
+#include "plan_int.h"
+
+/* Soft preferences, in travel minutes. */
+#define CONTINUITY_BONUS 20.0
+/* A fair spread: a route of n visits costs n^2 / 2 travel minutes extra,
+ * enough to share work out among near-equal plans, never to drop a visit. */
+#define BALANCE_MINUTES 0.5
+#define EARLY_BONUS_PER_DAY 1.0
+
+void hv_plan_options_init(hv_plan_options *o) {
+  memset(o, 0, sizeof *o);
+  o->time_limit_s = -1;
+}
+
+/* ---- building the model --------------------------------------------- */
+
+/* Everything that maps the solver's indices back to the scenario. */
+typedef struct mapping {
+  size_t njobs;
+  size_t *job_household;  /* job -> household */
+  long *household_job;    /* household -> job, or -1 */
+  size_t *household_loc;  /* household -> location, or 0 when none */
+  size_t nveh;
+  size_t *veh_pair;       /* vehicle -> index into pairs */
+  int *veh_day;
+  int *veh_start, *veh_end; /* shift, minutes of the day */
+  const hv_problem *prob; /* travel minutes between locations (borrowed) */
+  size_t nloc;
+  char langs[64][4];      /* skill bit -> language code */
+  int nlangs;
+} mapping;
+
+static void mapping_free(mapping *m) {
+  free(m->job_household);
+  free(m->household_job);
+  free(m->household_loc);
+  free(m->veh_pair);
+  free(m->veh_day);
+  free(m->veh_start);
+  free(m->veh_end);
+}
+
+/* Travel minutes from location a to b (the solver problem's matrix: the
+ * planner keeps no copy). */
+static double travel(const mapping *m, size_t a, size_t b) {
+  return hv_problem_time(m->prob, a, b);
+}
+
+/* ---- starting from an earlier plan ---------------------------------- */
+
+/* The routes of a plan.json as a solution of this problem: each route goes
+ * to the vehicle of the same pair and day; stops that are not jobs here
+ * are dropped (the solver drops whatever no longer fits). */
+static hv_solution *initial_solution(const hv_scenario *s, const hv_plan *plan,
+                                     const mapping *m, const hv_plan *prev) {
+  hv_solution *sol = calloc(1, sizeof *sol);
+  if (sol) sol->routes = calloc(prev->nroutes + 1, sizeof *sol->routes);
+  for (size_t r = 0; sol && sol->routes && r < prev->nroutes; r++) {
+    const hv_plan_route *pr = &prev->routes[r];
+    long veh = -1;
+    for (size_t v = 0; v < m->nveh && veh < 0; v++)
+      if (m->veh_day[v] == pr->day && strcmp(plan->pairs[m->veh_pair[v]].id, pr->pair) == 0)
+        veh = (long)v;
+    if (veh < 0) continue;
+    hv_route *rt = &sol->routes[sol->nroutes];
+    rt->vehicle = (size_t)veh;
+    rt->jobs = calloc(pr->nstops + 1, sizeof *rt->jobs);
+    if (rt->jobs == NULL) break;
+    for (size_t k = 0; k < pr->nstops; k++) {
+      size_t h = pr->stops[k].household;
+      if (h < s->nhouseholds && m->household_job[h] >= 0)
+        rt->jobs[rt->njobs++] = (size_t)m->household_job[h];
+    }
+    sol->nroutes++;
+  }
+  return sol;
+}
+
+static int lang_bit(mapping *m, const char *code) {
+  for (int i = 0; i < m->nlangs; i++)
+    if (strcmp(m->langs[i], code) == 0) return i;
+  if (m->nlangs >= 64) return -1;
+  snprintf(m->langs[m->nlangs], sizeof m->langs[0], "%s", code);
+  return m->nlangs++;
+}
+
+static uint64_t staff_skills(mapping *m, const hv_staff *st) {
+  uint64_t bits = 0;
+  for (size_t k = 0; k < st->nlang; k++) {
+    int b = lang_bit(m, st->languages[k]);
+    if (b >= 0) bits |= (uint64_t)1 << b;
+  }
+  return bits;
+}
+
+/* Start-of-visit windows of household h on the planned days. */
+static size_t visit_windows(const hv_scenario *s, const hv_household *h,
+                            unsigned days, hv_tw *tw) {
+  int dur = hv_household_minutes(s, h);
+  size_t n = 0;
+  for (int d = 0; d < HV_DAYS && n < HV_MAX_TW; d++) {
+    if (!(days & (1u << d))) continue;
+    double base = d * 1440.0;
+    if (h->avail.n == 0) {
+      tw[n++] = (hv_tw){base, base + 1440.0 - dur};
+      continue;
+    }
+    for (size_t i = 0; i < h->avail.n && n < HV_MAX_TW; i++) {
+      const hv_window *w = &h->avail.w[i];
+      if (w->day != d || w->end_min - w->start_min < dur) continue;
+      tw[n++] = (hv_tw){base + w->start_min, base + w->end_min - dur};
+    }
+  }
+  return n;
+}
+
+typedef struct progress_ctx {
+  const hv_plan_options *o;
+  size_t total;
+} progress_ctx;
+
+static void on_progress(const hv_progress *pr, void *ud) {
+  progress_ctx *c = ud;
+  c->o->progress(pr->seconds, pr->served, c->total, (long)pr->prize, pr->cost,
+                 c->o->progress_ud);
+}
+
+/* Builds the solver's problem from the scenario. */
+static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
+                               unsigned days, const uint8_t *done, mapping *m,
+                               hv_problem **out, hv_error *err) {
+  *out = NULL;
+  size_t H = s->nhouseholds;
+  m->household_job = malloc((H + 1) * sizeof *m->household_job);
+  m->job_household = malloc((H + 1) * sizeof *m->job_household);
+  m->household_loc = calloc(H + 1, sizeof *m->household_loc);
+  hv_latlon *pts = malloc((H + 1) * sizeof *pts);
+  if (!m->household_job || !m->job_household || !m->household_loc || !pts) {
+    free(pts);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  pts[0] = (hv_latlon){s->base.lat, s->base.lon};
+  m->nloc = 1;
+  for (size_t h = 0; h < H; h++) {
+    m->household_job[h] = -1;
+    const hv_household *hh = &s->households[h];
+    if (!hh->has_coords || done[h]) continue;
+    m->household_loc[h] = m->nloc;
+    pts[m->nloc++] = (hv_latlon){hh->lat, hh->lon};
+  }
+  hv_travel *tr = NULL;
+  hv_status st;
+  if (s->travel.matrix == HV_MATRIX_OSRM) {
+    /* Road times from the configured server; failing to reach it is an
+     * error, never a silent switch to straight lines. */
+    hv_http_options http;
+    hv_http_options_init(&http);
+    http.user_agent = s->geocoder.user_agent;
+    st = hv_travel_osrm(s->travel.osrm_url, s->travel.osrm_profile, pts,
+                        m->nloc, 100, &http, &tr, err);
+  } else {
+    st = hv_travel_geodesic(pts, m->nloc, pts[0], s->travel.speed_kmh,
+                            s->travel.detour_factor, &tr, err);
+  }
+  free(pts);
+  if (st != HV_OK) return st;
+  size_t N = m->nloc;
+  double *T = malloc(N * N * sizeof *T);
+  if (T == NULL) {
+    hv_travel_free(tr);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  /* Whole minutes, rounded up: route sheets show minutes, and every time
+   * printed is then exactly feasible. */
+  for (size_t k = 0; k < N * N; k++)
+    T[k] = tr->seconds[k] >= HV_TRAVEL_UNROUTABLE ? HV_SOLVER_UNREACHABLE
+                                                 : ceil(tr->seconds[k] / 60.0 - 1e-9);
+  hv_travel_free(tr);
+  hv_problem *p = hv_problem_create(N, T, NULL, err);
+  free(T);
+  if (p == NULL) return err ? err->code : HV_E_NOMEM;
+  hv_problem_set_objective(p, HV_OBJ_PRIZE);
+  hv_problem_set_balance(p, BALANCE_MINUTES);
+
+  for (size_t h = 0; h < H && st == HV_OK; h++) {
+    const hv_household *hh = &s->households[h];
+    if (m->household_loc[h] == 0) continue;
+    hv_job j = {.location = m->household_loc[h],
+                .service = hv_household_minutes(s, hh) + s->visits.buffer_minutes,
+                .prize = hh->priority,
+                .demand = 0};
+    j.ntw = visit_windows(s, hh, days, j.tw);
+    if (j.ntw == 0) continue; /* explained as "windows" later */
+    if (strcmp(hh->language, "en") != 0) {
+      int b = lang_bit(m, hh->language);
+      j.skills = b >= 0 ? (uint64_t)1 << b : ~(uint64_t)0;
+    }
+    size_t idx;
+    st = hv_problem_add_job(p, &j, &idx, err);
+    m->job_household[idx] = h;
+    m->household_job[h] = (long)idx;
+    m->njobs = idx + 1;
+  }
+  size_t maxveh = plan->npairs * HV_DAYS + 1;
+  m->veh_pair = malloc(maxveh * sizeof *m->veh_pair);
+  m->veh_day = malloc(maxveh * sizeof *m->veh_day);
+  m->veh_start = malloc(maxveh * sizeof *m->veh_start);
+  m->veh_end = malloc(maxveh * sizeof *m->veh_end);
+  if (!m->veh_pair || !m->veh_day || !m->veh_start || !m->veh_end) {
+    hv_problem_free(p);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  for (int d = 0; d < HV_DAYS && st == HV_OK; d++) {
+    if (!(days & (1u << d))) continue;
+    for (size_t q = 0; q < plan->npairs && st == HV_OK; q++) {
+      const hv_plan_pair *pp = &plan->pairs[q];
+      int a0, a1;
+      if (!hv__pair_shift(s, pp->a, pp->b, d, &a0, &a1)) continue;
+      const hv_staff *sa = &s->staff[pp->a], *sb = &s->staff[pp->b];
+      int mx = sa->max_visits_per_day;
+      if (sb->max_visits_per_day > 0 && (mx == 0 || sb->max_visits_per_day < mx))
+        mx = sb->max_visits_per_day;
+      hv_vehicle v = {.start = 0, .end = 0, .open = d * 1440.0 + a0,
+                      .close = d * 1440.0 + a1,
+                      .skills = staff_skills(m, sa) | staff_skills(m, sb),
+                      .max_jobs = mx};
+      size_t idx;
+      st = hv_problem_add_vehicle(p, &v, &idx, err);
+      m->veh_pair[idx] = q;
+      m->veh_day[idx] = d;
+      m->veh_start[idx] = a0;
+      m->veh_end[idx] = a1;
+      m->nveh = idx + 1;
+    }
+  }
+  /* Soft preferences. */
+  int last_day = 0;
+  for (int d = 0; d < HV_DAYS; d++)
+    if (days & (1u << d)) last_day = d;
+  for (size_t j = 0; j < m->njobs && st == HV_OK; j++) {
+    const hv_household *hh = &s->households[m->job_household[j]];
+    long pref = hh->preferred_staff[0] ? hv_scenario_find_staff(s, hh->preferred_staff) : -1;
+    for (size_t v = 0; v < m->nveh; v++) {
+      const hv_plan_pair *pp = &plan->pairs[m->veh_pair[v]];
+      double bonus = EARLY_BONUS_PER_DAY * (hh->priority / 100.0) *
+                     (double)(last_day - m->veh_day[v]);
+      if (pref >= 0 && (pp->a == (size_t)pref || pp->b == (size_t)pref))
+        bonus += CONTINUITY_BONUS;
+      if (bonus > 0) st = hv_problem_set_bonus(p, j, v, bonus);
+    }
+  }
+  if (st != HV_OK) {
+    hv_problem_free(p);
+    return st == HV_E_NOMEM ? hv_error_set(err, st, (hv_where){0}, "out of memory")
+                            : st;
+  }
+  *out = p;
+  m->prob = p;
+  return HV_OK;
+}
+
+/* ---- reasons -------------------------------------------------------- */
+
+static void days_of(const hv_household *h, unsigned planned, char *buf,
+                    size_t size) {
+  if (h->avail.n == 0) {
+    snprintf(buf, size, "any time");
+    return;
+  }
+  size_t n = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < h->avail.n && n < size; i++) {
+    const hv_window *w = &h->avail.w[i];
+    if (!(planned & (1u << w->day))) continue;
+    char a[6], b[6];
+    hv_hhmm_format(w->start_min, a);
+    hv_hhmm_format(w->end_min, b);
+    n += (size_t)snprintf(buf + n, size - n, "%s%s %s-%s", n ? ", " : "",
+                          hv_day_name(w->day), a, b);
+  }
+  if (n == 0) snprintf(buf, size, "no planned day");
+}
+
+/* Whether vehicle v alone could visit household h: leave at the start of
+ * the shift, visit within a window, be back by its end. */
+static bool fits_alone(const hv_scenario *s, const mapping *m, unsigned days,
+                       size_t v, size_t h) {
+  size_t L = m->household_loc[h];
+  if (L == 0) return false;
+  const hv_household *hh = &s->households[h];
+  hv_tw tw[HV_MAX_TW];
+  size_t n = visit_windows(s, hh, days, tw);
+  double open = m->veh_day[v] * 1440.0 + m->veh_start[v];
+  double close = m->veh_day[v] * 1440.0 + m->veh_end[v];
+  double go = travel(m, 0, L), back = travel(m, L, 0);
+  double svc = hv_household_minutes(s, hh) + s->visits.buffer_minutes;
+  for (size_t w = 0; w < n; w++) {
+    double start = open + go > tw[w].open ? open + go : tw[w].open;
+    if (start <= tw[w].close && start + svc + back <= close) return true;
+  }
+  return false;
+}
+
+static bool pair_speaks(const hv_scenario *s, const hv_plan_pair *pp,
+                        const char *lang) {
+  return strcmp(lang, "en") == 0 || hv_staff_speaks(&s->staff[pp->a], lang) ||
+         hv_staff_speaks(&s->staff[pp->b], lang);
+}
+
+/* Why household h was not visited.  visited_by[v] lists, through vprio,
+ * the lowest priority vehicle v visited (INT_MAX when none). */
+static void explain(const hv_scenario *s, const hv_plan *plan,
+                    const mapping *m, unsigned days, const int *vprio,
+                    size_t h, hv_unvisited *u) {
+  const hv_household *hh = &s->households[h];
+  u->household = h;
+  if (!hh->has_coords) {
+    u->reason = HV_WHY_NO_COORDS;
+    snprintf(u->text, sizeof u->text,
+             "no coordinates: run 'hvplan geocode' or fill in lat/lon");
+    return;
+  }
+  const char *lang = hh->language;
+  bool anyone = strcmp(lang, "en") == 0, in_pair = false;
+  for (size_t k = 0; k < s->nstaff && !anyone; k++)
+    anyone = hv_staff_speaks(&s->staff[k], lang);
+  for (size_t q = 0; q < plan->npairs && !in_pair; q++)
+    in_pair = pair_speaks(s, &plan->pairs[q], lang);
+  if (!anyone || !in_pair) {
+    u->reason = HV_WHY_LANGUAGE;
+    snprintf(u->text, sizeof u->text,
+             anyone ? "no pair includes a speaker of %s (%s)"
+                    : "no staff member speaks %s (%s)",
+             hv_language_name(lang), lang);
+    return;
+  }
+  int dur = hv_household_minutes(s, hh);
+  bool window = false, reach = false;
+  int cutoff = INT_MAX;
+  for (size_t v = 0; v < m->nveh; v++) {
+    if (!pair_speaks(s, &plan->pairs[m->veh_pair[v]], lang)) continue;
+    if (hv__household_overlap(hh, m->veh_day[v], m->veh_start[v],
+                              m->veh_end[v]) < dur)
+      continue;
+    window = true;
+    if (!fits_alone(s, m, days, v, h)) continue;
+    reach = true;
+    if (vprio[v] < cutoff) cutoff = vprio[v];
+  }
+  bool en = strcmp(lang, "en") == 0;
+  if (!window && hh->avail.n > 0) {
+    bool planned = false;
+    for (size_t i = 0; i < hh->avail.n; i++) planned |= (days >> hh->avail.w[i].day) & 1u;
+    if (!planned) {
+      char w[160];
+      days_of(hh, 0x7Fu, w, sizeof w);
+      u->reason = HV_WHY_WINDOWS;
+      snprintf(u->text, sizeof u->text,
+               "the family is available only on days not planned this week "
+               "(%s)",
+               w);
+      return;
+    }
+  }
+  if (!window) {
+    char w[160];
+    days_of(hh, days, w, sizeof w);
+    u->reason = HV_WHY_WINDOWS;
+    snprintf(u->text, sizeof u->text,
+             "no pair%s%s works during the family's windows (%s)",
+             en ? "" : " that speaks ", en ? "" : hv_language_name(lang), w);
+    return;
+  }
+  size_t L0 = m->household_loc[h];
+  if (!reach && L0 > 0 &&
+      (travel(m, 0, L0) >= HV_SOLVER_UNREACHABLE ||
+       travel(m, L0, 0) >= HV_SOLVER_UNREACHABLE)) {
+    u->reason = HV_WHY_TOO_FAR;
+    snprintf(u->text, sizeof u->text,
+             "the road service found no route between the school and this "
+             "address; check its coordinates");
+    return;
+  }
+  if (!reach) {
+    size_t L = m->household_loc[h];
+    u->reason = HV_WHY_TOO_FAR;
+    snprintf(u->text, sizeof u->text,
+             "too far: the %d-minute visit and the drive from and back to "
+             "the school (%.0f + %.0f min) fit in no shared shift during "
+             "the family's windows",
+             dur, travel(m, 0, L), travel(m, L, 0));
+    return;
+  }
+  u->reason = HV_WHY_CAPACITY;
+  if (cutoff == INT_MAX || cutoff <= hh->priority)
+    snprintf(u->text, sizeof u->text,
+             "no room left: the pairs that could reach this family were fully "
+             "booked during its windows (priority %d%s%d)",
+             hh->priority,
+             cutoff == INT_MAX ? "" : "; lowest priority they visited: ",
+             cutoff == INT_MAX ? hh->priority : cutoff);
+  else
+    snprintf(u->text, sizeof u->text,
+             "capacity went to more urgent families: the pairs that could "
+             "reach this family visited priority %d and above (this family: "
+             "%d)",
+             cutoff, hh->priority);
+}
+
+/* ---- the plan ------------------------------------------------------- */
+
+/* Highest priority first, then file order (insertion sort: stable, no
+ * global state for a comparator). */
+static void sort_unvisited(const hv_scenario *s, hv_unvisited *u, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    hv_unvisited x = u[i];
+    int px = s->households[x.household].priority;
+    size_t k = i;
+    while (k > 0) {
+      int pk = s->households[u[k - 1].household].priority;
+      if (pk > px || (pk == px && u[k - 1].household < x.household)) break;
+      u[k] = u[k - 1];
+      k--;
+    }
+    u[k] = x;
+  }
+}
+
+static int cmp_route(const void *a, const void *b) {
+  const hv_plan_route *x = a, *y = b;
+  if (x->day != y->day) return x->day - y->day;
+  return strcmp(x->pair, y->pair);
+}
+
+/* The pairs of the week: given, or formed (at most max_pairs). */
+static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
+                            const hv_time_budget *budget, hv_plan *plan,
+                            hv_error *err) {
+  if (o->pairs) {
+    plan->pairs = calloc(o->npairs + 1, sizeof *plan->pairs);
+    if (plan->pairs == NULL)
+      return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    memcpy(plan->pairs, o->pairs, o->npairs * sizeof *o->pairs);
+    plan->npairs = o->npairs;
+    plan->pairs_formed = true;
+    /* The plan keeps its own copy of the ids. */
+    for (size_t q = 0; q < plan->npairs; q++)
+      if ((plan->pairs[q].id = hv__arena_strdup(plan->arena, o->pairs[q].id)) == NULL)
+        return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    return HV_OK;
+  }
+  if (s->has_pairs) {
+    plan->pairs = calloc(s->npairs + 1, sizeof *plan->pairs);
+    if (plan->pairs == NULL)
+      return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    for (size_t q = 0; q < s->npairs; q++) {
+      hv_plan_pair *pp = &plan->pairs[plan->npairs++];
+      pp->id = s->pairs[q].id;
+      pp->a = s->pairs[q].a;
+      pp->b = s->pairs[q].b;
+      double mins = 0;
+      for (int d = 0; d < HV_DAYS; d++) {
+        int a0, a1;
+        if ((s->days & (1u << d)) && hv__pair_shift(s, pp->a, pp->b, d, &a0, &a1))
+          mins += a1 - a0;
+      }
+      pp->shared_hours = mins / 60.0;
+      snprintf(pp->why, sizeof pp->why, "from pairs.csv");
+    }
+  } else {
+    hv_pair_options po;
+    hv_pair_options_init(&po);
+    po.in_file_order = o->pairs_in_file_order;
+    po.max_pairs = o->max_pairs;
+    po.time_limit_s = budget->pairing_s;
+    hv_plan_pair *formed = NULL;
+    size_t nformed = 0;
+    hv_status st = hv_plan_form_pairs(s, &po, &formed, &nformed, err);
+    if (st != HV_OK) return st;
+    plan->pairs = calloc(nformed + 1, sizeof *plan->pairs);
+    for (size_t q = 0; plan->pairs && q < nformed; q++) {
+      plan->pairs[q] = formed[q];
+      plan->pairs[q].id = hv__arena_strdup(plan->arena, formed[q].id);
+      if (plan->pairs[q].id == NULL) break;
+      plan->npairs = q + 1;
+    }
+    hv_plan_pairs_free(formed);
+    if (plan->npairs != nformed)
+      return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    plan->pairs_formed = true;
+  }
+  if (o->max_pairs > 0 && plan->npairs > (size_t)o->max_pairs)
+    plan->npairs = (size_t)o->max_pairs;
+  return HV_OK;
+}
+
+hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
+                        hv_plan **out, hv_error *err) {
+  *out = NULL;
+  hv_plan_options defaults;
+  if (o == NULL) {
+    hv_plan_options_init(&defaults);
+    o = &defaults;
+  }
+  if (!s->base.has_coords)
+    return hv_error_set(err, HV_E_INPUT,
+                        (hv_where){.source = "scenario.json", .field = "base"},
+                        "the school has no coordinates: run 'hvplan geocode' "
+                        "or give base.lat and base.lon");
+  hv_plan *plan = hv__plan_new(s);
+  if (plan == NULL)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  double t_begin = hv__now();
+  hv_time_budget budget = hv_time_budget_for(
+      o->time_limit_s >= 0 ? o->time_limit_s : s->solver.time_limit_s,
+      o->iterations);
+  size_t H = s->nhouseholds;
+  mapping m = {0};
+  hv_problem *prob = NULL;
+  hv_solution *sol = NULL;
+  uint8_t *done = calloc(H + 1, 1);
+  int *vprio = NULL;
+  hv_plan_route *kept = NULL;
+  size_t nkept = 0;
+  hv_status st = done ? HV_OK
+                      : hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  unsigned days = s->days;
+  if (st == HV_OK && o->keep_path) {
+    st = hv__plan_read_routes(plan, o->keep_path, o->from_day, &kept, &nkept,
+                              err);
+    for (size_t r = 0; st == HV_OK && r < nkept; r++)
+      for (size_t k = 0; k < kept[r].nstops; k++)
+        if (kept[r].stops[k].household < H) done[kept[r].stops[k].household] = 1;
+    for (int d = 0; d < o->from_day; d++) days &= ~(1u << d);
+  }
+  if (st == HV_OK) {
+    size_t n = 0;
+    for (size_t h = 0; h < H; h++) n += s->households[h].has_coords && !done[h];
+    if (n > HV_PLAN_MAX_HOUSEHOLDS)
+      st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = "households.csv"},
+                        "%zu households to plan; hvplan plans at most %d at "
+                        "once: split the list (by school, area or urgency) and "
+                        "plan each part",
+                        n, HV_PLAN_MAX_HOUSEHOLDS);
+  }
+  if (st == HV_OK) st = week_pairs(s, o, &budget, plan, err);
+  if (st == HV_OK) st = build_problem(s, plan, days, done, &m, &prob, err);
+  hv_solution *start = NULL;
+  if (st == HV_OK && o->initial) {
+    start = initial_solution(s, plan, &m, o->initial);
+    if (start == NULL)
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  if (st == HV_OK) {
+    hv_solve_options so;
+    hv_solve_options_init(&so);
+    so.initial = start;
+    /* The limit covers the whole plan: pairing and travel times first. */
+    so.time_limit_s = hv_time_budget_search(&budget, hv__now() - t_begin);
+    so.max_iterations = budget.iterations;
+    so.seed = o->seed_set ? o->seed : s->solver.seed;
+    so.stop = o->stop;
+    progress_ctx pc = {o, H};
+    if (o->progress) {
+      so.progress = on_progress;
+      so.progress_ud = &pc;
+      so.progress_every_s = 0.5;
+    }
+    st = hv_solve(prob, &so, &sol, err);
+  }
+  if (st == HV_OK) {
+    hv_error cerr;
+    if (hv_solution_check(prob, sol, &cerr) != HV_OK)
+      st = hv_error_set(err, HV_E_SOLVER, (hv_where){.source = "solver"},
+                        "internal error: the solver returned an infeasible "
+                        "plan (%s)",
+                        cerr.text);
+  }
+  if (st == HV_OK) {
+    plan->routes = calloc(nkept + sol->nroutes + 1, sizeof *plan->routes);
+    plan->unvisited = calloc(H + 1, sizeof *plan->unvisited);
+    vprio = malloc((m.nveh + 1) * sizeof *vprio);
+    if (!plan->routes || !plan->unvisited || !vprio)
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  if (st == HV_OK) {
+    uint8_t *visited = calloc(H + 1, 1);
+    if (visited == NULL) {
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+      goto done;
+    }
+    for (size_t r = 0; r < nkept; r++) plan->routes[plan->nroutes++] = kept[r];
+    for (size_t v = 0; v < m.nveh; v++) vprio[v] = INT_MAX;
+    for (size_t r = 0; r < sol->nroutes; r++) {
+      const hv_route *rt = &sol->routes[r];
+      hv_plan_route *pr = &plan->routes[plan->nroutes++];
+      size_t v = rt->vehicle;
+      const hv_plan_pair *pp = &plan->pairs[m.veh_pair[v]];
+      int d = m.veh_day[v];
+      double base = d * 1440.0;
+      pr->day = d;
+      pr->date = hv_scenario_date(s, d);
+      pr->pair = pp->id;
+      pr->staff[0] = s->staff[pp->a].id;
+      pr->staff[1] = s->staff[pp->b].id;
+      pr->staff_index[0] = (long)pp->a;
+      pr->staff_index[1] = (long)pp->b;
+      pr->depart = (int)lround(rt->depart - base);
+      pr->back = (int)lround(rt->back - base);
+      pr->travel_min = rt->travel_time;
+      pr->stops = hv__arena_alloc(plan->arena, rt->njobs * sizeof *pr->stops);
+      if (pr->stops == NULL) {
+        free(visited);
+        st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+        goto done;
+      }
+      size_t prev = 0;
+      for (size_t k = 0; k < rt->njobs; k++) {
+        size_t h = m.job_household[rt->jobs[k]];
+        hv_plan_stop *ps = &pr->stops[pr->nstops++];
+        ps->household = h;
+        ps->household_id = s->households[h].id;
+        ps->arrive = (int)lround(rt->arrival[k] - base);
+        ps->start = (int)lround(rt->start[k] - base);
+        ps->end = ps->start + hv_household_minutes(s, &s->households[h]);
+        ps->travel_min = travel(&m, prev, m.household_loc[h]);
+        prev = m.household_loc[h];
+        visited[h] = 1;
+        if (s->households[h].priority < vprio[v]) vprio[v] = s->households[h].priority;
+      }
+    }
+    qsort(plan->routes, plan->nroutes, sizeof *plan->routes, cmp_route);
+    plan->households = H;
+    for (size_t h = 0; h < H; h++) {
+      plan->priority_total += s->households[h].priority;
+      if (visited[h] || done[h]) {
+        plan->visited++;
+        plan->priority_covered += s->households[h].priority;
+        continue;
+      }
+      explain(s, plan, &m, days, vprio, h, &plan->unvisited[plan->nunvisited++]);
+    }
+    for (size_t r = 0; r < plan->nroutes; r++)
+      plan->travel_minutes += plan->routes[r].travel_min;
+    sort_unvisited(s, plan->unvisited, plan->nunvisited);
+    plan->seconds = sol->seconds;
+    plan->iterations = sol->iterations;
+    free(visited);
+  }
+done:
+  hv_solution_free(start);
+  free(kept);
+  free(done);
+  free(vprio);
+  hv_solution_free(sol);
+  hv_problem_free(prob);
+  mapping_free(&m);
+  if (st != HV_OK) {
+    hv_plan_free(plan);
+    return st;
+  }
+  *out = plan;
+  return HV_OK;
+}
