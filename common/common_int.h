@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hv/error.h"
 #include "hv/values.h"
@@ -20,7 +21,6 @@ void hv__arena_free(hv_arena *a);
 void *hv__arena_alloc(hv_arena *a, size_t size); /* zeroed; NULL on OOM */
 char *hv__arena_strdup(hv_arena *a, const char *s);
 char *hv__arena_strndup(hv_arena *a, const char *s, size_t n);
-
 
 /* True when s holds valid UTF-8 (no overlongs, no surrogates).  On false,
  * *bad_offset (if not NULL) is the byte offset of the first bad byte. */
@@ -41,8 +41,14 @@ hv_status hv__read_file(const char *path, size_t max_bytes, char **out,
 
 /* Writes len bytes to path atomically: a temporary file in the same folder,
  * fsync, then rename over path.  On failure path is untouched. */
-hv_status hv__write_file_atomic(const char *path, const void *data,
-                                size_t len, hv_error *err);
+hv_status hv__write_file_atomic(const char *path, const void *data, size_t len,
+                                hv_error *err);
+
+/* Writes what fn prints for ud into dir/name, atomically (as
+ * hv__write_file_atomic). */
+hv_status hv__write_file_with(const char *dir, const char *name,
+                              void (*fn)(const void *ud, FILE *f),
+                              const void *ud, hv_error *err);
 
 /* Output folders: hv__outdir_begin() creates dir (mode, if missing) and a
  * staging folder inside it; write everything there, then

@@ -8,16 +8,26 @@
 
 const char *hv_strerror(hv_status code) {
   switch (code) {
-    case HV_OK: return "success";
-    case HV_E_NOMEM: return "out of memory";
-    case HV_E_IO: return "input/output error";
-    case HV_E_PARSE: return "malformed input";
-    case HV_E_INPUT: return "invalid input";
-    case HV_E_GEOCODE: return "geocoding failed";
-    case HV_E_SOLVER: return "solver failure";
-    case HV_E_RANGE: return "argument out of range";
-    case HV_E_NETWORK: return "network service failed";
-    case HV_E_INTERRUPTED: return "interrupted";
+    case HV_OK:
+      return "success";
+    case HV_E_NOMEM:
+      return "out of memory";
+    case HV_E_IO:
+      return "input/output error";
+    case HV_E_PARSE:
+      return "malformed input";
+    case HV_E_INPUT:
+      return "invalid input";
+    case HV_E_GEOCODE:
+      return "geocoding failed";
+    case HV_E_SOLVER:
+      return "solver failure";
+    case HV_E_RANGE:
+      return "argument out of range";
+    case HV_E_NETWORK:
+      return "network service failed";
+    case HV_E_INTERRUPTED:
+      return "interrupted";
   }
   return "unknown error";
 }

@@ -41,7 +41,8 @@ static void remove_tree(const char *path) {
 static hv_status mkdir_p(const char *dir, mode_t mode, hv_error *err) {
   char buf[PATH_MAX];
   if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
-    return hv_error_set(err, HV_E_IO, (hv_where){.source = dir}, "path too long");
+    return hv_error_set(err, HV_E_IO, (hv_where){.source = dir},
+                        "path too long");
   for (char *p = buf + 1; *p; p++) {
     if (*p != '/') continue;
     *p = '\0';
@@ -62,7 +63,8 @@ hv_status hv__outdir_begin(const char *dir, mode_t mode, char *staging,
   if (st != HV_OK) return st;
   char tmpl[PATH_MAX];
   if (!hv__path_join(tmpl, sizeof tmpl, dir, ".hvplan-staging-XXXXXX"))
-    return hv_error_set(err, HV_E_IO, (hv_where){.source = dir}, "path too long");
+    return hv_error_set(err, HV_E_IO, (hv_where){.source = dir},
+                        "path too long");
   if (mkdtemp(tmpl) == NULL)
     return hv_error_set(err, HV_E_IO, (hv_where){.source = dir},
                         "cannot create a staging folder: %s", strerror(errno));
@@ -95,7 +97,8 @@ hv_status hv__outdir_commit(const char *staging, const char *dir,
     char from[PATH_MAX], to[PATH_MAX];
     if (!hv__path_join(from, sizeof from, staging, e->d_name) ||
         !hv__path_join(to, sizeof to, dir, e->d_name)) {
-      st = hv_error_set(err, HV_E_IO, (hv_where){.source = dir}, "path too long");
+      st = hv_error_set(err, HV_E_IO, (hv_where){.source = dir},
+                        "path too long");
       break;
     }
     struct stat sf, sd;

@@ -85,9 +85,11 @@ static bool is_blank(char c) {
 
 char *hv__trim(char *s) {
   size_t n = strlen(s);
-  while (n > 0 && is_blank(s[n - 1])) s[--n] = '\0';
+  while (n > 0 && is_blank(s[n - 1]))
+    s[--n] = '\0';
   size_t k = 0;
-  while (is_blank(s[k])) k++;
+  while (is_blank(s[k]))
+    k++;
   if (k > 0) memmove(s, s + k, n - k + 1);
   return s;
 }
@@ -110,7 +112,8 @@ int hv__strcasecmp(const char *a, const char *b) {
 }
 
 char *hv__lower(char *s) {
-  for (char *p = s; *p; p++) *p = (char)ascii_lower((unsigned char)*p);
+  for (char *p = s; *p; p++)
+    *p = (char)ascii_lower((unsigned char)*p);
   return s;
 }
 
@@ -118,9 +121,11 @@ char *hv__lower(char *s) {
 
 /* Copies s without surrounding blanks into buf; false if empty/too long. */
 static bool trimmed_copy(const char *s, char *buf, size_t size) {
-  while (is_blank(*s)) s++;
+  while (is_blank(*s))
+    s++;
   size_t n = strlen(s);
-  while (n > 0 && is_blank(s[n - 1])) n--;
+  while (n > 0 && is_blank(s[n - 1]))
+    n--;
   if (n == 0 || n >= size) return false;
   memcpy(buf, s, n);
   buf[n] = '\0';
@@ -251,13 +256,14 @@ hv_status hv__read_file(const char *path, size_t max_bytes, char **out,
 
 bool hv__path_join(char *buf, size_t size, const char *dir, const char *name) {
   size_t dl = strlen(dir);
-  while (dl > 1 && dir[dl - 1] == '/') dl--;
+  while (dl > 1 && dir[dl - 1] == '/')
+    dl--;
   int n = snprintf(buf, size, "%.*s/%s", (int)dl, dir, name);
   return n >= 0 && (size_t)n < size;
 }
 
-hv_status hv__write_file_atomic(const char *path, const void *data,
-                                size_t len, hv_error *err) {
+hv_status hv__write_file_atomic(const char *path, const void *data, size_t len,
+                                hv_error *err) {
   hv_where at = {.source = path};
   char tmp[PATH_MAX];
   int n = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
@@ -296,4 +302,23 @@ hv_status hv__write_file_atomic(const char *path, const void *data,
     return hv_error_set(err, HV_E_IO, at, "cannot replace: %s", strerror(e));
   }
   return HV_OK;
+}
+
+hv_status hv__write_file_with(const char *dir, const char *name,
+                              void (*fn)(const void *ud, FILE *f),
+                              const void *ud, hv_error *err) {
+  char path[4096];
+  if (!hv__path_join(path, sizeof path, dir, name))
+    return hv_error_set(err, HV_E_IO, (hv_where){.source = name},
+                        "path too long");
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (f == NULL)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  fn(ud, f);
+  fclose(f);
+  hv_status st = hv__write_file_atomic(path, buf, len, err);
+  free(buf);
+  return st;
 }

@@ -30,8 +30,8 @@ struct hv_geocoder {
 void hv_geocode_normalise(const char *address, char *buf, size_t size) {
   size_t k = 0;
   bool space = false;
-  for (const unsigned char *p = (const unsigned char *)address; *p && k + 1 < size;
-       p++) {
+  for (const unsigned char *p = (const unsigned char *)address;
+       *p && k + 1 < size; p++) {
     unsigned char c = *p;
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
       space = k > 0;
@@ -86,14 +86,16 @@ hv_geocoder *hv_geocoder_create(hv_geocoder_provider provider,
   g->provider = provider;
   snprintf(g->base, sizeof g->base, "%s", base_url);
   size_t bl = strlen(g->base);
-  while (bl > 0 && g->base[bl - 1] == '/') g->base[--bl] = '\0';
+  while (bl > 0 && g->base[bl - 1] == '/')
+    g->base[--bl] = '\0';
   snprintf(g->email, sizeof g->email, "%s", email ? email : "");
   g->has_centre = has_centre;
   g->centre = centre;
   g->max_km = max_km;
   if (cache_path) {
     g->cache_path = malloc(strlen(cache_path) + 1);
-    if (g->cache_path) memcpy(g->cache_path, cache_path, strlen(cache_path) + 1);
+    if (g->cache_path)
+      memcpy(g->cache_path, cache_path, strlen(cache_path) + 1);
   }
   g->http = hv__http_create(http, err);
   if (g->http == NULL || (cache_path && g->cache_path == NULL)) {
@@ -114,10 +116,14 @@ void hv_geocoder_free(hv_geocoder *g) {
 
 const char *hv_geocode_status_text(hv_geocode_status s) {
   switch (s) {
-    case HV_GEOCODE_FOUND: return "found";
-    case HV_GEOCODE_NOT_FOUND: return "not found";
-    case HV_GEOCODE_AMBIGUOUS: return "ambiguous";
-    case HV_GEOCODE_TOO_FAR: return "implausibly far from the school";
+    case HV_GEOCODE_FOUND:
+      return "found";
+    case HV_GEOCODE_NOT_FOUND:
+      return "not found";
+    case HV_GEOCODE_AMBIGUOUS:
+      return "ambiguous";
+    case HV_GEOCODE_TOO_FAR:
+      return "implausibly far from the school";
   }
   return "?";
 }
@@ -137,7 +143,8 @@ static hv_status parse_number(json_t *v, double *out) {
     *out = json_number_value(v);
     return HV_OK;
   }
-  if (json_is_string(v) && hv_parse_double(json_string_value(v), out)) return HV_OK;
+  if (json_is_string(v) && hv_parse_double(json_string_value(v), out))
+    return HV_OK;
   return HV_E_PARSE;
 }
 
@@ -172,8 +179,9 @@ static hv_status parse_answer(hv_geocoder_provider provider, json_t *root,
       lon = json_object_get(c, "x");
       x->label = json_string_value(json_object_get(item, "matchedAddress"));
     }
-    if (parse_number(lat, &x->lat) != HV_OK || parse_number(lon, &x->lon) != HV_OK ||
-        fabs(x->lat) > 90 || fabs(x->lon) > 180)
+    if (parse_number(lat, &x->lat) != HV_OK ||
+        parse_number(lon, &x->lon) != HV_OK || fabs(x->lat) > 90 ||
+        fabs(x->lon) > 180)
       return hv_error_set(err, HV_E_PARSE, at,
                           "match %zu has no valid coordinates", i);
     (*n)++;
@@ -188,7 +196,8 @@ int hv__geocode_parse(hv_geocoder_provider provider, const char *text,
   if (root == NULL) return -1;
   match m[5];
   int n = 0;
-  hv_status st = parse_answer(provider, root, m, &n, (hv_where){.source = "fuzz"}, err);
+  hv_status st =
+      parse_answer(provider, root, m, &n, (hv_where){.source = "fuzz"}, err);
   if (st == HV_OK && n > 0) {
     *lat = m[0].lat;
     *lon = m[0].lon;
@@ -197,7 +206,8 @@ int hv__geocode_parse(hv_geocoder_provider provider, const char *text,
   return st == HV_OK ? n : -1;
 }
 
-static void result_from_entry(hv_geocoder *g, json_t *e, hv_geocode_result *res) {
+static void result_from_entry(hv_geocoder *g, json_t *e,
+                              hv_geocode_result *res) {
   memset(res, 0, sizeof *res);
   const char *status = json_string_value(json_object_get(e, "status"));
   res->matches = (int)json_integer_value(json_object_get(e, "matches"));
@@ -248,13 +258,15 @@ hv_status hv_geocode(hv_geocoder *g, const char *address,
     return hv_error_set(err, HV_E_NOMEM, at, "out of memory");
   }
   if (g->provider == HV_GEOCODE_NOMINATIM) {
-    int k = snprintf(url, cap, "%s/search?format=jsonv2&limit=3&q=%s", g->base, q);
+    int k =
+        snprintf(url, cap, "%s/search?format=jsonv2&limit=3&q=%s", g->base, q);
     if (mail) snprintf(url + k, cap - (size_t)k, "&email=%s", mail);
   } else {
-    snprintf(url, cap,
-             "%s/locations/onelineaddress?benchmark=Public_AR_Current&format=json"
-             "&address=%s",
-             g->base, q);
+    snprintf(
+        url, cap,
+        "%s/locations/onelineaddress?benchmark=Public_AR_Current&format=json"
+        "&address=%s",
+        g->base, q);
   }
   free(q);
   free(mail);
@@ -267,8 +279,10 @@ hv_status hv_geocode(hv_geocoder *g, const char *address,
   json_t *root = json_loadb(body, len, 0, &je);
   free(body);
   if (root == NULL)
-    return hv_error_set(err, HV_E_PARSE, at, "the geocoder's answer is not valid "
-                        "JSON (%s)", je.text);
+    return hv_error_set(err, HV_E_PARSE, at,
+                        "the geocoder's answer is not valid "
+                        "JSON (%s)",
+                        je.text);
   match m[5];
   int n = 0;
   st = parse_answer(g->provider, root, m, &n, at, err);
@@ -283,12 +297,15 @@ hv_status hv_geocode(hv_geocoder *g, const char *address,
                       (hv_latlon){m[i].lat, m[i].lon}) > AMBIGUOUS_KM * 1000)
       ambiguous = true;
   json_t *entry = json_pack("{s:s, s:i}", "status",
-                            n == 0 ? "not_found" : ambiguous ? "ambiguous" : "found",
+                            n == 0      ? "not_found"
+                            : ambiguous ? "ambiguous"
+                                        : "found",
                             "matches", n);
   if (n > 0) {
     json_object_set_new(entry, "lat", json_real(m[0].lat));
     json_object_set_new(entry, "lon", json_real(m[0].lon));
-    json_object_set_new(entry, "display", json_string(m[0].label ? m[0].label : ""));
+    json_object_set_new(entry, "display",
+                        json_string(m[0].label ? m[0].label : ""));
   }
   json_decref(root);
   json_object_set_new(g->cache, key, entry);

@@ -113,8 +113,7 @@ hv_status hv_travel_geodesic(const hv_latlon *pts, size_t n, hv_latlon centre,
                           "point %zu (%.6f, %.6f) is out of range", i,
                           pts[i].lat, pts[i].lon);
   hv_travel *t = calloc(1, sizeof *t);
-  if (t == NULL || n > 20000)
-    goto oom;
+  if (t == NULL || n > 20000) goto oom;
   t->n = n;
   t->seconds = malloc((n * n + 1) * sizeof *t->seconds);
   t->meters = malloc((n * n + 1) * sizeof *t->meters);
@@ -135,8 +134,8 @@ hv_status hv_travel_geodesic(const hv_latlon *pts, size_t n, hv_latlon centre,
   } else {
     hv_projection *pr = hv_projection_create(centre, err);
     double *xy = malloc(2 * n * sizeof *xy);
-    hv_status st = pr && xy ? hv_projection_forward(pr, pts, n, xy, err)
-                            : HV_E_NOMEM;
+    hv_status st =
+        pr && xy ? hv_projection_forward(pr, pts, n, xy, err) : HV_E_NOMEM;
     hv_projection_free(pr);
     if (st != HV_OK) {
       free(xy);
@@ -168,7 +167,8 @@ hv_status hv_travel_geodesic(const hv_latlon *pts, size_t n, hv_latlon centre,
     *out = t;
     return HV_OK;
   }
-  for (size_t k = 0; k < n * n; k++) t->seconds[k] = t->meters[k] / mps;
+  for (size_t k = 0; k < n * n; k++)
+    t->seconds[k] = t->meters[k] / mps;
   *out = t;
   return HV_OK;
 oom:

@@ -31,7 +31,8 @@ void hv_http_options_init(hv_http_options *o) {
 }
 
 hv_status hv_geo_global_init(void) {
-  return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? HV_OK : HV_E_NETWORK;
+  return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? HV_OK
+                                                           : HV_E_NETWORK;
 }
 
 void hv_geo_global_cleanup(void) {
@@ -53,8 +54,10 @@ hv_http *hv__http_create(const hv_http_options *o, hv_error *err) {
                  "cannot set up libcurl");
     return NULL;
   }
-  if (o) h->o = *o;
-  else hv_http_options_init(&h->o);
+  if (o)
+    h->o = *o;
+  else
+    hv_http_options_init(&h->o);
   snprintf(h->ua, sizeof h->ua, "%s",
            h->o.user_agent ? h->o.user_agent : "hvplan/0.1");
   return h;
@@ -95,7 +98,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud) {
   }
   if (s->len + add + 1 > s->cap) {
     size_t cap = s->cap ? s->cap : 16384;
-    while (cap < s->len + add + 1) cap *= 2;
+    while (cap < s->len + add + 1)
+      cap *= 2;
     char *nb = realloc(s->buf, cap);
     if (nb == NULL) return 0;
     s->buf = nb;
@@ -156,7 +160,8 @@ hv_status hv__http_get(hv_http *h, const char *url, char **body, size_t *len,
     curl_easy_setopt(h->curl, CURLOPT_URL, url);
     curl_easy_setopt(h->curl, CURLOPT_USERAGENT, h->ua);
     curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, (long)(h->o.timeout_s * 1000));
+    curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS,
+                     (long)(h->o.timeout_s * 1000));
     curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
                      (long)(h->o.timeout_s * 1000));
     curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_data);
@@ -182,7 +187,8 @@ hv_status hv__http_get(hv_http *h, const char *url, char **body, size_t *len,
     free(s.buf);
     bool retry;
     if (s.too_big) {
-      snprintf(why, sizeof why, "the answer is larger than %zu MiB", MAX_BODY >> 20);
+      snprintf(why, sizeof why, "the answer is larger than %zu MiB",
+               MAX_BODY >> 20);
       retry = false;
     } else if (rc != CURLE_OK) {
       snprintf(why, sizeof why, "%s", curl_easy_strerror(rc));

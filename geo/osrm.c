@@ -9,9 +9,9 @@
 
 #include "http.h"
 
-static hv_status parse_answer(const char *body, size_t len, size_t ns, size_t nd,
-                              size_t s0, size_t d0, hv_travel *t, hv_where at,
-                              hv_error *err);
+static hv_status parse_answer(const char *body, size_t len, size_t ns,
+                              size_t nd, size_t s0, size_t d0, hv_travel *t,
+                              hv_where at, hv_error *err);
 
 /* Reads one block's rows of a "durations"/"distances" array into out. */
 static hv_status read_rows(json_t *arr, size_t ns, size_t nd, size_t s0,
@@ -23,8 +23,8 @@ static hv_status read_rows(json_t *arr, size_t ns, size_t nd, size_t s0,
   for (size_t i = 0; i < ns; i++) {
     json_t *row = json_array_get(arr, i);
     if (!json_is_array(row) || json_array_size(row) != nd)
-      return hv_error_set(err, HV_E_PARSE, at, "\"%s\" row %zu has the wrong length",
-                          what, i);
+      return hv_error_set(err, HV_E_PARSE, at,
+                          "\"%s\" row %zu has the wrong length", what, i);
     for (size_t j = 0; j < nd; j++) {
       json_t *v = json_array_get(row, j);
       double x;
@@ -35,8 +35,8 @@ static hv_status read_rows(json_t *arr, size_t ns, size_t nd, size_t s0,
         x = json_number_value(v);
       } else {
         return hv_error_set(err, HV_E_PARSE, at,
-                            "\"%s\"[%zu][%zu] is not a non-negative number", what,
-                            i, j);
+                            "\"%s\"[%zu][%zu] is not a non-negative number",
+                            what, i, j);
       }
       out[(s0 + i) * n + (d0 + j)] = x;
     }
@@ -45,8 +45,8 @@ static hv_status read_rows(json_t *arr, size_t ns, size_t nd, size_t s0,
 }
 
 static hv_status fetch_block(hv_http *h, const char *base, const char *profile,
-                             const hv_latlon *pts, size_t s0,
-                             size_t ns, size_t d0, size_t nd, hv_travel *t,
+                             const hv_latlon *pts, size_t s0, size_t ns,
+                             size_t d0, size_t nd, hv_travel *t,
                              hv_error *err) {
   /* coordinates: the sources, then the destinations */
   size_t cap = (ns + nd) * 48 + strlen(base) + strlen(profile) + 64 +
@@ -69,7 +69,8 @@ static hv_status fetch_block(hv_http *h, const char *base, const char *profile,
   snprintf(url + k, cap - k, "&annotations=duration,distance");
 
   char block[128];
-  snprintf(block, sizeof block, "%s/table/v1/%s (block of sources %zu-%zu, "
+  snprintf(block, sizeof block,
+           "%s/table/v1/%s (block of sources %zu-%zu, "
            "destinations %zu-%zu)",
            base, profile, s0, s0 + ns - 1, d0, d0 + nd - 1);
   hv_where at = {.source = block};
@@ -89,13 +90,15 @@ static hv_status fetch_block(hv_http *h, const char *base, const char *profile,
 hv_status hv__osrm_parse(const char *text, size_t len, size_t ns, size_t nd,
                          hv_travel *t, hv_error *err) {
   if (ns > t->n || nd > t->n)
-    return hv_error_set(err, HV_E_RANGE, (hv_where){0}, "block larger than matrix");
-  return parse_answer(text, len, ns, nd, 0, 0, t, (hv_where){.source = "osrm"}, err);
+    return hv_error_set(err, HV_E_RANGE, (hv_where){0},
+                        "block larger than matrix");
+  return parse_answer(text, len, ns, nd, 0, 0, t, (hv_where){.source = "osrm"},
+                      err);
 }
 
-static hv_status parse_answer(const char *body, size_t len, size_t ns, size_t nd,
-                              size_t s0, size_t d0, hv_travel *t, hv_where at,
-                              hv_error *err) {
+static hv_status parse_answer(const char *body, size_t len, size_t ns,
+                              size_t nd, size_t s0, size_t d0, hv_travel *t,
+                              hv_where at, hv_error *err) {
   size_t n = t->n;
   hv_status st;
   json_error_t je;
@@ -128,7 +131,8 @@ hv_status hv_travel_osrm(const char *base_url, const char *profile,
   *out = NULL;
   if (block == 0) block = 100;
   hv_travel *t = calloc(1, sizeof *t);
-  if (t == NULL) return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  if (t == NULL)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   t->n = n;
   t->seconds = malloc((n * n + 1) * sizeof *t->seconds);
   t->meters = malloc((n * n + 1) * sizeof *t->meters);
@@ -139,11 +143,13 @@ hv_status hv_travel_osrm(const char *base_url, const char *profile,
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   }
   /* Without distances in the answer, metres stay unknown (-1 -> 0 below). */
-  for (size_t k = 0; k < n * n; k++) t->meters[k] = -1;
+  for (size_t k = 0; k < n * n; k++)
+    t->meters[k] = -1;
   char base[512];
   snprintf(base, sizeof base, "%s", base_url);
   size_t bl = strlen(base);
-  while (bl > 0 && base[bl - 1] == '/') base[--bl] = '\0';
+  while (bl > 0 && base[bl - 1] == '/')
+    base[--bl] = '\0';
   hv_status st = HV_OK;
   for (size_t s0 = 0; s0 < n && st == HV_OK; s0 += block)
     for (size_t d0 = 0; d0 < n && st == HV_OK; d0 += block) {

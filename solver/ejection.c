@@ -27,12 +27,12 @@ typedef struct ctx {
   const route *r;
   const long *pen;
   rng *g;
-  const int *b;    /* the route's jobs with j inserted */
-  int nb;          /* their number */
+  const int *b; /* the route's jobs with j inserted */
+  int nb;       /* their number */
   int j;
   const double *Lb; /* per b[i]: latest arrival keeping the rest unchanged */
-  double excess;   /* load over capacity with j inserted (<= 0: none) */
-  int over;        /* jobs over the vehicle's limit with j inserted */
+  double excess;    /* load over capacity with j inserted (<= 0: none) */
+  int over;         /* jobs over the vehicle's limit with j inserted */
   int kmax;
   int cur[8], ncur;
   /* best so far */
@@ -51,19 +51,22 @@ static void record(ctx *c, long psum) {
   } else if (psum == c->best_pen) {
     /* Equal penalties: each candidate equally likely (reservoir). */
     c->ties++;
-    if (rng_int(c->g, (int)(c->ties < 1000000 ? c->ties : 1000000)) != 0) return;
+    if (rng_int(c->g, (int)(c->ties < 1000000 ? c->ties : 1000000)) != 0)
+      return;
   } else {
     return;
   }
   c->nbest = c->ncur;
-  for (int i = 0; i < c->ncur; i++) c->best_set[i] = c->cur[i];
+  for (int i = 0; i < c->ncur; i++)
+    c->best_set[i] = c->cur[i];
   c->best_v = c->r->v;
   c->best_pos = c->pos;
 }
 
 /* Position i of b, leaving the previous kept stop (location prev) at time
  * t, with psum penalty and `removed` load ejected so far. */
-static void dfs(ctx *c, int i, size_t prev, double t, long psum, double removed) {
+static void dfs(ctx *c, int i, size_t prev, double t, long psum,
+                double removed) {
   if (++c->nodes > NODE_LIMIT) return;
   const model *md = c->md;
   size_t N = md->nloc;
@@ -85,7 +88,8 @@ static void dfs(ctx *c, int i, size_t prev, double t, long psum, double removed)
       record(c, psum);
     } else {
       double s = tw_start(jb, a);
-      if (isfinite(s)) dfs(c, i + 1, jb->location, s + jb->service, psum, removed);
+      if (isfinite(s))
+        dfs(c, i + 1, jb->location, s + jb->service, psum, removed);
     }
   }
   if (x != c->j && c->ncur < c->kmax && psum + c->pen[x] <= c->best_pen) {
@@ -99,15 +103,22 @@ int hv__eject_insert(const model *md, sol *s, int j, const long *pen, int kmax,
                      rng *g, int *out) {
   if (kmax > 8) kmax = 8;
   int maxn = 0;
-  for (int v = 0; v < s->m; v++) maxn = s->r[v].n > maxn ? s->r[v].n : maxn;
+  for (int v = 0; v < s->m; v++)
+    maxn = s->r[v].n > maxn ? s->r[v].n : maxn;
   int *b = malloc(((size_t)maxn + 2) * sizeof *b);
   double *Lb = malloc(((size_t)maxn + 2) * sizeof *Lb);
   if (b == NULL || Lb == NULL) {
     free(b), free(Lb);
     return -2;
   }
-  ctx c = {.md = md, .pen = pen, .g = g, .b = b, .Lb = Lb, .j = j,
-           .best_pen = LONG_MAX, .best_v = -1};
+  ctx c = {.md = md,
+           .pen = pen,
+           .g = g,
+           .b = b,
+           .Lb = Lb,
+           .j = j,
+           .best_pen = LONG_MAX,
+           .best_v = -1};
   const hv_job *jj = &md->job[j];
   size_t N = md->nloc;
   for (int v = 0; v < md->m; v++) {
@@ -129,12 +140,16 @@ int hv__eject_insert(const model *md, sol *s, int j, const long *pen, int kmax,
       }
       /* Latest arrivals: after j those of the route; j and before it by
        * a backward pass from there. */
-      for (int i = pos + 1; i < c.nb; i++) Lb[i] = r->L[i];
+      for (int i = pos + 1; i < c.nb; i++)
+        Lb[i] = r->L[i];
       size_t next = route_loc(md, r, pos + 1);
-      Lb[pos] = tw_latest(jj, r->L[pos + 1] - jj->service - md->T[jj->location * N + next]);
+      Lb[pos] = tw_latest(
+          jj, r->L[pos + 1] - jj->service - md->T[jj->location * N + next]);
       for (int i = pos - 1; i >= 0; i--) {
         const hv_job *x = &md->job[b[i]];
-        Lb[i] = tw_latest(x, Lb[i + 1] - x->service - md->T[x->location * N + md->job[b[i + 1]].location]);
+        Lb[i] = tw_latest(
+            x, Lb[i + 1] - x->service -
+                   md->T[x->location * N + md->job[b[i + 1]].location]);
       }
       c.pos = pos;
       c.ncur = 0;
@@ -150,7 +165,8 @@ int hv__eject_insert(const model *md, sol *s, int j, const long *pen, int kmax,
       if (q == c.best_pos) b[n++] = j;
       if (q == r->n) break;
       int x = r->job[q], drop = 0;
-      for (int e = 0; e < c.nbest; e++) drop |= c.best_set[e] == x;
+      for (int e = 0; e < c.nbest; e++)
+        drop |= c.best_set[e] == x;
       if (!drop) b[n++] = x;
     }
     for (int e = 0; e < c.nbest; e++) {

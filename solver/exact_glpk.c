@@ -62,7 +62,8 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
     st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
     goto done;
   }
-#define X(k, i, j) x[((size_t)(k) * (n + 1) + (size_t)((i) + 1)) * (n + 1) + (size_t)(j)]
+#define X(k, i, j) \
+  x[((size_t)(k) * (n + 1) + (size_t)((i) + 1)) * (n + 1) + (size_t)(j)]
   for (int k = 0; k < m; k++) {
     const hv_vehicle *vh = &md.veh[k];
     for (int i = -1; i < n; i++) {
@@ -124,17 +125,21 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
   for (int k = 0; k < m; k++) {
     const hv_vehicle *vh = &md.veh[k];
     /* One path from start to end. */
-    int rs = hv__glp_add_row(&b, GLP_FX, 1, 1), re = hv__glp_add_row(&b, GLP_FX, 1, 1);
+    int rs = hv__glp_add_row(&b, GLP_FX, 1, 1),
+        re = hv__glp_add_row(&b, GLP_FX, 1, 1);
     for (int j = 0; j <= n; j++)
       if (X(k, -1, j)) hv__glp_coef(&b, rs, X(k, -1, j), 1);
     for (int i = -1; i < n; i++)
       if (X(k, i, n)) hv__glp_coef(&b, re, X(k, i, n), 1);
-    int rcap = vh->capacity > 0 ? hv__glp_add_row(&b, GLP_UP, 0, vh->capacity) : 0;
-    int rmax = vh->max_jobs > 0 ? hv__glp_add_row(&b, GLP_UP, 0, vh->max_jobs) : 0;
+    int rcap =
+        vh->capacity > 0 ? hv__glp_add_row(&b, GLP_UP, 0, vh->capacity) : 0;
+    int rmax =
+        vh->max_jobs > 0 ? hv__glp_add_row(&b, GLP_UP, 0, vh->max_jobs) : 0;
     for (int j = 0; j < n; j++) {
       int yj = y[(size_t)k * n + j];
       if (!yj) continue;
-      int rin = hv__glp_add_row(&b, GLP_FX, 0, 0), rout = hv__glp_add_row(&b, GLP_FX, 0, 0);
+      int rin = hv__glp_add_row(&b, GLP_FX, 0, 0),
+          rout = hv__glp_add_row(&b, GLP_FX, 0, 0);
       hv__glp_coef(&b, rin, yj, -1);
       hv__glp_coef(&b, rout, yj, -1);
       for (int i = -1; i < n; i++)
@@ -187,7 +192,8 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
     for (int j = 0; j < n; j++) {
       if (i == j) continue;
       bool any = false;
-      for (int k = 0; k < m; k++) any |= X(k, i, j) != 0;
+      for (int k = 0; k < m; k++)
+        any |= X(k, i, j) != 0;
       if (!any) continue;
       double T = md.T[md.job[i].location * N + md.job[j].location];
       double Mij = fmax(0.0, thi[i] + md.job[i].service + T - tlo[j]);
@@ -230,7 +236,8 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
       while (guard++ <= n) {
         int nxt = -1;
         for (int j = 0; j <= n; j++)
-          if (j != cur && X(k, cur, j) && glp_mip_col_val(b.lp, X(k, cur, j)) > 0.5)
+          if (j != cur && X(k, cur, j) &&
+              glp_mip_col_val(b.lp, X(k, cur, j)) > 0.5)
             nxt = j;
         if (nxt < 0 || nxt == n) break;
         hv__route_reserve(&s.r[k], s.r[k].n + 1);
@@ -253,7 +260,8 @@ hv_status hv_solve_exact(const hv_problem *p, double time_limit_s,
   *out = res;
 #undef X
 done:
-  free(x), free(y), free(t), free(o), free(dep), free(ret), free(tlo), free(thi);
+  free(x), free(y), free(t), free(o), free(dep), free(ret), free(tlo),
+      free(thi);
   hv__glp_builder_free(&b);
   glp_delete_prob(b.lp);
   glp_term_hook(NULL, NULL);

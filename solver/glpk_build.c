@@ -1,6 +1,7 @@
 /* solver/glpk_build.c -- the model builder shared by the solver's GLPK
  * models (see glpk_build.h). */
 #include "glpk_build.h"
+#include "hv/solver.h"
 
 #include <stdlib.h>
 
@@ -54,4 +55,21 @@ int hv__glp_quiet(void *info, const char *text) {
   (void)info;
   (void)text;
   return 1;
+}
+
+void hv__glp_start_cb(glp_tree *T, void *info) {
+  hv__glp_start *w = info;
+  if (glp_ios_reason(T) == GLP_IHEUR && !w->given) {
+    w->given = true;
+    glp_ios_heur_sol(T, w->x);
+  }
+  if (w->node_limit > 0) {
+    int active, nodes, total;
+    glp_ios_tree_size(T, &active, &nodes, &total);
+    if (total > w->node_limit) glp_ios_terminate(T);
+  }
+}
+
+void hv_solver_thread_done(void) {
+  glp_free_env();
 }

@@ -14,7 +14,7 @@ typedef struct hv__glp_builder {
   int *ia, *ja; /* 1-based triplets, as glp_load_matrix takes them */
   double *ar;
   size_t nz, cap;
-  bool oom;     /* a triplet could not be stored */
+  bool oom; /* a triplet could not be stored */
 } hv__glp_builder;
 
 /* Adds one column of the given kind (GLP_CV, GLP_IV, GLP_BV), bounds
@@ -30,6 +30,17 @@ void hv__glp_coef(hv__glp_builder *b, int row, int col, double v);
 void hv__glp_load(hv__glp_builder *b);
 /* Frees the triplets (not the problem). */
 void hv__glp_builder_free(hv__glp_builder *b);
+
+/* A known feasible solution handed to glp_intopt's branch and bound at its
+ * first heuristic call (x: 1-based column values), and an optional node
+ * limit (> 0): pass hv__glp_start_cb as iocp.cb_func, the struct as
+ * cb_info. */
+typedef struct hv__glp_start {
+  const double *x;
+  int node_limit;
+  bool given;
+} hv__glp_start;
+void hv__glp_start_cb(glp_tree *T, void *info);
 
 /* GLPK prints through glp_term_hook; with this hook the library stays
  * silent.  Install it around every model and remove it afterwards. */

@@ -97,61 +97,61 @@ static bool build(const move *mv, const route *A, int pj, const route *B,
                   int pk, seq *a, seq *b) {
   a->np = a->n = b->np = b->n = 0;
   switch (mv->kind) {
-  case K_CROSS: {
-    int la = mv->la, lb = mv->lb;
-    if (pj + la > A->n) return false;
-    int bs = mv->after ? pk + 1 : pk - lb; /* k's side string: [bs, bs+lb) */
-    if (bs < 0 || bs + lb > B->n) return false;
-    put(a, A, 0, pj);
-    put(a, B, bs, bs + lb);
-    put(a, A, pj + la, A->n);
-    put(b, B, 0, bs);
-    put(b, A, pj, pj + la);
-    put(b, B, bs + lb, B->n);
-    return true;
-  }
-  case K_TWO_OPT_STAR:
-    if (mv->after) { /* j, then k and its tail */
-      put(a, A, 0, pj + 1);
-      put(a, B, pk, B->n);
-      put(b, B, 0, pk);
-      put(b, A, pj + 1, A->n);
-    } else { /* j, then k's tail; k, then j's tail */
-      put(a, A, 0, pj + 1);
-      put(a, B, pk + 1, B->n);
-      put(b, B, 0, pk + 1);
-      put(b, A, pj + 1, A->n);
-    }
-    return true;
-  case K_OR_OPT: {
-    int la = mv->la, e = pj + la;
-    if (e > A->n || (pk >= pj && pk < e)) return false;
-    /* The string [pj, e) goes in front of index `at` of the route. */
-    int at = mv->after ? pk + 1 : pk;
-    if (at == pj || at == e) return false; /* where it already is */
-    if (at < pj) {
-      put(a, A, 0, at);
-      (mv->reversed ? put_rev : put)(a, A, pj, e);
-      put(a, A, at, pj);
-      put(a, A, e, A->n);
-    } else {
+    case K_CROSS: {
+      int la = mv->la, lb = mv->lb;
+      if (pj + la > A->n) return false;
+      int bs = mv->after ? pk + 1 : pk - lb; /* k's side string: [bs, bs+lb) */
+      if (bs < 0 || bs + lb > B->n) return false;
       put(a, A, 0, pj);
-      put(a, A, e, at);
-      (mv->reversed ? put_rev : put)(a, A, pj, e);
-      put(a, A, at, A->n);
+      put(a, B, bs, bs + lb);
+      put(a, A, pj + la, A->n);
+      put(b, B, 0, bs);
+      put(b, A, pj, pj + la);
+      put(b, B, bs + lb, B->n);
+      return true;
     }
-    return true;
-  }
-  case K_TWO_OPT: {
-    int lo = pj < pk ? pj + 1 : pk + 1, hi = pj < pk ? pk + 1 : pj;
-    /* pj < pk: j, then k ... back to j's old successor; otherwise k's old
-     * successors reversed, so that k precedes j */
-    if (hi - lo < 2) return false;
-    put(a, A, 0, lo);
-    put_rev(a, A, lo, hi);
-    put(a, A, hi, A->n);
-    return true;
-  }
+    case K_TWO_OPT_STAR:
+      if (mv->after) { /* j, then k and its tail */
+        put(a, A, 0, pj + 1);
+        put(a, B, pk, B->n);
+        put(b, B, 0, pk);
+        put(b, A, pj + 1, A->n);
+      } else { /* j, then k's tail; k, then j's tail */
+        put(a, A, 0, pj + 1);
+        put(a, B, pk + 1, B->n);
+        put(b, B, 0, pk + 1);
+        put(b, A, pj + 1, A->n);
+      }
+      return true;
+    case K_OR_OPT: {
+      int la = mv->la, e = pj + la;
+      if (e > A->n || (pk >= pj && pk < e)) return false;
+      /* The string [pj, e) goes in front of index `at` of the route. */
+      int at = mv->after ? pk + 1 : pk;
+      if (at == pj || at == e) return false; /* where it already is */
+      if (at < pj) {
+        put(a, A, 0, at);
+        (mv->reversed ? put_rev : put)(a, A, pj, e);
+        put(a, A, at, pj);
+        put(a, A, e, A->n);
+      } else {
+        put(a, A, 0, pj);
+        put(a, A, e, at);
+        (mv->reversed ? put_rev : put)(a, A, pj, e);
+        put(a, A, at, A->n);
+      }
+      return true;
+    }
+    case K_TWO_OPT: {
+      int lo = pj < pk ? pj + 1 : pk + 1, hi = pj < pk ? pk + 1 : pj;
+      /* pj < pk: j, then k ... back to j's old successor; otherwise k's old
+       * successors reversed, so that k precedes j */
+      if (hi - lo < 2) return false;
+      put(a, A, 0, lo);
+      put_rev(a, A, lo, hi);
+      put(a, A, hi, A->n);
+      return true;
+    }
   }
   return false;
 }
@@ -186,12 +186,14 @@ static double seq_cost(const model *md, int v, const seq *s, const prefix *P) {
     const piece *pc = &s->p[i];
     const prefix *pf = pc->r == P[0].r ? &P[0] : &P[1];
     const int *job = pc->r->job;
-    int first = pc->rev ? pc->to - 1 : pc->from, last = pc->rev ? pc->from : pc->to - 1;
+    int first = pc->rev ? pc->to - 1 : pc->from,
+        last = pc->rev ? pc->from : pc->to - 1;
     c += md->D[prev * N + md->job[job[first]].location];
     c += pc->rev ? pf->bw[pc->to - 1] - pf->bw[pc->from]
                  : pf->fw[pc->to - 1] - pf->fw[pc->from];
     if (md->bonus)
-      for (int q = pc->from; q < pc->to; q++) c -= md->bonus[(size_t)job[q] * md->m + v];
+      for (int q = pc->from; q < pc->to; q++)
+        c -= md->bonus[(size_t)job[q] * md->m + v];
     prev = md->job[job[last]].location;
   }
   c += md->D[prev * N + vh->end];
@@ -205,16 +207,19 @@ static int seq_write(const seq *s, int *out) {
   for (int i = 0; i < s->np; i++) {
     const piece *pc = &s->p[i];
     if (pc->rev)
-      for (int q = pc->to; q-- > pc->from;) out[n++] = pc->r->job[q];
+      for (int q = pc->to; q-- > pc->from;)
+        out[n++] = pc->r->job[q];
     else
-      for (int q = pc->from; q < pc->to; q++) out[n++] = pc->r->job[q];
+      for (int q = pc->from; q < pc->to; q++)
+        out[n++] = pc->r->job[q];
   }
   return n;
 }
 
 static double route_cost(const model *md, const route *r) {
-  return r->n == 0 ? 0.0
-                   : r->cost + (md->obj == HV_OBJ_VEHICLES ? md->vehicle_cost : 0.0);
+  return r->n == 0
+             ? 0.0
+             : r->cost + (md->obj == HV_OBJ_VEHICLES ? md->vehicle_cost : 0.0);
 }
 
 /* Whether every job of the sequence may ride on v, and the whole is
@@ -231,7 +236,8 @@ bool hv__sol_set_route(const model *md, sol *s, int v, const int *jobs, int n) {
   memmove(r->job, jobs, (size_t)n * sizeof *jobs);
   r->n = n;
   hv__route_update(md, r);
-  for (int k = 0; k < n; k++) s->where[jobs[k]] = v;
+  for (int k = 0; k < n; k++)
+    s->where[jobs[k]] = v;
   s->nused += (n > 0) - was;
   return true;
 }
@@ -250,7 +256,8 @@ typedef struct scratch {
 
 static bool scratch_fit(scratch *sc, const sol *s) {
   int maxn = 0;
-  for (int v = 0; v < s->m; v++) maxn = s->r[v].n > maxn ? s->r[v].n : maxn;
+  for (int v = 0; v < s->m; v++)
+    maxn = s->r[v].n > maxn ? s->r[v].n : maxn;
   int need = 2 * maxn + 2 * MAX_SEG + 4;
   if (need <= sc->cap) return true;
   int *a = realloc(sc->a, (size_t)need * sizeof *a);
@@ -292,11 +299,13 @@ static int try_moves(const model *md, sol *s, scratch *sc, int j, int k,
     move mv = same ? intra_move(i) : inter_move(i);
     if (!build(&mv, A, pj, B, pk, &a, &b)) continue;
     if (!any) {
-      double c = seq_cost(md, ra, &a, P) + (ra != rb ? seq_cost(md, rb, &b, P) : 0.0);
+      double c =
+          seq_cost(md, ra, &a, P) + (ra != rb ? seq_cost(md, rb, &b, P) : 0.0);
       if (!(c < old - 1e-7)) continue;
     }
     int na = seq_write(&a, sc->a), nb = seq_write(&b, sc->b);
-    if (!feasible(md, ra, sc->a, na) || (ra != rb && !feasible(md, rb, sc->b, nb)))
+    if (!feasible(md, ra, sc->a, na) ||
+        (ra != rb && !feasible(md, rb, sc->b, nb)))
       continue;
     if (!hv__sol_set_route(md, s, ra, sc->a, na)) return -1;
     if (ra != rb && !hv__sol_set_route(md, s, rb, sc->b, nb)) return -1;
@@ -336,7 +345,8 @@ bool hv__perturb(const model *md, sol *s, rng *g, int moves) {
     int k = md->nb[(size_t)j * md->knb + rng_int(g, knb)];
     if (s->where[j] < 0 || s->where[k] < 0) continue;
     bool same = s->where[j] == s->where[k];
-    int r = try_moves(md, s, &sc, j, k, rng_int(g, same ? N_INTRA : N_INTER), 1, true);
+    int r = try_moves(md, s, &sc, j, k, rng_int(g, same ? N_INTRA : N_INTER), 1,
+                      true);
     if (r < 0) ok = false;
   }
   s->cost = hv__sol_objective(md, s);

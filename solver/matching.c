@@ -13,19 +13,6 @@
 #include "glpk_build.h"
 #include "hv/solver.h"
 
-typedef struct heur_data {
-  const double *x; /* a feasible start for GLPK, 1-based by column */
-  bool given;
-} heur_data;
-
-static void heur_cb(glp_tree *T, void *info) {
-  heur_data *h = info;
-  if (glp_ios_reason(T) == GLP_IHEUR && !h->given) {
-    h->given = true;
-    glp_ios_heur_sol(T, h->x);
-  }
-}
-
 /* Greedy matching by weight over the edges with cand[e] set: fixed edges
  * first, then the heaviest whose members are free (positive weight only).
  * Insertion sort: stable, so ties keep the edges' order. */
@@ -73,20 +60,21 @@ static bool complete(size_t nmembers, const hv_match_edge *e, size_t n,
   int used = 0;
   for (size_t q = 0; ok && q < n; q++)
     if (chosen[q]) busy[e[q].a] = busy[e[q].b] = 1, used++;
-  for (size_t q = 0; ok && q < n; q++) rest[q] = !busy[e[q].a] && !busy[e[q].b];
+  for (size_t q = 0; ok && q < n; q++)
+    rest[q] = !busy[e[q].a] && !busy[e[q].b];
   if (ok && (max_edges <= 0 || used < max_edges)) {
     ok = greedy(nmembers, e, n, rest, max_edges > 0 ? max_edges - used : 0,
                 more);
-    for (size_t q = 0; ok && q < n; q++) chosen[q] |= more[q];
+    for (size_t q = 0; ok && q < n; q++)
+      chosen[q] |= more[q];
   }
   free(busy), free(rest), free(more);
   return ok;
 }
 
-hv_status hv_match_solve(size_t nmembers, const hv_match_group *g,
-                         size_t ng, const hv_match_edge *e, size_t n,
-                         int max_edges, double time_limit_s, bool *chosen,
-                         hv_error *err) {
+hv_status hv_match_solve(size_t nmembers, const hv_match_group *g, size_t ng,
+                         const hv_match_edge *e, size_t n, int max_edges,
+                         double time_limit_s, bool *chosen, hv_error *err) {
   double t0 = hv__now();
   hv_where here = {.source = "solver"};
   for (size_t q = 0; q < n; q++) {
@@ -122,8 +110,7 @@ hv_status hv_match_solve(size_t nmembers, const hv_match_group *g,
   }
   for (size_t k = 0; k < ng; k++)
     grow[k] = hv__glp_add_row(&b, GLP_UP, 0, g[k].count);
-  int kmax_row =
-      max_edges > 0 ? hv__glp_add_row(&b, GLP_UP, 0, max_edges) : 0;
+  int kmax_row = max_edges > 0 ? hv__glp_add_row(&b, GLP_UP, 0, max_edges) : 0;
   for (size_t q = 0; q < n; q++) {
     int x = hv__glp_add_col(&b, GLP_BV, 0, 1, e[q].value);
     xcol[q] = x;
@@ -142,7 +129,8 @@ hv_status hv_match_solve(size_t nmembers, const hv_match_group *g,
       const hv_match_group *gk = &g[e[q].reach[i]];
       int z = hv__glp_add_col(&b, GLP_CV, 0, gk->count, gk->value);
       hv__glp_coef(&b, grow[e[q].reach[i]], z, 1);
-      for (int r = 0; r < 2; r++) hv__glp_coef(&b, row[r], z, gk->use[r]);
+      for (int r = 0; r < 2; r++)
+        hv__glp_coef(&b, row[r], z, gk->use[r]);
     }
   }
   if (b.oom) goto oom;
@@ -153,8 +141,9 @@ hv_status hv_match_solve(size_t nmembers, const hv_match_group *g,
     int ncols = glp_get_num_cols(b.lp);
     start = calloc((size_t)ncols + 1, sizeof *start);
     if (start == NULL) goto oom;
-    for (size_t q = 0; q < n; q++) start[xcol[q]] = chosen[q] ? 1.0 : 0.0;
-    heur_data hd = {start, false};
+    for (size_t q = 0; q < n; q++)
+      start[xcol[q]] = chosen[q] ? 1.0 : 0.0;
+    hv__glp_start hd = {.x = start};
     /* The LP relaxation first, under its own share of the time (glp_intopt's
      * limit does not cover its root LP); then branch and bound. */
     glp_smcp smcp;
@@ -171,7 +160,7 @@ hv_status hv_match_solve(size_t nmembers, const hv_match_group *g,
       left = time_limit_s - (hv__now() - t0);
       iocp.tm_lim = left > 0.05 ? (int)(left * 1000) : 50;
       iocp.mip_gap = 1e-4;
-      iocp.cb_func = heur_cb;
+      iocp.cb_func = hv__glp_start_cb;
       iocp.cb_info = &hd;
       rc = glp_intopt(b.lp, &iocp);
       ms = glp_mip_status(b.lp);

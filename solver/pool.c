@@ -19,10 +19,10 @@
 #include "solver_int.h"
 
 typedef struct entry {
-  uint64_t h1, h2;  /* set hashes: sum and xor of per-job keys */
+  uint64_t h1, h2; /* set hashes: sum and xor of per-job keys */
   int type, n;
-  size_t at;        /* offset of its jobs in pool->jobs */
-  double cost;      /* route cost (distance, less bonuses) */
+  size_t at;   /* offset of its jobs in pool->jobs */
+  double cost; /* route cost (distance, less bonuses) */
 } entry;
 
 struct pool {
@@ -32,7 +32,7 @@ struct pool {
   size_t n, max;
   int *jobs;
   size_t njobs, jobs_cap;
-  size_t *table;  /* open addressing: index + 1, 0 = empty */
+  size_t *table; /* open addressing: index + 1, 0 = empty */
   size_t tsize;
 };
 
@@ -49,7 +49,8 @@ pool *hv__pool_create(const model *md, size_t max_routes) {
   pl->md = md;
   pl->max = max_routes;
   pl->tsize = 1;
-  while (pl->tsize < max_routes * 2) pl->tsize <<= 1;
+  while (pl->tsize < max_routes * 2)
+    pl->tsize <<= 1;
   pl->key1 = malloc(((size_t)md->n + 1) * sizeof *pl->key1);
   pl->key2 = malloc(((size_t)md->n + 1) * sizeof *pl->key2);
   pl->e = malloc(max_routes * sizeof *pl->e);
@@ -118,7 +119,8 @@ void hv__pool_add(pool *pl, const route *r) {
   if (pl->n >= pl->max) return; /* full: keep what we have */
   if (pl->njobs + (size_t)r->n > pl->jobs_cap) {
     size_t cap = pl->jobs_cap ? pl->jobs_cap * 2 : 4096;
-    while (cap < pl->njobs + (size_t)r->n) cap *= 2;
+    while (cap < pl->njobs + (size_t)r->n)
+      cap *= 2;
     int *nj = realloc(pl->jobs, cap * sizeof *nj);
     if (nj == NULL) return; /* the pool is an aid: skip on low memory */
     pl->jobs = nj;
@@ -133,23 +135,6 @@ void hv__pool_add(pool *pl, const route *r) {
 
 /* ---- the GLPK model ------------------------------------------------- */
 
-typedef struct cb_data {
-  const double *warm; /* 1-based column values of the incumbent */
-  int node_limit;
-  bool warm_given;
-} cb_data;
-
-static void callback(glp_tree *T, void *info) {
-  cb_data *cb = info;
-  if (glp_ios_reason(T) == GLP_IHEUR && !cb->warm_given) {
-    cb->warm_given = true;
-    glp_ios_heur_sol(T, cb->warm);
-  }
-  int a, n, t;
-  glp_ios_tree_size(T, &a, &n, &t);
-  if (cb->node_limit > 0 && t > cb->node_limit) glp_ios_terminate(T);
-}
-
 bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
                     double time_limit_s, int node_limit, sol *out,
                     hv_error *err, hv_status *st) {
@@ -157,7 +142,8 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
   /* One clock for everything, building the model included. */
   double t_begin = hv__now();
   /* Make sure the incumbent's routes are columns. */
-  for (int v = 0; v < inc->m; v++) hv__pool_add(pl, &inc->r[v]);
+  for (int v = 0; v < inc->m; v++)
+    hv__pool_add(pl, &inc->r[v]);
   size_t ncols = pl->n;
   if (ncols == 0 || ncols > (size_t)INT_MAX / 4) return false;
   int n = md->n, nt = md->ntypes;
@@ -199,7 +185,8 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
     for (int i = 0; i < e->n; i++) {
       int j = pl->jobs[e->at + (size_t)i];
       if (!(all && inc->where[j] >= 0))
-        cost -= all ? md->unassigned_penalty : md->job[j].prize * md->prize_weight;
+        cost -=
+            all ? md->unassigned_penalty : md->job[j].prize * md->prize_weight;
       k++;
       ia[k] = j + 1, ja[k] = col, ar[k] = 1.0;
     }
@@ -226,7 +213,8 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
   glp_init_smcp(&smcp);
   smcp.msg_lev = GLP_MSG_OFF;
   double spent = hv__now() - t_begin;
-  smcp.tm_lim = time_limit_s - spent > 0.01 ? (int)((time_limit_s - spent) * 1000.0) : 10;
+  smcp.tm_lim =
+      time_limit_s - spent > 0.01 ? (int)((time_limit_s - spent) * 1000.0) : 10;
   bool improved = false;
   if (glp_simplex(lp, &smcp) == 0 && glp_get_status(lp) == GLP_OPT) {
     glp_iocp iocp;
@@ -234,8 +222,8 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
     iocp.msg_lev = GLP_MSG_OFF;
     double left = time_limit_s - (hv__now() - t_begin);
     iocp.tm_lim = left > 0.001 ? (int)(left * 1000.0) : 1;
-    iocp.cb_func = callback;
-    cb_data cb = {.warm = warm, .node_limit = node_limit};
+    iocp.cb_func = hv__glp_start_cb;
+    hv__glp_start cb = {.x = warm, .node_limit = node_limit};
     iocp.cb_info = &cb;
     iocp.mip_gap = 1e-9;
     iocp.clq_cuts = GLP_ON;
@@ -269,7 +257,8 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
       }
       free(next_free);
       if (okb) {
-        for (int v = 0; v < out->m; v++) hv__route_update(md, &out->r[v]);
+        for (int v = 0; v < out->m; v++)
+          hv__route_update(md, &out->r[v]);
         hv__sol_recount(md, out);
         /* A job covered twice cannot happen (rows <= 1), so the result is a
          * valid solution; accept it only when it is better. */

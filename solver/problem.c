@@ -125,7 +125,8 @@ void hv_problem_set_objective(hv_problem *p, hv_objective obj) {
 }
 
 static size_t ov_slot(const hv_problem *p, size_t job, size_t vehicle) {
-  uint64_t h = (uint64_t)job * 0x9E3779B97F4A7C15ull ^ (uint64_t)vehicle * 0xC2B2AE3D27D4EB4Full;
+  uint64_t h = (uint64_t)job * 0x9E3779B97F4A7C15ull ^
+               (uint64_t)vehicle * 0xC2B2AE3D27D4EB4Full;
   h ^= h >> 29;
   return (size_t)h & (p->ov_tsize - 1);
 }
@@ -134,7 +135,8 @@ static size_t ov_slot(const hv_problem *p, size_t job, size_t vehicle) {
  * planner's hundreds of thousands of preferences linear to set. */
 static override *find_override(hv_problem *p, size_t job, size_t vehicle) {
   if (p->ov_table) {
-    for (size_t i = ov_slot(p, job, vehicle); p->ov_table[i]; i = (i + 1) & (p->ov_tsize - 1)) {
+    for (size_t i = ov_slot(p, job, vehicle); p->ov_table[i];
+         i = (i + 1) & (p->ov_tsize - 1)) {
       override *o = &p->ov[p->ov_table[i] - 1];
       if (o->job == job && o->vehicle == vehicle) return o;
     }
@@ -149,12 +151,14 @@ static override *find_override(hv_problem *p, size_t job, size_t vehicle) {
     p->ov_tsize = ts;
     for (size_t k = 0; k < p->nov; k++) {
       size_t i = ov_slot(p, p->ov[k].job, p->ov[k].vehicle);
-      while (t[i]) i = (i + 1) & (ts - 1);
+      while (t[i])
+        i = (i + 1) & (ts - 1);
       t[i] = k + 1;
     }
   }
   size_t i = ov_slot(p, job, vehicle);
-  while (p->ov_table[i]) i = (i + 1) & (p->ov_tsize - 1);
+  while (p->ov_table[i])
+    i = (i + 1) & (p->ov_tsize - 1);
   p->ov_table[i] = p->nov + 1;
   p->ov[p->nov] = (override){job, vehicle, true, 0.0};
   return &p->ov[p->nov++];
@@ -162,7 +166,8 @@ static override *find_override(hv_problem *p, size_t job, size_t vehicle) {
 
 bool hv__allowed(const hv_problem *p, size_t job, size_t vehicle) {
   if (p->ov_table == NULL) return true;
-  for (size_t i = ov_slot(p, job, vehicle); p->ov_table[i]; i = (i + 1) & (p->ov_tsize - 1)) {
+  for (size_t i = ov_slot(p, job, vehicle); p->ov_table[i];
+       i = (i + 1) & (p->ov_tsize - 1)) {
     const override *o = &p->ov[p->ov_table[i] - 1];
     if (o->job == job && o->vehicle == vehicle) return o->allowed;
   }
@@ -242,8 +247,8 @@ static bool same_vehicle(const model *md, int a, int b) {
   for (int j = 0; j < md->n; j++) {
     if (md->compat[(size_t)j * md->m + a] != md->compat[(size_t)j * md->m + b])
       return false;
-    if (md->bonus && md->bonus[(size_t)j * md->m + a] !=
-                         md->bonus[(size_t)j * md->m + b])
+    if (md->bonus &&
+        md->bonus[(size_t)j * md->m + a] != md->bonus[(size_t)j * md->m + b])
       return false;
   }
   return true;
@@ -294,8 +299,8 @@ hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err) {
     md->latest_close[j] = jb->ntw ? jb->tw[jb->ntw - 1].close : INFINITY;
     for (int v = 0; v < m; v++) {
       const hv_vehicle *vh = &p->veh[v];
-      md->compat[(size_t)j * m + v] = (jb->skills & ~vh->skills) == 0 &&
-                                      alone_fits(p, jb, vh);
+      md->compat[(size_t)j * m + v] =
+          (jb->skills & ~vh->skills) == 0 && alone_fits(p, jb, vh);
     }
   }
   for (size_t i = 0; i < p->nov; i++) {
@@ -327,12 +332,12 @@ hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err) {
       for (int k = 0; k < n; k++) {
         if (k == j) continue;
         size_t lk = p->jobs[k].location;
-        keys[c++] = (nb_key){p->time[lj * p->nloc + lk] +
-                                 p->time[lk * p->nloc + lj],
-                             k};
+        keys[c++] = (nb_key){
+            p->time[lj * p->nloc + lk] + p->time[lk * p->nloc + lj], k};
       }
       qsort(keys, (size_t)c, sizeof *keys, cmp_nb);
-      for (int k = 0; k < md->knb; k++) md->nb[(size_t)j * md->knb + k] = keys[k].k;
+      for (int k = 0; k < md->knb; k++)
+        md->nb[(size_t)j * md->knb + k] = keys[k].k;
     }
     free(keys);
   }
@@ -341,7 +346,8 @@ hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err) {
    * the folded objective lexicographic. */
   double maxd = 0;
   for (size_t k = 0; k < p->nloc * p->nloc; k++)
-    if (p->dist[k] < HV_SOLVER_UNREACHABLE && p->dist[k] > maxd) maxd = p->dist[k];
+    if (p->dist[k] < HV_SOLVER_UNREACHABLE && p->dist[k] > maxd)
+      maxd = p->dist[k];
   double maxbonus = 0;
   for (size_t i = 0; i < p->nov; i++)
     if (p->ov[i].bonus > maxbonus) maxbonus = p->ov[i].bonus;
@@ -351,7 +357,8 @@ hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err) {
   md->vehicle_cost = bound;
   double unit = INFINITY;
   for (int j = 0; j < n; j++)
-    if (p->jobs[j].prize > 0 && p->jobs[j].prize < unit) unit = p->jobs[j].prize;
+    if (p->jobs[j].prize > 0 && p->jobs[j].prize < unit)
+      unit = p->jobs[j].prize;
   md->prize_weight = isfinite(unit) ? bound / unit : bound;
   return HV_OK;
 oom:

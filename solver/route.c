@@ -25,7 +25,8 @@ void hv__route_free(route *r) {
 bool hv__route_reserve(route *r, int n) {
   if (n <= r->cap) return true;
   int cap = r->cap ? r->cap : 4;
-  while (cap < n) cap *= 2;
+  while (cap < n)
+    cap *= 2;
   int *job = realloc(r->job, (size_t)cap * sizeof *job);
   if (job == NULL) return false;
   r->job = job;
@@ -66,7 +67,8 @@ void hv__route_update(const model *md, route *r) {
   size_t prev = vh->start;
   for (int p = 1; p <= n; p++) {
     const hv_job *j = &md->job[r->job[p - 1]];
-    double a = r->e[p - 1] + route_svc(md, r, p - 1) + md->T[prev * N + j->location];
+    double a =
+        r->e[p - 1] + route_svc(md, r, p - 1) + md->T[prev * N + j->location];
     r->e[p] = tw_start(j, a);
     r->q[p] = r->q[p - 1] + j->demand;
     dist += md->D[prev * N + j->location];
@@ -180,14 +182,16 @@ bool hv__sol_init(sol *s, const model *md) {
     }
     hv__route_update(md, &s->r[v]);
   }
-  for (int j = 0; j < md->n; j++) s->where[j] = -1;
+  for (int j = 0; j < md->n; j++)
+    s->where[j] = -1;
   hv__sol_recount(md, s);
   return true;
 }
 
 void hv__sol_free(sol *s) {
   if (s->r)
-    for (int v = 0; v < s->m; v++) hv__route_free(&s->r[v]);
+    for (int v = 0; v < s->m; v++)
+      hv__route_free(&s->r[v]);
   free(s->r);
   free(s->where);
   memset(s, 0, sizeof *s);
@@ -217,10 +221,12 @@ double hv__sol_objective(const model *md, const sol *s) {
 }
 
 void hv__sol_recount(const model *md, sol *s) {
-  for (int j = 0; j < md->n; j++) s->where[j] = -1;
+  for (int j = 0; j < md->n; j++)
+    s->where[j] = -1;
   s->nused = 0;
   for (int v = 0; v < s->m; v++) {
-    for (int k = 0; k < s->r[v].n; k++) s->where[s->r[v].job[k]] = v;
+    for (int k = 0; k < s->r[v].n; k++)
+      s->where[s->r[v].job[k]] = v;
     s->nused += s->r[v].n > 0;
   }
   s->cost = hv__sol_objective(md, s);

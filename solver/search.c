@@ -33,14 +33,14 @@ typedef struct search {
   rng g;
   sol cur, best, tmp;
   int *removed, nremoved;
-  int *order;         /* jobs to insert */
-  double *key;        /* sort keys */
-  uint8_t *touched;   /* per route: changed in this iteration */
-  int *stamp;         /* per route: candidate mark */
+  int *order;          /* jobs to insert */
+  double *key;         /* sort keys */
+  uint8_t *touched;    /* per route: changed in this iteration */
+  int *stamp;          /* per route: candidate mark */
   uint8_t *tried_type; /* per vehicle type: an empty route was tried */
   int stamp_now;
-  int kmax;           /* most non-empty routes allowed */
-  double t0, tlimit;  /* start time and limit (seconds) */
+  int kmax;          /* most non-empty routes allowed */
+  double t0, tlimit; /* start time and limit (seconds) */
   uint64_t iter;
   double temp0, tempf;
   pool *pl;
@@ -299,7 +299,8 @@ static void compact_route(search *S, sol *s, int v) {
   hv__route_update(md, r);
   while (r->n > 0 && !route_ok(r)) {
     int p = 1;
-    while (p <= r->n && isfinite(r->e[p])) p++;
+    while (p <= r->n && isfinite(r->e[p]))
+      p++;
     p = p > r->n ? r->n : p;
     remove_job_mark(S, s, r->job[p - 1]);
     hv__route_remove_range(md, r, p - 1, 1);
@@ -312,7 +313,8 @@ static void ruin(search *S, sol *s) {
   const model *md = S->md;
   S->nremoved = 0;
   int assigned = 0;
-  for (int v = 0; v < s->m; v++) assigned += s->r[v].n;
+  for (int v = 0; v < s->m; v++)
+    assigned += s->r[v].n;
   if (assigned == 0) return;
   double avg = (double)assigned / (s->nused > 0 ? s->nused : 1);
   double lsmax = avg < MAX_STRING ? avg : MAX_STRING;
@@ -320,7 +322,8 @@ static void ruin(search *S, sol *s) {
   int ks = (int)(rng_unit(&S->g) * ksmax) + 1;
   /* A random served job seeds the removal. */
   int seed = rng_int(&S->g, md->n);
-  while (s->where[seed] < 0) seed = (seed + 1) % md->n;
+  while (s->where[seed] < 0)
+    seed = (seed + 1) % md->n;
   int strings = 0;
   S->stamp_now++;
   for (int i = -1; i < md->knb && strings < ks; i++) {
@@ -334,24 +337,28 @@ static void ruin(search *S, sol *s) {
     if (lmax < 1) lmax = 1;
     int l = (int)(rng_unit(&S->g) * lmax) + 1;
     int pc = 0;
-    while (r->job[pc] != c) pc++;
+    while (r->job[pc] != c)
+      pc++;
     if (rng_unit(&S->g) < SPLIT_RATE || l >= card) {
       /* A string of l jobs containing c. */
       int lo = pc - l + 1 < 0 ? 0 : pc - l + 1;
       int hi = pc < card - l ? pc : card - l;
       int start = lo + rng_int(&S->g, hi - lo + 1);
-      for (int k = start; k < start + l; k++) remove_job_mark(S, s, r->job[k]);
+      for (int k = start; k < start + l; k++)
+        remove_job_mark(S, s, r->job[k]);
     } else {
       /* A string of l + m jobs containing c, of which m in a row stay. */
       int mkeep = 1;
-      while (l + mkeep < card && rng_unit(&S->g) > SPLIT_DEPTH) mkeep++;
+      while (l + mkeep < card && rng_unit(&S->g) > SPLIT_DEPTH)
+        mkeep++;
       int len = l + mkeep;
       int lo = pc - len + 1 < 0 ? 0 : pc - len + 1;
       int hi = pc < card - len ? pc : card - len;
       int start = lo + rng_int(&S->g, hi - lo + 1);
       int keep_at = start + rng_int(&S->g, l + 1);
       for (int k = start; k < start + len; k++)
-        if (k < keep_at || k >= keep_at + mkeep) remove_job_mark(S, s, r->job[k]);
+        if (k < keep_at || k >= keep_at + mkeep)
+          remove_job_mark(S, s, r->job[k]);
     }
     strings++;
     compact_route(S, s, v);
@@ -387,7 +394,8 @@ static void report(search *S, bool force) {
       prize += S->md->job[j].prize;
     }
   pr.routes = (size_t)S->best.nused;
-  for (int v = 0; v < S->best.m; v++) pr.cost += S->best.r[v].dist;
+  for (int v = 0; v < S->best.m; v++)
+    pr.cost += S->best.r[v].dist;
   pr.prize = prize;
   pr.pool_routes = S->pl ? hv__pool_size(S->pl) : 0;
   o->progress(&pr, o->progress_ud);
@@ -453,7 +461,8 @@ static void anneal(search *S, double until) {
       swap_sol(&S->cur, &S->tmp);
       if (S->pl) {
         double dist_best = 0;
-        for (int v = 0; v < S->best.m; v++) dist_best += S->best.r[v].dist;
+        for (int v = 0; v < S->best.m; v++)
+          dist_best += S->best.r[v].dist;
         if (S->cur.cost - S->best.cost <= 0.02 * (dist_best + 1.0))
           add_touched_to_pool(S, &S->cur);
       }
@@ -513,7 +522,8 @@ static void minimise_fleet(search *S, double until) {
     return;
   }
   double demand = 0, cap = 0;
-  for (int j = 0; j < md->n; j++) demand += md->job[j].demand;
+  for (int j = 0; j < md->n; j++)
+    demand += md->job[j].demand;
   for (int v = 0; v < md->m; v++)
     if (md->veh[v].capacity > cap) cap = md->veh[v].capacity;
   int lower = cap > 0 ? (int)ceil(demand / cap - 1e-9) : 1;
@@ -527,10 +537,12 @@ static void minimise_fleet(search *S, double until) {
       t->r[v].n = 0;
       hv__route_update(md, &t->r[v]);
     }
-    for (int j = 0; j < md->n; j++) t->where[j] = -1;
+    for (int j = 0; j < md->n; j++)
+      t->where[j] = -1;
     t->nused = 0;
     int left = md->n;
-    for (S->kmax = lower; S->kmax <= md->m && left > 0 && S->st == HV_OK; S->kmax++) {
+    for (S->kmax = lower; S->kmax <= md->m && left > 0 && S->st == HV_OK;
+         S->kmax++) {
       left = unassigned_jobs(S, t, bank);
       recreate(S, t, bank, left);
       left = unassigned_jobs(S, t, bank);
@@ -547,7 +559,8 @@ static void minimise_fleet(search *S, double until) {
   while (time_left(S, until)) {
     /* An attempt that runs long is given up: back to the best, and
      * another route, chosen at random, goes instead. */
-    if (nep > 0 && S->iter - attempt_start > (uint64_t)ATTEMPT_ITERS_PER_JOB * md->n) {
+    if (nep > 0 &&
+        S->iter - attempt_start > (uint64_t)ATTEMPT_ITERS_PER_JOB * md->n) {
       hv__sol_copy(&S->cur, &S->best);
       nep = 0;
       restart = true;
@@ -559,7 +572,8 @@ static void minimise_fleet(search *S, double until) {
       /* The smallest route half the time, else (and after a restart) a
        * random one. */
       int v;
-      do v = rng_int(&S->g, md->m);
+      do
+        v = rng_int(&S->g, md->m);
       while (S->cur.r[v].n == 0);
       if (!restart && rng_unit(&S->g) < 0.5)
         for (int w = 0; w < md->m; w++)
@@ -568,7 +582,8 @@ static void minimise_fleet(search *S, double until) {
       attempt_start = S->iter;
       restart = false;
       S->kmax = S->cur.nused;
-      for (int j = 0; j < md->n; j++) pen[j] = 1;
+      for (int j = 0; j < md->n; j++)
+        pen[j] = 1;
     }
     int j = ep[--nep];
     S->iter++;
@@ -675,9 +690,9 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   S.touched = calloc(m1, 1);
   S.stamp = calloc(m1, sizeof *S.stamp);
   S.tried_type = calloc(m1, 1);
-  bool ok = S.tried_type && S.removed && S.order && S.key && S.touched && S.stamp &&
-            hv__sol_init(&S.cur, &md) && hv__sol_init(&S.best, &md) &&
-            hv__sol_init(&S.tmp, &md);
+  bool ok = S.tried_type && S.removed && S.order && S.key && S.touched &&
+            S.stamp && hv__sol_init(&S.cur, &md) &&
+            hv__sol_init(&S.best, &md) && hv__sol_init(&S.tmp, &md);
   if (ok && o->use_pool) {
     S.pl = hv__pool_create(&md, 60000);
     ok = S.pl != NULL;
@@ -693,7 +708,8 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   if (o->initial) hv__sol_import(&md, &S.cur, o->initial);
   memset(S.touched, 0, m1);
   int n = unassigned_jobs(&S, &S.cur, S.order);
-  if (!construct_regret(&S, &S.cur, S.order, n)) recreate(&S, &S.cur, S.order, n);
+  if (!construct_regret(&S, &S.cur, S.order, n))
+    recreate(&S, &S.cur, S.order, n);
   S.cur.cost = hv__sol_objective(&md, &S.cur);
   hv__sol_copy(&S.best, &S.cur);
   set_temperatures(&S);

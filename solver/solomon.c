@@ -21,10 +21,12 @@ static int int_fields(char *line, long *out, int max) {
   int n = 0;
   char *p = line;
   for (;;) {
-    while (*p == ' ' || *p == '\t' || *p == '\r') p++;
+    while (*p == ' ' || *p == '\t' || *p == '\r')
+      p++;
     if (*p == '\0' || *p == '\n') break;
     char *q = p;
-    while (*q && *q != ' ' && *q != '\t' && *q != '\r' && *q != '\n') q++;
+    while (*q && *q != ' ' && *q != '\t' && *q != '\r' && *q != '\n')
+      q++;
     char save = *q;
     *q = '\0';
     long v;
@@ -46,8 +48,8 @@ hv_status hv_solomon_read(const char *path, size_t max_customers, bool trunc1,
   size_t len;
   hv_status st = hv__read_file(path, (size_t)16 << 20, &text, &len, err);
   if (st != HV_OK) return st;
-  st = hv__solomon_parse(text, path, max_customers, trunc1, out, name, name_size,
-                         err);
+  st = hv__solomon_parse(text, path, max_customers, trunc1, out, name,
+                         name_size, err);
   free(text);
   return st;
 }

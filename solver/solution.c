@@ -99,11 +99,13 @@ hv_solution *hv__sol_export(const model *md, const sol *s) {
     rt->arrival = malloc((size_t)r->n * sizeof *rt->arrival);
     rt->start = malloc((size_t)r->n * sizeof *rt->start);
     if (!rt->jobs || !rt->arrival || !rt->start) goto oom;
-    for (int k = 0; k < r->n; k++) rt->jobs[k] = (size_t)r->job[k];
+    for (int k = 0; k < r->n; k++)
+      rt->jobs[k] = (size_t)r->job[k];
     schedule(md->p, rt);
     out->distance += rt->distance;
     out->travel_time += rt->travel_time;
-    for (int k = 0; k < r->n; k++) out->prize += md->job[r->job[k]].prize;
+    for (int k = 0; k < r->n; k++)
+      out->prize += md->job[r->job[k]].prize;
   }
   for (int j = 0; j < md->n; j++)
     if (s->where[j] < 0) out->unassigned[out->nunassigned++] = (size_t)j;
@@ -137,7 +139,8 @@ bool hv__sol_import(const model *md, sol *s, const hv_solution *in) {
     if (n == 0 || !hv__route_reserve(r, n)) continue;
     memcpy(r->job, buf, (size_t)n * sizeof *buf);
     r->n = n;
-    for (int k = 0; k < n; k++) seen[buf[k]] = 1;
+    for (int k = 0; k < n; k++)
+      seen[buf[k]] = 1;
     hv__route_update(md, r);
   }
   free(seen);
@@ -154,13 +157,15 @@ double hv_solution_cost(const hv_problem *p, const hv_solution *s) {
     c += s->routes[i].distance;
     if (md.bonus)
       for (size_t k = 0; k < s->routes[i].njobs; k++)
-        c -= md.bonus[s->routes[i].jobs[k] * (size_t)md.m + s->routes[i].vehicle];
+        c -= md.bonus[s->routes[i].jobs[k] * (size_t)md.m +
+                      s->routes[i].vehicle];
     if (p->obj == HV_OBJ_VEHICLES) c += md.vehicle_cost;
     c += md.balance * (double)s->routes[i].njobs * (double)s->routes[i].njobs;
   }
   for (size_t i = 0; i < s->nunassigned; i++)
-    c += p->obj == HV_OBJ_PRIZE ? p->jobs[s->unassigned[i]].prize * md.prize_weight
-                                : md.unassigned_penalty;
+    c += p->obj == HV_OBJ_PRIZE
+             ? p->jobs[s->unassigned[i]].prize * md.prize_weight
+             : md.unassigned_penalty;
   hv__model_free(&md);
   return c;
 }
@@ -199,7 +204,8 @@ hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
     }
     const hv_vehicle *vh = &p->veh[rt->vehicle];
     if (vh->max_jobs > 0 && rt->njobs > (size_t)vh->max_jobs) {
-      st = bad(err, "route %zu has more than %zu jobs", i, (size_t)vh->max_jobs);
+      st =
+          bad(err, "route %zu has more than %zu jobs", i, (size_t)vh->max_jobs);
       break;
     }
     double t = vh->open, load = 0, svc = 0;
@@ -216,7 +222,8 @@ hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
       }
       const hv_job *j = &p->jobs[jn];
       if ((j->skills & ~vh->skills) != 0) {
-        st = bad(err, "job %zu needs skills vehicle %zu lacks", jn, rt->vehicle);
+        st =
+            bad(err, "job %zu needs skills vehicle %zu lacks", jn, rt->vehicle);
         break;
       }
       if (!hv__allowed(p, jn, rt->vehicle))
@@ -257,7 +264,8 @@ hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
       st = bad(err, "job %zu is listed unassigned but served (entry %zu)",
                s->unassigned[i], i);
   for (size_t j = 0; st == HV_OK && j < p->njobs; j++)
-    if (!served[j]) st = bad(err, "job %zu is neither served nor unassigned", j, 0);
+    if (!served[j])
+      st = bad(err, "job %zu is neither served nor unassigned", j, 0);
 done:
   free(served);
   free(used);

@@ -28,7 +28,7 @@ struct hv_problem {
   hv_objective obj;
   size_t nov, ov_cap;
   override *ov;
-  double balance;    /* cost per route: balance x jobs^2 */
+  double balance;   /* cost per route: balance x jobs^2 */
   size_t *ov_table; /* open addressing over ov: index + 1, 0 = empty */
   size_t ov_tsize;  /* a power of two, at least twice nov */
 };
@@ -36,7 +36,7 @@ struct hv_problem {
 /* Everything the search reads, laid out for speed. */
 typedef struct model {
   const hv_problem *p;
-  int n, m;            /* jobs, vehicles */
+  int n, m; /* jobs, vehicles */
   size_t nloc;
   const double *T, *D; /* time and cost matrices (nloc x nloc) */
   hv_objective obj;
@@ -47,9 +47,9 @@ typedef struct model {
   double *bonus;        /* n x m, or NULL when no bonus is set */
   int *vtype;           /* per vehicle: its type (identical vehicles) */
   int ntypes;
-  int *type_count;      /* vehicles per type */
-  int *type_first;      /* a representative vehicle of each type */
-  int *nb;              /* n x knb: nearest other jobs, nearest first */
+  int *type_count; /* vehicles per type */
+  int *type_first; /* a representative vehicle of each type */
+  int *nb;         /* n x knb: nearest other jobs, nearest first */
   int knb;
   double unassigned_penalty; /* per job, DISTANCE/VEHICLES modes */
   double prize_weight;       /* cost units per unit of prize (PRIZE) */
@@ -77,7 +77,8 @@ static inline double tw_start(const hv_job *j, double a) {
 static inline double tw_latest(const hv_job *j, double b) {
   if (j->ntw == 0) return b;
   for (size_t w = j->ntw; w-- > 0;) {
-    if (j->tw[w].open <= b + EPS) return b < j->tw[w].close ? b : j->tw[w].close;
+    if (j->tw[w].open <= b + EPS)
+      return b < j->tw[w].close ? b : j->tw[w].close;
   }
   return -1.0 / 0.0;
 }
@@ -93,8 +94,8 @@ typedef struct route {
   int n, cap;
   int *job;
   double *e, *L, *q;
-  double cost;  /* distance cost, minus bonuses */
-  double dist;  /* plain distance */
+  double cost; /* distance cost, minus bonuses */
+  double dist; /* plain distance */
   double load;
 } route;
 
@@ -134,12 +135,12 @@ bool hv__sequence_feasible(const model *md, int v, const int *jobs, int n,
 /* ---- solutions ------------------------------------------------------ */
 
 typedef struct sol {
-  int n;          /* jobs */
-  int m;          /* routes: one per vehicle */
+  int n; /* jobs */
+  int m; /* routes: one per vehicle */
   route *r;
-  int *where;     /* per job: route index, or -1 when unassigned */
-  int nused;      /* non-empty routes */
-  double cost;    /* total, penalties included */
+  int *where;  /* per job: route index, or -1 when unassigned */
+  int nused;   /* non-empty routes */
+  double cost; /* total, penalties included */
 } sol;
 
 bool hv__sol_init(sol *s, const model *md);
@@ -207,7 +208,6 @@ size_t hv__pool_size(const pool *pl);
 bool hv__pool_solve(const model *md, pool *pl, const sol *incumbent,
                     double time_limit_s, int node_limit, sol *out,
                     hv_error *err, hv_status *st);
-
 
 /* Parses Solomon text in place (NUL-terminated; lines are split). */
 hv_status hv__solomon_parse(char *text, const char *path, size_t max_customers,

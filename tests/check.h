@@ -17,9 +17,9 @@ static int check_count;
   (check_failures++, fprintf(stderr, "%s:%d: ", __FILE__, __LINE__), \
    fprintf(stderr, __VA_ARGS__), fputc('\n', stderr))
 
-#define CHECK(cond)                                                 \
-  (check_count++, (cond) ? (void)0                                  \
-                         : (void)CHECK_FAIL_("CHECK(%s) failed", #cond))
+#define CHECK(cond) \
+  (check_count++,   \
+   (cond) ? (void)0 : (void)CHECK_FAIL_("CHECK(%s) failed", #cond))
 
 #define CHECK_INT_EQ(a, b)                                               \
   do {                                                                   \
@@ -28,30 +28,30 @@ static int check_count;
     if (a_ != b_) CHECK_FAIL_("%s == %s: %lld != %lld", #a, #b, a_, b_); \
   } while (0)
 
-#define CHECK_STR_EQ(a, b)                                                \
-  do {                                                                    \
-    const char *a_ = (a), *b_ = (b);                                      \
-    check_count++;                                                        \
-    if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                  \
+#define CHECK_STR_EQ(a, b)                                                  \
+  do {                                                                      \
+    const char *a_ = (a), *b_ = (b);                                        \
+    check_count++;                                                          \
+    if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                    \
       CHECK_FAIL_("%s == %s: \"%s\" != \"%s\"", #a, #b, a_ ? a_ : "(null)", \
-                  b_ ? b_ : "(null)");                                    \
+                  b_ ? b_ : "(null)");                                      \
   } while (0)
 
-#define CHECK_STR_CONTAINS(hay, needle)                                   \
-  do {                                                                    \
-    const char *h_ = (hay), *n_ = (needle);                               \
-    check_count++;                                                        \
-    if (h_ == NULL || strstr(h_, n_) == NULL)                             \
+#define CHECK_STR_CONTAINS(hay, needle)                                      \
+  do {                                                                       \
+    const char *h_ = (hay), *n_ = (needle);                                  \
+    check_count++;                                                           \
+    if (h_ == NULL || strstr(h_, n_) == NULL)                                \
       CHECK_FAIL_("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
   } while (0)
 
-#define CHECK_NEAR(a, b, tol)                                            \
-  do {                                                                   \
-    double a_ = (double)(a), b_ = (double)(b);                           \
-    check_count++;                                                       \
-    if (!(fabs(a_ - b_) <= (tol)))                                       \
-      CHECK_FAIL_("%s ~= %s: %.9g != %.9g (tol %g)", #a, #b, a_, b_,     \
-                  (double)(tol));                                        \
+#define CHECK_NEAR(a, b, tol)                                        \
+  do {                                                               \
+    double a_ = (double)(a), b_ = (double)(b);                       \
+    check_count++;                                                   \
+    if (!(fabs(a_ - b_) <= (tol)))                                   \
+      CHECK_FAIL_("%s ~= %s: %.9g != %.9g (tol %g)", #a, #b, a_, b_, \
+                  (double)(tol));                                    \
   } while (0)
 
 /* A whole file as a NUL-terminated string (caller frees); "" if absent. */
@@ -72,9 +72,9 @@ static inline char *check_read_file(const char *path) {
 #define RUN(test) (fprintf(stderr, "-- %s\n", #test), test())
 
 /* "N passed, N failed" is CTest-independent and what CI reads. */
-#define CHECK_DONE()                                                   \
+#define CHECK_DONE()                                                       \
   (fprintf(stderr, "%d passed, %d failed\n", check_count - check_failures, \
-           check_failures),                                            \
+           check_failures),                                                \
    check_failures == 0 ? 0 : 1)
 
 #endif /* HV_TEST_CHECK_H */

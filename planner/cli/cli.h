@@ -1,5 +1,5 @@
-/* planner/cli/cli.h -- the hvplan command-line tool's subcommands.  Only the CLI
- * prints to the terminal and chooses exit codes. */
+/* planner/cli/cli.h -- the hvplan command-line tool's subcommands.  Only the
+ * CLI prints to the terminal and chooses exit codes. */
 #ifndef HV_CLI_H
 #define HV_CLI_H
 

@@ -37,4 +37,3 @@ void hv_cli_print_diags(const hv_diags *d) {
             g->severity == HV_SEV_ERROR ? "error" : "warning", g->error.text);
   }
 }
-

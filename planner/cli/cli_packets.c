@@ -26,7 +26,8 @@ int hv_cli_packets(int argc, char **argv) {
     }
   }
   if (plan_path == NULL) {
-    fprintf(stderr, "usage: hvplan packets OUT/plan.json [--scenario DIR] [--a4]\n");
+    fprintf(stderr,
+            "usage: hvplan packets OUT/plan.json [--scenario DIR] [--a4]\n");
     return 64;
   }
   char *dirname_copy = strdup(plan_path);
@@ -58,9 +59,10 @@ int hv_cli_packets(int argc, char **argv) {
       hv_cli_print_error(&err);
       rc = hv_cli_exit_code(st);
     } else {
-      printf("Wrote route sheets and packets for %zu routes, roster.pdf, week.svg "
-             "and calendars into %s\n",
-             hv_plan_route_count(p), out);
+      printf(
+          "Wrote route sheets and packets for %zu routes, roster.pdf, week.svg "
+          "and calendars into %s\n",
+          hv_plan_route_count(p), out);
     }
     hv_plan_free(p);
   }

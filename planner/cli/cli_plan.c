@@ -24,17 +24,20 @@ static void on_signal(int sig) {
 static void show_progress(double seconds, size_t visited, size_t total,
                           long priority, double travel_min, void *ud) {
   (void)ud;
-  fprintf(stderr, "\r  %6.1f s  best so far: %zu/%zu households, priority %ld, "
-                  "travel %.1f h   ",
+  fprintf(stderr,
+          "\r  %6.1f s  best so far: %zu/%zu households, priority %ld, "
+          "travel %.1f h   ",
           seconds, visited, total, priority, travel_min / 60.0);
   fflush(stderr);
 }
 
 static void usage(void) {
   fprintf(stderr,
-          "usage: hvplan plan DIR -o OUT [--time-limit S] [--seed N] [--iterations N]\n"
+          "usage: hvplan plan DIR -o OUT [--time-limit S] [--seed N] "
+          "[--iterations N]\n"
           "                   [--keep PREVIOUS/plan.json --from DAY]\n"
-          "                   [--on-interrupt=discard|save] [--pairs-in-file-order]\n"
+          "                   [--on-interrupt=discard|save] "
+          "[--pairs-in-file-order]\n"
           "                   [--a4] [--no-pdf] [--quiet]\n");
 }
 
@@ -44,15 +47,17 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
   char monday[HV_DATE_TEXT];
   printf("Plan for '%s': week of Monday %s\n", hv_scenario_name(s),
          hv_date_format(hv_scenario_monday(s), monday));
-  printf("Visited %zu of %zu households (%.0f%%); priority covered %ld of %ld "
-         "(%.0f%%); travel %.1f h\n",
-         sum.visited, sum.households,
-         sum.households ? 100.0 * sum.visited / sum.households : 0.0,
-         sum.priority_covered, sum.priority_total,
-         sum.priority_total ? 100.0 * sum.priority_covered / sum.priority_total
-                            : 0.0,
-         sum.travel_minutes / 60.0);
-  printf("\nPairs (%s):\n", sum.pairs_formed ? "formed by hvplan" : "from pairs.csv");
+  printf(
+      "Visited %zu of %zu households (%.0f%%); priority covered %ld of %ld "
+      "(%.0f%%); travel %.1f h\n",
+      sum.visited, sum.households,
+      sum.households ? 100.0 * sum.visited / sum.households : 0.0,
+      sum.priority_covered, sum.priority_total,
+      sum.priority_total ? 100.0 * sum.priority_covered / sum.priority_total
+                         : 0.0,
+      sum.travel_minutes / 60.0);
+  printf("\nPairs (%s):\n",
+         sum.pairs_formed ? "formed by hvplan" : "from pairs.csv");
   size_t nroutes = hv_plan_route_count(p);
   for (size_t q = 0; q < hv_plan_pair_count(p); q++) {
     const hv_plan_pair *pp = hv_plan_pair_at(p, q);
@@ -65,7 +70,8 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
         travel += pr->travel_min;
       }
     }
-    const hv_staff *a = hv_scenario_staff(s, pp->a), *b = hv_scenario_staff(s, pp->b);
+    const hv_staff *a = hv_scenario_staff(s, pp->a),
+                   *b = hv_scenario_staff(s, pp->b);
     printf("  %-4s %s %s + %s %s: %d visits, %.1f h travel (%s)\n", pp->id,
            a->id, a->name, b->id, b->name, visits, travel / 60.0, pp->why);
   }
@@ -83,7 +89,8 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
   size_t nun = hv_plan_unvisited_count(p);
   if (nun > 0) {
     int count[HV_WHY_COUNT] = {0};
-    for (size_t i = 0; i < nun; i++) count[hv_plan_unvisited_at(p, i)->reason]++;
+    for (size_t i = 0; i < nun; i++)
+      count[hv_plan_unvisited_at(p, i)->reason]++;
     printf("\nNot visited: %zu (", nun);
     const hv_unvisited_reason order[] = {HV_WHY_LANGUAGE, HV_WHY_WINDOWS,
                                          HV_WHY_TOO_FAR, HV_WHY_CAPACITY,
@@ -104,8 +111,10 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
   }
   printf("\nWrote %s/plan.json, roster.csv, unvisited.csv", out);
   if (printed)
-    printf(", roster.pdf, week.svg,\n  routes/ and packets/ (a PDF per pair per day), "
-           "calendars/ (a .ics per staff member)");
+    printf(
+        ", roster.pdf, week.svg,\n  routes/ and packets/ (a PDF per pair per "
+        "day), "
+        "calendars/ (a .ics per staff member)");
   printf("\n");
 }
 
@@ -171,7 +180,8 @@ int hv_cli_plan(int argc, char **argv) {
     po.keep_path = keep;
     po.from_day = hv_day_parse(from);
     if (po.from_day < 0) {
-      fprintf(stderr, "hvplan plan: --from: unknown day '%s' (use mon..sun)\n", from);
+      fprintf(stderr, "hvplan plan: --from: unknown day '%s' (use mon..sun)\n",
+              from);
       return 64;
     }
   }
@@ -186,8 +196,9 @@ int hv_cli_plan(int argc, char **argv) {
   }
   hv_scenario_check(s, d);
   if (hv_diags_warnings(d) > 0 && !quiet)
-    fprintf(stderr, "hvplan: %zu warning%s about %s (run 'hvplan validate' to "
-                    "see them)\n",
+    fprintf(stderr,
+            "hvplan: %zu warning%s about %s (run 'hvplan validate' to "
+            "see them)\n",
             hv_diags_warnings(d), hv_diags_warnings(d) == 1 ? "" : "s", dir);
   struct sigaction sa = {0};
   sa.sa_handler = on_signal;
@@ -215,8 +226,9 @@ int hv_cli_plan(int argc, char **argv) {
       hv_cli_print_error(&err);
       rc = hv_cli_exit_code(st);
     } else if (interrupted) {
-      fprintf(stderr, "hvplan: interrupted; wrote the best plan found so far "
-                      "(marked \"interrupted\" in plan.json)\n");
+      fprintf(stderr,
+              "hvplan: interrupted; wrote the best plan found so far "
+              "(marked \"interrupted\" in plan.json)\n");
       rc = 130;
     }
     if (st == HV_OK && !quiet) print_summary(p, out, !no_pdf);

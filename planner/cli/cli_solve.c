@@ -1,13 +1,13 @@
-/* planner/cli/cli_solve.c -- `hvplan solve --solomon FILE`: the routing engine on
- * a standard VRPTW benchmark instance, printing JSON for bench/solomon. */
+/* planner/cli/cli_solve.c -- `hvplan solve --solomon FILE`: the routing engine
+ * on a standard VRPTW benchmark instance, printing JSON for bench/solomon. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "hv/values.h"
 #include "hv/solver.h"
+#include "hv/values.h"
 
 static void usage(void) {
   fprintf(stderr,
@@ -22,7 +22,8 @@ static hv_problem *with_fleet(const hv_problem *p, size_t fleet,
                               hv_error *err) {
   /* The Solomon reader puts the depot at 0 and customer i at i. */
   size_t nloc = hv_problem_jobs(p) + 1;
-  double *t = malloc(nloc * nloc * sizeof *t), *d = malloc(nloc * nloc * sizeof *d);
+  double *t = malloc(nloc * nloc * sizeof *t),
+         *d = malloc(nloc * nloc * sizeof *d);
   hv_problem *q = NULL;
   if (t && d) {
     for (size_t i = 0; i < nloc; i++)
@@ -95,9 +96,9 @@ int hv_cli_solve(int argc, char **argv) {
   hv_error err = {0};
   hv_problem *p = NULL;
   char name[128];
-  hv_status st = hv_solomon_read(file, (size_t)customers,
-                                 strcmp(rounding, "trunc1") == 0, &p, name,
-                                 sizeof name, &err);
+  hv_status st =
+      hv_solomon_read(file, (size_t)customers, strcmp(rounding, "trunc1") == 0,
+                      &p, name, sizeof name, &err);
   if (st != HV_OK) {
     hv_cli_print_error(&err);
     return hv_cli_exit_code(st);

@@ -1,5 +1,6 @@
-/* planner/cli/cli_validate.c -- `hvplan validate DIR`: reads the whole scenario,
- * reports every problem with file, line and field, and summarises it. */
+/* planner/cli/cli_validate.c -- `hvplan validate DIR`: reads the whole
+ * scenario, reports every problem with file, line and field, and summarises it.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,8 +23,8 @@ static void count_lang(lang_count *lc, size_t *n, size_t cap,
   if (*n < cap) lc[(*n)++] = (lang_count){code, 1};
 }
 
-static void print_langs(const lang_count *lc, size_t n,
-                        const hv_scenario *s, bool mark_unspoken) {
+static void print_langs(const lang_count *lc, size_t n, const hv_scenario *s,
+                        bool mark_unspoken) {
   /* Largest first; ties by code so the output is stable. */
   lang_count sorted[64];
   memcpy(sorted, lc, n * sizeof *lc);
@@ -66,14 +67,17 @@ static void print_summary(const hv_scenario *s) {
     located += h->has_coords;
     any_time += h->avail.n == 0;
     count_lang(lc, &nl, 64, h->language);
-    band[h->priority >= 76 ? 0 : h->priority >= 51 ? 1 : h->priority >= 26 ? 2 : 3]++;
+    band[h->priority >= 76   ? 0
+         : h->priority >= 51 ? 1
+         : h->priority >= 26 ? 2
+                             : 3]++;
   }
   printf("\nHouseholds: %zu (%zu with coordinates, %zu available any time)\n",
          hv_scenario_household_count(s), located, any_time);
   printf("  by language: ");
   print_langs(lc, nl, s, true);
-  printf("  by priority: 76-100: %d, 51-75: %d, 26-50: %d, 1-25: %d\n",
-         band[0], band[1], band[2], band[3]);
+  printf("  by priority: 76-100: %d, 51-75: %d, 26-50: %d, 1-25: %d\n", band[0],
+         band[1], band[2], band[3]);
 
   nl = 0;
   for (size_t i = 0; i < hv_scenario_staff_count(s); i++)
@@ -81,7 +85,8 @@ static void print_summary(const hv_scenario *s) {
       count_lang(lc, &nl, 64, hv_scenario_staff(s, i)->languages[k]);
   printf("\nStaff: %zu; pairs: %s", hv_scenario_staff_count(s),
          hv_scenario_has_pairs(s) ? "" : "formed by hvplan when planning\n");
-  if (hv_scenario_has_pairs(s)) printf("%zu from pairs.csv\n", hv_scenario_pair_count(s));
+  if (hv_scenario_has_pairs(s))
+    printf("%zu from pairs.csv\n", hv_scenario_pair_count(s));
   printf("  by language: ");
   print_langs(lc, nl, s, false);
 

@@ -32,7 +32,8 @@ static bool parse_range(const char *s, int *lo, int *hi) {
 static void usage(void) {
   fprintf(stderr,
           "usage: hvplan whatif DIR -o OUT [--pairs A..B]\n"
-          "                     [--add-staff \"LANGS DAYS HH:MM-HH:MM\" --count A..B]...\n"
+          "                     [--add-staff \"LANGS DAYS HH:MM-HH:MM\" "
+          "--count A..B]...\n"
           "                     [--time-limit S] [--seed N] [--jobs N]\n");
 }
 
@@ -118,12 +119,13 @@ int hv_cli_whatif(int argc, char **argv) {
   for (size_t i = 0; i < nv; i++) {
     const hv_whatif_variant *v = hv_whatif_variant_at(w, i);
     if (!v->ok) continue;
-    printf("%-10s %-38.38s %5zu %6zu %4zu/%-4zu %9ld %6.1fh %6.1fh  "
-           "%zu/%zu/%zu/%zu\n",
-           v->name, v->label, v->pairs_used, v->visits, v->visited,
-           v->households, v->priority, v->travel_h, v->staff_h,
-           v->unvisited[HV_WHY_LANGUAGE], v->unvisited[HV_WHY_WINDOWS],
-           v->unvisited[HV_WHY_TOO_FAR], v->unvisited[HV_WHY_CAPACITY]);
+    printf(
+        "%-10s %-38.38s %5zu %6zu %4zu/%-4zu %9ld %6.1fh %6.1fh  "
+        "%zu/%zu/%zu/%zu\n",
+        v->name, v->label, v->pairs_used, v->visits, v->visited, v->households,
+        v->priority, v->travel_h, v->staff_h, v->unvisited[HV_WHY_LANGUAGE],
+        v->unvisited[HV_WHY_WINDOWS], v->unvisited[HV_WHY_TOO_FAR],
+        v->unvisited[HV_WHY_CAPACITY]);
   }
   printf("\nMarginal value (households newly reached):\n");
   for (size_t i = 0; i < nv; i++) {
@@ -143,9 +145,10 @@ int hv_cli_whatif(int argc, char **argv) {
   if (kn >= 0)
     printf("\nKnee of the curve: %zu pairs; beyond it each pair adds little.\n",
            hv_whatif_variant_at(w, (size_t)kn)->npairs);
-  printf("\nWrote %s/whatif.csv, whatif_marginal.csv, whatif.svg, whatif.png "
-         "and variants/\n",
-         out);
+  printf(
+      "\nWrote %s/whatif.csv, whatif_marginal.csv, whatif.svg, whatif.png "
+      "and variants/\n",
+      out);
   hv_whatif_free(w);
   hv_scenario_free(s);
   return rc;

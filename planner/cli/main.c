@@ -12,22 +12,24 @@
 #include "hv/version.h"
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: hvplan COMMAND [ARGS]\n"
-          "\n"
-          "Plans a week of home visits for pairs of school staff.\n"
-          "\n"
-          "commands:\n"
-          "  plan DIR -o OUT  plan the week: plan.json, roster.csv, unvisited.csv\n"
-          "  packets OUT/plan.json  regenerate route sheets, packets, calendars\n"
-          "  whatif DIR -o OUT --pairs 2..8  coverage by staffing level\n"
-          "  validate DIR     check a scenario folder and summarise it\n"
-          "  geocode DIR      look up missing coordinates (only addresses are sent)\n"
-          "  solve --solomon FILE  run the routing engine on a VRPTW benchmark\n"
-          "  help             show this text\n"
-          "  version          show the version\n"
-          "\n"
-          "See README.md and docs/scenario-format.md.\n");
+  fprintf(
+      f,
+      "usage: hvplan COMMAND [ARGS]\n"
+      "\n"
+      "Plans a week of home visits for pairs of school staff.\n"
+      "\n"
+      "commands:\n"
+      "  plan DIR -o OUT  plan the week: plan.json, roster.csv, unvisited.csv\n"
+      "  packets OUT/plan.json  regenerate route sheets, packets, calendars\n"
+      "  whatif DIR -o OUT --pairs 2..8  coverage by staffing level\n"
+      "  validate DIR     check a scenario folder and summarise it\n"
+      "  geocode DIR      look up missing coordinates (only addresses are "
+      "sent)\n"
+      "  solve --solomon FILE  run the routing engine on a VRPTW benchmark\n"
+      "  help             show this text\n"
+      "  version          show the version\n"
+      "\n"
+      "See README.md and docs/scenario-format.md.\n");
 }
 
 int main(int argc, char **argv) {

@@ -9,7 +9,7 @@
 #include "scenario_def.h"
 
 struct hv_plan {
-  hv_arena *arena;     /* strings and stops */
+  hv_arena *arena; /* strings and stops */
   const hv_scenario *scenario;
   size_t nroutes;
   hv_plan_route *routes; /* by day, then pair */
@@ -17,13 +17,13 @@ struct hv_plan {
   hv_unvisited *unvisited; /* by priority, highest first */
   size_t npairs;
   hv_plan_pair *pairs;
-  bool pairs_formed;   /* formed by hvplan (no pairs.csv) */
+  bool pairs_formed; /* formed by hvplan (no pairs.csv) */
   /* summary */
   size_t households, visited;
   long priority_total, priority_covered;
   double travel_minutes;
-  double seconds;      /* solving time */
-  bool interrupted;    /* stopped early (Ctrl-C): the best plan found so far */
+  double seconds;   /* solving time */
+  bool interrupted; /* stopped early (Ctrl-C): the best plan found so far */
   uint64_t iterations;
 };
 

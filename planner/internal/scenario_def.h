@@ -12,16 +12,16 @@
 #include "hv/scenario.h"
 
 struct hv_scenario {
-  hv_arena *arena;              /* owns everything below */
-  const char *dir;              /* folder it was read from */
+  hv_arena *arena; /* owns everything below */
+  const char *dir; /* folder it was read from */
   const char *name;
-  hv_date week_of;              /* as given */
-  hv_date monday;               /* Monday of that week */
-  const char *timezone;         /* IANA name */
-  unsigned days;                /* bit d set: day d (0 = Mon) is planned */
+  hv_date week_of;      /* as given */
+  hv_date monday;       /* Monday of that week */
+  const char *timezone; /* IANA name */
+  unsigned days;        /* bit d set: day d (0 = Mon) is planned */
   hv_base base;
   struct {
-    const char *mode;           /* "drive" | "walk" | "bike" | "transit" */
+    const char *mode; /* "drive" | "walk" | "bike" | "transit" */
     double speed_kmh;
     double detour_factor;
     hv_matrix_kind matrix;
@@ -37,21 +37,21 @@ struct hv_scenario {
   struct {
     hv_geocoder_provider provider;
     const char *url, *user_agent, *email;
-    double max_distance_km;     /* results farther from base are suspect */
-    double min_interval_s;      /* between requests (1 s for Nominatim) */
+    double max_distance_km; /* results farther from base are suspect */
+    double min_interval_s;  /* between requests (1 s for Nominatim) */
   } geocoder;
 
   size_t nhouseholds;
   hv_household *households;
   size_t nhh_extra;
-  const char **hh_extra_names;  /* names of households.csv's unknown columns */
+  const char **hh_extra_names; /* names of households.csv's unknown columns */
 
   size_t nstaff;
   hv_staff *staff;
   size_t nstaff_extra;
   const char **staff_extra_names;
 
-  bool has_pairs;               /* pairs.csv was given */
+  bool has_pairs; /* pairs.csv was given */
   size_t npairs;
   hv_pair *pairs;
 };

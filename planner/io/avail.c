@@ -12,8 +12,8 @@
 static const char *const short_names[HV_DAYS] = {"mon", "tue", "wed", "thu",
                                                  "fri", "sat", "sun"};
 static const char *const long_names[HV_DAYS] = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-    "Sunday"};
+    "Monday", "Tuesday",  "Wednesday", "Thursday",
+    "Friday", "Saturday", "Sunday"};
 
 int hv_day_parse(const char *name) {
   /* Full names, the three-letter forms and the common longer
@@ -55,8 +55,8 @@ int hv_avail_overlap(const hv_avail *x, const hv_avail *y, int day, int *start,
       if (y->w[k].day != day) continue;
       int lo = x->w[i].start_min > y->w[k].start_min ? x->w[i].start_min
                                                      : y->w[k].start_min;
-      int hi = x->w[i].end_min < y->w[k].end_min ? x->w[i].end_min
-                                                 : y->w[k].end_min;
+      int hi =
+          x->w[i].end_min < y->w[k].end_min ? x->w[i].end_min : y->w[k].end_min;
       if (hi - lo > best) {
         best = hi - lo;
         if (start) *start = lo;
@@ -105,9 +105,9 @@ static hv_status parse_day_item(char *item, unsigned *mask, const char *part,
                         da < 0 ? a : b, part);
   if (db < da)
     return hv_error_set(err, HV_E_INPUT, none,
-                        "day range '%s-%s' runs backwards in '%s'", a, b,
-                        part);
-  for (int d = da; d <= db; d++) *mask |= 1u << d;
+                        "day range '%s-%s' runs backwards in '%s'", a, b, part);
+  for (int d = da; d <= db; d++)
+    *mask |= 1u << d;
   return HV_OK;
 }
 
@@ -120,7 +120,8 @@ static hv_status parse_part(char *part, hv_window **w, size_t *n, size_t *cap,
   /* The time range is the last blank-separated token. */
   size_t len = strlen(part);
   size_t k = len;
-  while (k > 0 && part[k - 1] != ' ' && part[k - 1] != '\t') k--;
+  while (k > 0 && part[k - 1] != ' ' && part[k - 1] != '\t')
+    k--;
   if (k == 0)
     return hv_error_set(err, HV_E_INPUT, none,
                         "'%s' needs days and hours, e.g. 'mon-fri 15:00-18:00'",
@@ -160,7 +161,8 @@ static hv_status parse_part(char *part, hv_window **w, size_t *n, size_t *cap,
     if (*n == *cap) {
       size_t nc = *cap ? *cap * 2 : 8;
       hv_window *nw = realloc(*w, nc * sizeof *nw);
-      if (nw == NULL) return hv_error_set(err, HV_E_NOMEM, none, "out of memory");
+      if (nw == NULL)
+        return hv_error_set(err, HV_E_NOMEM, none, "out of memory");
       *w = nw;
       *cap = nc;
     }
@@ -198,7 +200,8 @@ hv_status hv_avail_parse(const char *text, hv_avail *out, hv_error *err) {
   /* Merge overlapping or touching windows of one day. */
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
-    if (m > 0 && w[m - 1].day == w[i].day && w[i].start_min <= w[m - 1].end_min) {
+    if (m > 0 && w[m - 1].day == w[i].day &&
+        w[i].start_min <= w[m - 1].end_min) {
       if (w[i].end_min > w[m - 1].end_min) w[m - 1].end_min = w[i].end_min;
     } else {
       w[m++] = w[i];

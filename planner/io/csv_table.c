@@ -10,11 +10,11 @@
 typedef struct reader {
   hv_csv_table *t;
   hv_diags *diags;
-  hv_status st;       /* HV_E_NOMEM once allocation failed */
-  uint32_t cur_line;  /* physical line being fed to the parser */
-  uint32_t rec_line;  /* line the current record started on */
-  bool between;       /* no record has started since the last one ended */
-  char **fields;      /* fields of the current record */
+  hv_status st;      /* HV_E_NOMEM once allocation failed */
+  uint32_t cur_line; /* physical line being fed to the parser */
+  uint32_t rec_line; /* line the current record started on */
+  bool between;      /* no record has started since the last one ended */
+  char **fields;     /* fields of the current record */
   size_t nfields, cap;
   size_t rows_cap;
   bool have_header;
@@ -84,7 +84,8 @@ static void on_record(int c, void *ud) {
   size_t n = r->nfields;
   r->nfields = 0;
   if (r->st != HV_OK) return;
-  for (size_t i = 0; i < n; i++) hv__trim(r->fields[i]);
+  for (size_t i = 0; i < n; i++)
+    hv__trim(r->fields[i]);
   hv_csv_table *t = r->t;
   hv_where at = {.source = t->name, .line = line};
   if (!r->have_header) {
@@ -149,7 +150,8 @@ static void on_record(int c, void *ud) {
     r->st = HV_E_NOMEM;
     return;
   }
-  for (size_t i = 0; i < t->ncols; i++) cells[i] = i < n ? r->fields[i] : "";
+  for (size_t i = 0; i < t->ncols; i++)
+    cells[i] = i < n ? r->fields[i] : "";
   t->rows[t->nrows++] = (hv_csv_row){.line = line, .cells = cells};
 }
 
@@ -321,7 +323,8 @@ bool hv__csv_set(hv_csv_table *t, size_t row, int col, const char *value) {
 
 void hv__csv_put(FILE *f, const char *v) {
   size_t n = strlen(v);
-  if (strpbrk(v, ",;\t\"\r\n") == NULL && v[0] != ' ' && (n == 0 || v[n - 1] != ' ')) {
+  if (strpbrk(v, ",;\t\"\r\n") == NULL && v[0] != ' ' &&
+      (n == 0 || v[n - 1] != ' ')) {
     fputs(v, f);
     return;
   }

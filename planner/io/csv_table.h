@@ -6,8 +6,8 @@
 #ifndef HV_CSV_TABLE_H
 #define HV_CSV_TABLE_H
 
-#include <stddef.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 

@@ -28,30 +28,30 @@ static const char *const all_codes[] = {
 static const struct {
   const char *code, *name;
 } names[] = {
-    {"am", "Amharic"},    {"ar", "Arabic"},     {"bn", "Bengali"},
-    {"bs", "Bosnian"},    {"de", "German"},     {"el", "Greek"},
-    {"en", "English"},    {"es", "Spanish"},    {"fa", "Persian"},
-    {"fr", "French"},     {"gu", "Gujarati"},   {"he", "Hebrew"},
-    {"hi", "Hindi"},      {"hmn", "Hmong"},     {"ht", "Haitian Creole"},
-    {"hy", "Armenian"},   {"it", "Italian"},    {"ja", "Japanese"},
-    {"km", "Khmer"},      {"ko", "Korean"},     {"ku", "Kurdish"},
-    {"lo", "Lao"},        {"my", "Burmese"},    {"ne", "Nepali"},
-    {"om", "Oromo"},      {"pa", "Punjabi"},    {"pl", "Polish"},
-    {"ps", "Pashto"},     {"pt", "Portuguese"}, {"ro", "Romanian"},
-    {"ru", "Russian"},    {"rw", "Kinyarwanda"}, {"so", "Somali"},
-    {"sq", "Albanian"},   {"sw", "Swahili"},    {"ta", "Tamil"},
-    {"te", "Telugu"},     {"th", "Thai"},       {"ti", "Tigrinya"},
-    {"tl", "Tagalog"},    {"tr", "Turkish"},    {"uk", "Ukrainian"},
-    {"ur", "Urdu"},       {"uz", "Uzbek"},      {"vi", "Vietnamese"},
-    {"yo", "Yoruba"},     {"zh", "Chinese"},
+    {"am", "Amharic"},  {"ar", "Arabic"},      {"bn", "Bengali"},
+    {"bs", "Bosnian"},  {"de", "German"},      {"el", "Greek"},
+    {"en", "English"},  {"es", "Spanish"},     {"fa", "Persian"},
+    {"fr", "French"},   {"gu", "Gujarati"},    {"he", "Hebrew"},
+    {"hi", "Hindi"},    {"hmn", "Hmong"},      {"ht", "Haitian Creole"},
+    {"hy", "Armenian"}, {"it", "Italian"},     {"ja", "Japanese"},
+    {"km", "Khmer"},    {"ko", "Korean"},      {"ku", "Kurdish"},
+    {"lo", "Lao"},      {"my", "Burmese"},     {"ne", "Nepali"},
+    {"om", "Oromo"},    {"pa", "Punjabi"},     {"pl", "Polish"},
+    {"ps", "Pashto"},   {"pt", "Portuguese"},  {"ro", "Romanian"},
+    {"ru", "Russian"},  {"rw", "Kinyarwanda"}, {"so", "Somali"},
+    {"sq", "Albanian"}, {"sw", "Swahili"},     {"ta", "Tamil"},
+    {"te", "Telugu"},   {"th", "Thai"},        {"ti", "Tigrinya"},
+    {"tl", "Tagalog"},  {"tr", "Turkish"},     {"uk", "Ukrainian"},
+    {"ur", "Urdu"},     {"uz", "Uzbek"},       {"vi", "Vietnamese"},
+    {"yo", "Yoruba"},   {"zh", "Chinese"},
 };
 
 /* Other names systems use for the same languages. */
 static const struct {
   const char *alias, *code;
-} aliases[] = {{"Mandarin", "zh"},  {"Cantonese", "zh"},  {"Farsi", "fa"},
-               {"Dari", "fa"},      {"Filipino", "tl"},   {"Creole", "ht"},
-               {"Kreyol", "ht"},    {"Panjabi", "pa"},    {"Castilian", "es"}};
+} aliases[] = {{"Mandarin", "zh"}, {"Cantonese", "zh"}, {"Farsi", "fa"},
+               {"Dari", "fa"},     {"Filipino", "tl"},  {"Creole", "ht"},
+               {"Kreyol", "ht"},   {"Panjabi", "pa"},   {"Castilian", "es"}};
 
 const char *hv_language_code(const char *text) {
   if (strlen(text) == 2) {

@@ -52,8 +52,8 @@ static hv_where at_cell(const hv_csv_table *t, const hv_csv_row *r,
                     .field = k >= 0 ? t->header[k] : fallback};
 }
 
-static void missing_column(const hv_csv_table *t, hv_diags *d,
-                           const char *name, const char *why) {
+static void missing_column(const hv_csv_table *t, hv_diags *d, const char *name,
+                           const char *why) {
   hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT,
                (hv_where){.source = t->name, .line = 1, .field = name},
                "missing required column '%s'%s", name, why);
@@ -123,7 +123,8 @@ typedef struct idset {
 
 static bool idset_init(idset *s, size_t rows, hv_arena *a) {
   s->cap = 16;
-  while (s->cap < 2 * rows + 2) s->cap <<= 1;
+  while (s->cap < 2 * rows + 2)
+    s->cap <<= 1;
   s->ids = hv__arena_alloc(a, s->cap * sizeof *s->ids);
   s->lines = hv__arena_alloc(a, s->cap * sizeof *s->lines);
   return s->ids && s->lines;
@@ -131,7 +132,8 @@ static bool idset_init(idset *s, size_t rows, hv_arena *a) {
 
 static size_t id_hash(const char *s) {
   size_t h = 1469598103934665603u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
   return h;
 }
 
@@ -157,8 +159,21 @@ static bool check_unique(idset *set, const char *id, uint32_t line, hv_where at,
 /* ---- households ----------------------------------------------------- */
 
 enum {
-  H_ID, H_STUDENT, H_GUARDIAN, H_PHONE, H_ADDRESS, H_LAT, H_LON, H_LANGUAGE,
-  H_PRIORITY, H_AVAIL, H_DURATION, H_TYPE, H_NOTES, H_PREFERRED, H_NCOLS
+  H_ID,
+  H_STUDENT,
+  H_GUARDIAN,
+  H_PHONE,
+  H_ADDRESS,
+  H_LAT,
+  H_LON,
+  H_LANGUAGE,
+  H_PRIORITY,
+  H_AVAIL,
+  H_DURATION,
+  H_TYPE,
+  H_NOTES,
+  H_PREFERRED,
+  H_NCOLS
 };
 
 static const colspec household_cols[H_NCOLS] = {
@@ -310,13 +325,23 @@ void hv__read_households(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
     s->nhouseholds++;
   }
   if (t->nrows == 0)
-    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
-                 (hv_where){.source = t->name}, "no households listed");
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT, (hv_where){.source = t->name},
+                 "no households listed");
 }
 
 /* ---- staff ---------------------------------------------------------- */
 
-enum { S_ID, S_NAME, S_ROLE, S_LANGS, S_AVAIL, S_MAX, S_PHONE, S_EMAIL, S_NCOLS };
+enum {
+  S_ID,
+  S_NAME,
+  S_ROLE,
+  S_LANGS,
+  S_AVAIL,
+  S_MAX,
+  S_PHONE,
+  S_EMAIL,
+  S_NCOLS
+};
 
 static const colspec staff_cols[S_NCOLS] = {
     [S_ID] = {"id", {"staff_id"}},
@@ -331,7 +356,7 @@ static const colspec staff_cols[S_NCOLS] = {
 
 /* Splits "en;es" (also "en, es" or "en es") into codes. */
 void hv__read_languages(const char *text, hv_staff *st, hv_arena *a,
-                           hv_where at, hv_diags *d) {
+                        hv_where at, hv_diags *d) {
   char buf[256];
   snprintf(buf, sizeof buf, "%s", text);
   const char *codes[32];
@@ -367,7 +392,8 @@ void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
   bool ok = true;
   if (c.at[S_ID] < 0) missing_column(t, d, "id", ""), ok = false;
   if (c.at[S_AVAIL] < 0)
-    missing_column(t, d, "availability", " (working hours, e.g. 'mon-fri "
+    missing_column(t, d, "availability",
+                   " (working hours, e.g. 'mon-fri "
                    "08:00-16:30')"),
         ok = false;
   if (!ok) return;
@@ -398,7 +424,7 @@ void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
     else
       check_unique(&ids, st->id, st->line, wid, d);
     hv__read_languages(cell(r, &c, S_LANGS), st, a,
-                   at_cell(t, r, &c, S_LANGS, "languages"), d);
+                       at_cell(t, r, &c, S_LANGS, "languages"), d);
     read_avail(cell(r, &c, S_AVAIL), &st->avail,
                at_cell(t, r, &c, S_AVAIL, "availability"), d);
     read_int(cell(r, &c, S_MAX), 1, 50, &st->max_visits_per_day,

@@ -26,7 +26,9 @@ void hv_plan_free(hv_plan *p) {
   free(p);
 }
 
-const hv_scenario *hv_plan_scenario(const hv_plan *p) { return p->scenario; }
+const hv_scenario *hv_plan_scenario(const hv_plan *p) {
+  return p->scenario;
+}
 
 hv_plan_summary hv_plan_summary_of(const hv_plan *p) {
   return (hv_plan_summary){.households = p->households,
@@ -40,25 +42,33 @@ hv_plan_summary hv_plan_summary_of(const hv_plan *p) {
                            .interrupted = p->interrupted};
 }
 
-size_t hv_plan_route_count(const hv_plan *p) { return p->nroutes; }
+size_t hv_plan_route_count(const hv_plan *p) {
+  return p->nroutes;
+}
 
 const hv_plan_route *hv_plan_route_at(const hv_plan *p, size_t i) {
   return i < p->nroutes ? &p->routes[i] : NULL;
 }
 
-size_t hv_plan_unvisited_count(const hv_plan *p) { return p->nunvisited; }
+size_t hv_plan_unvisited_count(const hv_plan *p) {
+  return p->nunvisited;
+}
 
 const hv_unvisited *hv_plan_unvisited_at(const hv_plan *p, size_t i) {
   return i < p->nunvisited ? &p->unvisited[i] : NULL;
 }
 
-size_t hv_plan_pair_count(const hv_plan *p) { return p->npairs; }
+size_t hv_plan_pair_count(const hv_plan *p) {
+  return p->npairs;
+}
 
 const hv_plan_pair *hv_plan_pair_at(const hv_plan *p, size_t i) {
   return i < p->npairs ? &p->pairs[i] : NULL;
 }
 
-void hv_plan_mark_interrupted(hv_plan *p) { p->interrupted = true; }
+void hv_plan_mark_interrupted(hv_plan *p) {
+  p->interrupted = true;
+}
 
 /* Indexed by hv_unvisited_reason; written into plan.json and
  * unvisited.csv, so append only. */

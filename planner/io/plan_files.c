@@ -26,14 +26,17 @@ hv_status hv__plan_read_routes(hv_plan *p, const char *path, int from_day,
   json_error_t je;
   json_t *root = json_load_file(path, 0, &je);
   if (root == NULL)
-    return hv_error_set(err, HV_E_PARSE,
-                        (hv_where){.source = path, .line = (uint32_t)(je.line > 0 ? je.line : 0),
-                                   .column = (uint32_t)(je.column > 0 ? je.column : 0)},
-                        "invalid JSON: %s", je.text);
+    return hv_error_set(
+        err, HV_E_PARSE,
+        (hv_where){.source = path,
+                   .line = (uint32_t)(je.line > 0 ? je.line : 0),
+                   .column = (uint32_t)(je.column > 0 ? je.column : 0)},
+        "invalid JSON: %s", je.text);
   hv_status st = HV_OK;
   json_t *routes = json_object_get(root, "routes");
   if (!json_is_array(routes)) {
-    st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = path, .field = "routes"},
+    st = hv_error_set(err, HV_E_INPUT,
+                      (hv_where){.source = path, .field = "routes"},
                       "not an hvplan plan.json: no \"routes\" array");
     goto done;
   }
@@ -45,15 +48,20 @@ hv_status hv__plan_read_routes(hv_plan *p, const char *path, int from_day,
   size_t i;
   json_t *r;
   json_array_foreach(routes, i, r) {
-    const char *day = jstr(r, "day"), *pair = jstr(r, "pair"), *date = jstr(r, "date");
-    json_t *staff = json_object_get(r, "staff"), *stops = json_object_get(r, "stops");
+    const char *day = jstr(r, "day"), *pair = jstr(r, "pair"),
+               *date = jstr(r, "date");
+    json_t *staff = json_object_get(r, "staff"),
+           *stops = json_object_get(r, "stops");
     int d = day ? hv_day_parse(day) : -1;
-    int dep = hv_hhmm_parse(jstr(r, "depart"), (size_t)-1), back = hv_hhmm_parse(jstr(r, "return"), (size_t)-1);
+    int dep = hv_hhmm_parse(jstr(r, "depart"), (size_t)-1),
+        back = hv_hhmm_parse(jstr(r, "return"), (size_t)-1);
     char field[64];
     snprintf(field, sizeof field, "routes[%zu]", i);
-    if (d < 0 || !pair || !json_is_array(staff) || json_array_size(staff) != 2 ||
-        !json_is_array(stops) || dep < 0 || back < 0) {
-      st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = path, .field = field},
+    if (d < 0 || !pair || !json_is_array(staff) ||
+        json_array_size(staff) != 2 || !json_is_array(stops) || dep < 0 ||
+        back < 0) {
+      st = hv_error_set(err, HV_E_INPUT,
+                        (hv_where){.source = path, .field = field},
                         "route is missing day, pair, staff, depart, return or "
                         "stops");
       goto done;
@@ -74,8 +82,8 @@ hv_status hv__plan_read_routes(hv_plan *p, const char *path, int from_day,
     }
     json_t *tm = json_object_get(r, "travel_minutes");
     pr->travel_min = json_is_number(tm) ? json_number_value(tm) : 0;
-    pr->stops = hv__arena_alloc(p->arena,
-                                (json_array_size(stops) + 1) * sizeof *pr->stops);
+    pr->stops = hv__arena_alloc(
+        p->arena, (json_array_size(stops) + 1) * sizeof *pr->stops);
     if (pr->stops == NULL || pr->pair == NULL) {
       st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
       goto done;
@@ -96,7 +104,8 @@ hv_status hv__plan_read_routes(hv_plan *p, const char *path, int from_day,
       ps->travel_min = json_is_number(t) ? json_number_value(t) : 0;
       if (hid == NULL || ps->start < 0 || ps->end < 0) {
         snprintf(field, sizeof field, "routes[%zu].stops[%zu]", i, k);
-        st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = path, .field = field},
+        st = hv_error_set(err, HV_E_INPUT,
+                          (hv_where){.source = path, .field = field},
                           "stop is missing household, start or end");
         goto done;
       }
@@ -123,7 +132,8 @@ hv_status hv_plan_load(const hv_scenario *s, const char *path, hv_plan **out,
   if (st == HV_OK) {
     p->households = s->nhouseholds;
     uint8_t *seen = calloc(s->nhouseholds + 1, 1);
-    if (seen == NULL) st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    if (seen == NULL)
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
     for (size_t r = 0; st == HV_OK && r < p->nroutes; r++) {
       hv_plan_route *pr = &p->routes[r];
       pr->kept = false;
@@ -145,7 +155,8 @@ hv_status hv_plan_load(const hv_scenario *s, const char *path, hv_plan **out,
       bool known = false;
       for (size_t q = 0; q < p->npairs; q++)
         known |= strcmp(p->pairs[q].id, p->routes[r].pair) == 0;
-      if (known || p->routes[r].staff_index[0] < 0 || p->routes[r].staff_index[1] < 0)
+      if (known || p->routes[r].staff_index[0] < 0 ||
+          p->routes[r].staff_index[1] < 0)
         continue;
       hv_plan_pair *pp = &p->pairs[p->npairs++];
       pp->id = p->routes[r].pair;
@@ -177,9 +188,10 @@ static json_t *plan_json(const hv_plan *p) {
   json_object_set_new(root, "scenario", json_string(s->name));
   json_object_set_new(root, "week_of", json_string(date));
   if (p->interrupted)
-    json_object_set_new(root, "interrupted",
-                        json_string("planning was stopped early: this is the "
-                                    "best plan found so far, not a finished one"));
+    json_object_set_new(
+        root, "interrupted",
+        json_string("planning was stopped early: this is the "
+                    "best plan found so far, not a finished one"));
   json_object_set_new(root, "timezone", json_string(s->timezone));
   /* Where the scenario lives, so `hvplan packets` can find it again. */
   char *abs = realpath(s->dir, NULL);
@@ -190,23 +202,26 @@ static json_t *plan_json(const hv_plan *p) {
     const hv_plan_pair *pp = &p->pairs[q];
     json_t *o = json_object();
     json_object_set_new(o, "pair", json_string(pp->id));
-    json_object_set_new(o, "staff",
-                        json_pack("[ss]", s->staff[pp->a].id, s->staff[pp->b].id));
+    json_object_set_new(
+        o, "staff", json_pack("[ss]", s->staff[pp->a].id, s->staff[pp->b].id));
     json_object_set_new(o, "shared_hours", json_real(tenth(pp->shared_hours)));
     json_object_set_new(o, "why", json_string(pp->why));
     json_array_append_new(pairs, o);
   }
   json_object_set_new(root, "pairs", pairs);
-  json_object_set_new(root, "pairs_formed_by_hvplan", json_boolean(p->pairs_formed));
+  json_object_set_new(root, "pairs_formed_by_hvplan",
+                      json_boolean(p->pairs_formed));
   json_t *routes = json_array();
   for (size_t r = 0; r < p->nroutes; r++) {
     const hv_plan_route *pr = &p->routes[r];
     json_t *o = json_object();
     json_object_set_new(o, "day", json_string(hv_day_name(pr->day)));
     char rdate[HV_DATE_TEXT];
-    json_object_set_new(o, "date", json_string(hv_date_format(pr->date, rdate)));
+    json_object_set_new(o, "date",
+                        json_string(hv_date_format(pr->date, rdate)));
     json_object_set_new(o, "pair", json_string(pr->pair));
-    json_object_set_new(o, "staff", json_pack("[ss]", pr->staff[0], pr->staff[1]));
+    json_object_set_new(o, "staff",
+                        json_pack("[ss]", pr->staff[0], pr->staff[1]));
     hv_hhmm_format(pr->depart, t);
     json_object_set_new(o, "depart", json_string(t));
     hv_hhmm_format(pr->back, t);
@@ -224,7 +239,8 @@ static json_t *plan_json(const hv_plan *p) {
       json_object_set_new(so, "start", json_string(t));
       hv_hhmm_format(ps->end, t);
       json_object_set_new(so, "end", json_string(t));
-      json_object_set_new(so, "travel_minutes", json_real(tenth(ps->travel_min)));
+      json_object_set_new(so, "travel_minutes",
+                          json_real(tenth(ps->travel_min)));
       json_array_append_new(stops, so);
     }
     json_object_set_new(o, "stops", stops);
@@ -244,11 +260,14 @@ static json_t *plan_json(const hv_plan *p) {
   }
   json_object_set_new(root, "unvisited", un);
   json_t *sum = json_object();
-  json_object_set_new(sum, "households", json_integer((json_int_t)p->households));
+  json_object_set_new(sum, "households",
+                      json_integer((json_int_t)p->households));
   json_object_set_new(sum, "visited", json_integer((json_int_t)p->visited));
-  json_object_set_new(sum, "priority_covered", json_integer(p->priority_covered));
+  json_object_set_new(sum, "priority_covered",
+                      json_integer(p->priority_covered));
   json_object_set_new(sum, "priority_total", json_integer(p->priority_total));
-  json_object_set_new(sum, "travel_minutes", json_real(tenth(p->travel_minutes)));
+  json_object_set_new(sum, "travel_minutes",
+                      json_real(tenth(p->travel_minutes)));
   json_object_set_new(root, "summary", sum);
   return root;
 }
@@ -260,21 +279,25 @@ static void csv_field(FILE *f, const char *v, bool last) {
   fputs(last ? "\r\n" : ",", f);
 }
 
-static void roster_csv(const hv_plan *p, FILE *f) {
+static void roster_csv(const void *ud, FILE *f) {
+  const hv_plan *p = ud;
   const hv_scenario *s = p->scenario;
   static const char *const head[] = {
-      "day", "date", "pair", "staff_a", "staff_b", "order", "start", "end",
-      "household", "student", "guardian", "phone", "address", "language",
-      "visit_type", "notes"};
+      "day",     "date",     "pair",       "staff_a", "staff_b",  "order",
+      "start",   "end",      "household",  "student", "guardian", "phone",
+      "address", "language", "visit_type", "notes"};
   size_t nh = sizeof head / sizeof head[0];
-  for (size_t i = 0; i < nh; i++) csv_field(f, head[i], i + 1 == nh && s->nhh_extra == 0);
+  for (size_t i = 0; i < nh; i++)
+    csv_field(f, head[i], i + 1 == nh && s->nhh_extra == 0);
   for (size_t i = 0; i < s->nhh_extra; i++)
     csv_field(f, s->hh_extra_names[i], i + 1 == s->nhh_extra);
   static const char *const types[] = {"attendance", "relational", "follow_up"};
   for (size_t r = 0; r < p->nroutes; r++) {
     const hv_plan_route *pr = &p->routes[r];
-    const char *na = pr->staff_index[0] >= 0 ? s->staff[pr->staff_index[0]].name : pr->staff[0];
-    const char *nb = pr->staff_index[1] >= 0 ? s->staff[pr->staff_index[1]].name : pr->staff[1];
+    const char *na = pr->staff_index[0] >= 0 ? s->staff[pr->staff_index[0]].name
+                                             : pr->staff[0];
+    const char *nb = pr->staff_index[1] >= 0 ? s->staff[pr->staff_index[1]].name
+                                             : pr->staff[1];
     for (size_t k = 0; k < pr->nstops; k++) {
       const hv_plan_stop *ps = &pr->stops[k];
       const hv_household *h =
@@ -283,13 +306,22 @@ static void roster_csv(const hv_plan *p, FILE *f) {
       snprintf(order, sizeof order, "%zu", k + 1);
       hv_hhmm_format(ps->start, a);
       hv_hhmm_format(ps->end, b);
-      const char *vals[] = {hv_day_name(pr->day), hv_date_format(pr->date, date),
-                            pr->pair, na, nb,
-                            order, a, b, ps->household_id,
-                            h ? h->student : "", h ? h->guardian : "",
-                            h ? h->phone : "", h ? h->address : "",
+      const char *vals[] = {hv_day_name(pr->day),
+                            hv_date_format(pr->date, date),
+                            pr->pair,
+                            na,
+                            nb,
+                            order,
+                            a,
+                            b,
+                            ps->household_id,
+                            h ? h->student : "",
+                            h ? h->guardian : "",
+                            h ? h->phone : "",
+                            h ? h->address : "",
                             h ? h->language : "",
-                            h ? types[h->visit_type] : "", h ? h->notes : ""};
+                            h ? types[h->visit_type] : "",
+                            h ? h->notes : ""};
       for (size_t i = 0; i < nh; i++)
         csv_field(f, vals[i], i + 1 == nh && s->nhh_extra == 0);
       for (size_t i = 0; i < s->nhh_extra; i++)
@@ -298,7 +330,8 @@ static void roster_csv(const hv_plan *p, FILE *f) {
   }
 }
 
-static void unvisited_csv(const hv_plan *p, FILE *f) {
+static void unvisited_csv(const void *ud, FILE *f) {
+  const hv_plan *p = ud;
   const hv_scenario *s = p->scenario;
   fputs("household,priority,language,code,reason\r\n", f);
   for (size_t i = 0; i < p->nunvisited; i++) {
@@ -314,32 +347,13 @@ static void unvisited_csv(const hv_plan *p, FILE *f) {
   }
 }
 
-/* Writes what fn prints into staging/name. */
-static hv_status write_with(const char *staging, const char *name,
-                            void (*fn)(const hv_plan *, FILE *),
-                            const hv_plan *p, hv_error *err) {
-  char path[4096];
-  if (!hv__path_join(path, sizeof path, staging, name))
-    return hv_error_set(err, HV_E_IO, (hv_where){.source = name}, "path too long");
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  if (f == NULL)
-    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
-  fn(p, f);
-  fclose(f);
-  hv_status st = hv__write_file_atomic(path, buf, len, err);
-  free(buf);
-  return st;
-}
-
-static void json_writer(const hv_plan *p, FILE *f) {
+static void json_writer(const void *ud, FILE *f) {
+  const hv_plan *p = ud;
   json_t *root = plan_json(p);
   json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   fputc('\n', f);
   json_decref(root);
 }
-
 
 hv_status hv_plan_scenario_dir(const char *path, char *buf, size_t size,
                                hv_error *err) {
@@ -368,15 +382,15 @@ hv_status hv_plan_scenario_dir(const char *path, char *buf, size_t size,
 
 hv_status hv__plan_write_data(const hv_plan *p, const char *staging,
                               hv_error *err) {
-  hv_status st = write_with(staging, "plan.json", json_writer, p, err);
-  if (st == HV_OK) st = write_with(staging, "roster.csv", roster_csv, p, err);
+  hv_status st = hv__write_file_with(staging, "plan.json", json_writer, p, err);
   if (st == HV_OK)
-    st = write_with(staging, "unvisited.csv", unvisited_csv, p, err);
+    st = hv__write_file_with(staging, "roster.csv", roster_csv, p, err);
+  if (st == HV_OK)
+    st = hv__write_file_with(staging, "unvisited.csv", unvisited_csv, p, err);
   return st;
 }
 
-hv_status hv_plan_write_data(const hv_plan *p, const char *dir,
-                             hv_error *err) {
+hv_status hv_plan_write_data(const hv_plan *p, const char *dir, hv_error *err) {
   char staging[4096];
   /* Owner-only: the plan names children's families. */
   hv_status st = hv__outdir_begin(dir, 0700, staging, sizeof staging, err);

@@ -11,7 +11,8 @@ void hv_scenario_free(hv_scenario *s) {
   if (s == NULL) return;
   for (size_t i = 0; i < s->nhouseholds; i++)
     hv_avail_clear(&s->households[i].avail);
-  for (size_t i = 0; i < s->nstaff; i++) hv_avail_clear(&s->staff[i].avail);
+  for (size_t i = 0; i < s->nstaff; i++)
+    hv_avail_clear(&s->staff[i].avail);
   hv_arena *a = s->arena;
   free(s);
   hv__arena_free(a);
@@ -128,10 +129,10 @@ hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
   hv_arena *a = s->arena;
   hv_where at = {.source = "--add-staff"};
   if (hv_scenario_find_staff(s, id) >= 0)
-    return hv_error_set(err, HV_E_INPUT, at, "staff id '%s' already exists", id);
+    return hv_error_set(err, HV_E_INPUT, at, "staff id '%s' already exists",
+                        id);
   hv_staff *nst = hv__arena_alloc(a, (s->nstaff + 1) * sizeof *nst);
-  if (nst == NULL)
-    return hv_error_set(err, HV_E_NOMEM, at, "out of memory");
+  if (nst == NULL) return hv_error_set(err, HV_E_NOMEM, at, "out of memory");
   memcpy(nst, s->staff, s->nstaff * sizeof *nst);
   hv_staff *st = &nst[s->nstaff];
   memset(st, 0, sizeof *st);
@@ -141,9 +142,11 @@ hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
   hv_diags *d = hv_diags_create();
   hv__read_languages(languages, st, a, at, d);
   const hv_diag *bad = hv_diags_first_error(d);
-  hv_status lst = bad ? hv_error_set(err, bad->error.code, at, "%s", bad->error.text)
-                      : (st->languages ? HV_OK
-                                       : hv_error_set(err, HV_E_NOMEM, at, "out of memory"));
+  hv_status lst =
+      bad ? hv_error_set(err, bad->error.code, at, "%s", bad->error.text)
+          : (st->languages
+                 ? HV_OK
+                 : hv_error_set(err, HV_E_NOMEM, at, "out of memory"));
   hv_diags_free(d);
   if (lst != HV_OK) return lst;
   hv_error e;
@@ -152,7 +155,8 @@ hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
   if (st->avail.n == 0)
     return hv_error_set(err, HV_E_INPUT, at, "no working hours given");
   st->extra = hv__arena_alloc(a, (s->nstaff_extra + 1) * sizeof *st->extra);
-  for (size_t i = 0; st->extra && i < s->nstaff_extra; i++) st->extra[i] = "";
+  for (size_t i = 0; st->extra && i < s->nstaff_extra; i++)
+    st->extra[i] = "";
   s->staff = nst;
   s->nstaff++;
   return HV_OK;
@@ -163,7 +167,6 @@ hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
 static hv_where at_line(const char *file, uint32_t line, const char *field) {
   return (hv_where){.source = file, .line = line, .field = field};
 }
-
 
 static void days_text(unsigned mask, char *buf, size_t size) {
   size_t n = 0;
@@ -176,7 +179,8 @@ static void days_text(unsigned mask, char *buf, size_t size) {
 
 static unsigned avail_days(const hv_avail *a) {
   unsigned m = 0;
-  for (size_t i = 0; i < a->n; i++) m |= 1u << a->w[i].day;
+  for (size_t i = 0; i < a->n; i++)
+    m |= 1u << a->w[i].day;
   return m;
 }
 
@@ -190,7 +194,8 @@ static void check_household(const hv_scenario *s, const hv_household *h,
                  h->id);
   if (h->has_coords && s->base.has_coords) {
     double km = hv_geodesic_m((hv_latlon){s->base.lat, s->base.lon},
-                              (hv_latlon){h->lat, h->lon}) / 1000.0;
+                              (hv_latlon){h->lat, h->lon}) /
+                1000.0;
     if (km > s->geocoder.max_distance_km)
       hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "lat"),
                    "household '%s' is %.1f km from the school (more than "
@@ -201,17 +206,15 @@ static void check_household(const hv_scenario *s, const hv_household *h,
   for (size_t k = 0; k < s->nstaff && !spoken; k++)
     spoken = hv_staff_speaks(&s->staff[k], h->language);
   if (!spoken)
-    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
-                 at_line(F, h->line, "language"),
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "language"),
                  "no staff member speaks '%s' (%s): household '%s' cannot be "
                  "visited",
                  h->language, hv_language_name(h->language), h->id);
   if (h->preferred_staff[0] != '\0' &&
       hv_scenario_find_staff(s, h->preferred_staff) < 0)
-    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
-                 at_line(F, h->line, "preferred_staff"),
-                 "unknown staff member '%s' (not in staff.csv)",
-                 h->preferred_staff);
+    hv_diags_add(
+        d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "preferred_staff"),
+        "unknown staff member '%s' (not in staff.csv)", h->preferred_staff);
   if (h->avail.n == 0) return;
   unsigned hd = avail_days(&h->avail);
   if ((hd & s->days) == 0) {
@@ -229,7 +232,9 @@ static void check_household(const hv_scenario *s, const hv_household *h,
   for (int day = 0; day < HV_DAYS; day++) {
     if (!(s->days & (1u << day))) continue;
     for (size_t k = 0; k < s->nstaff; k++)
-      if (hv_avail_overlap(&h->avail, &s->staff[k].avail, day, NULL, NULL) >= need) return;
+      if (hv_avail_overlap(&h->avail, &s->staff[k].avail, day, NULL, NULL) >=
+          need)
+        return;
   }
   hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
                at_line(F, h->line, "availability"),
@@ -269,8 +274,8 @@ void hv_scenario_check(const hv_scenario *s, hv_diags *d) {
     int shared = 0;
     for (int day = 0; day < HV_DAYS; day++)
       if (s->days & (1u << day))
-        shared += hv_avail_overlap(&s->staff[p->a].avail, &s->staff[p->b].avail, day,
-                                   NULL, NULL);
+        shared += hv_avail_overlap(&s->staff[p->a].avail, &s->staff[p->b].avail,
+                                   day, NULL, NULL);
     if (shared == 0)
       hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
                    at_line("pairs.csv", p->line, "pair"),
@@ -284,19 +289,35 @@ void hv_scenario_check(const hv_scenario *s, hv_diags *d) {
 
 /* ---- reading a scenario --------------------------------------------- */
 
-const char *hv_scenario_name(const hv_scenario *s) { return s->name; }
-const char *hv_scenario_dir(const hv_scenario *s) { return s->dir; }
-const char *hv_scenario_timezone(const hv_scenario *s) { return s->timezone; }
-hv_date hv_scenario_monday(const hv_scenario *s) { return s->monday; }
-hv_date hv_scenario_week_of(const hv_scenario *s) { return s->week_of; }
-unsigned hv_scenario_days(const hv_scenario *s) { return s->days; }
-const hv_base *hv_scenario_base(const hv_scenario *s) { return &s->base; }
+const char *hv_scenario_name(const hv_scenario *s) {
+  return s->name;
+}
+const char *hv_scenario_dir(const hv_scenario *s) {
+  return s->dir;
+}
+const char *hv_scenario_timezone(const hv_scenario *s) {
+  return s->timezone;
+}
+hv_date hv_scenario_monday(const hv_scenario *s) {
+  return s->monday;
+}
+hv_date hv_scenario_week_of(const hv_scenario *s) {
+  return s->week_of;
+}
+unsigned hv_scenario_days(const hv_scenario *s) {
+  return s->days;
+}
+const hv_base *hv_scenario_base(const hv_scenario *s) {
+  return &s->base;
+}
 
 double hv_scenario_time_limit(const hv_scenario *s) {
   return s->solver.time_limit_s;
 }
 
-uint64_t hv_scenario_seed(const hv_scenario *s) { return s->solver.seed; }
+uint64_t hv_scenario_seed(const hv_scenario *s) {
+  return s->solver.seed;
+}
 
 size_t hv_scenario_household_count(const hv_scenario *s) {
   return s->nhouseholds;
@@ -312,14 +333,20 @@ long hv_scenario_find_household(const hv_scenario *s, const char *id) {
   return -1;
 }
 
-size_t hv_scenario_staff_count(const hv_scenario *s) { return s->nstaff; }
+size_t hv_scenario_staff_count(const hv_scenario *s) {
+  return s->nstaff;
+}
 
 const hv_staff *hv_scenario_staff(const hv_scenario *s, size_t i) {
   return i < s->nstaff ? &s->staff[i] : NULL;
 }
 
-bool hv_scenario_has_pairs(const hv_scenario *s) { return s->has_pairs; }
-size_t hv_scenario_pair_count(const hv_scenario *s) { return s->npairs; }
+bool hv_scenario_has_pairs(const hv_scenario *s) {
+  return s->has_pairs;
+}
+size_t hv_scenario_pair_count(const hv_scenario *s) {
+  return s->npairs;
+}
 
 const hv_pair *hv_scenario_pair(const hv_scenario *s, size_t i) {
   return i < s->npairs ? &s->pairs[i] : NULL;

@@ -18,7 +18,7 @@ void hv__scenario_defaults(hv_scenario *s) {
   s->name = "";
   s->timezone = "UTC";
   s->travel.mode = "drive";
-  s->travel.speed_kmh = 30.0;   /* urban driving, stops and lights included */
+  s->travel.speed_kmh = 30.0;    /* urban driving, stops and lights included */
   s->travel.detour_factor = 1.3; /* road distance over straight line */
   s->travel.matrix = HV_MATRIX_GEODESIC;
   s->travel.osrm_url = "http://localhost:5000";
@@ -58,14 +58,20 @@ static void err_at(ctx *c, const char *field, const char *fmt, ...) {
 
 static const char *type_name(const json_t *v) {
   switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
+    case JSON_OBJECT:
+      return "an object";
+    case JSON_ARRAY:
+      return "an array";
+    case JSON_STRING:
+      return "a string";
     case JSON_INTEGER:
-    case JSON_REAL: return "a number";
+    case JSON_REAL:
+      return "a number";
     case JSON_TRUE:
-    case JSON_FALSE: return "true/false";
-    case JSON_NULL: return "null";
+    case JSON_FALSE:
+      return "true/false";
+    case JSON_NULL:
+      return "null";
   }
   return "?";
 }
@@ -153,8 +159,7 @@ static void read_days(ctx *c, json_t *root) {
   if (v == NULL || json_is_null(v)) {
     err_at(c, "days",
            "required: the days to plan, e.g. [\"mon\", \"tue\", \"wed\", "
-           "\"thu\", \"fri\"]"
-           );
+           "\"thu\", \"fri\"]");
     return;
   }
   unsigned mask = 0;
@@ -168,15 +173,15 @@ static void read_days(ctx *c, json_t *root) {
       err_at(c, "days", "%s", e.text);
       return;
     }
-    for (size_t i = 0; i < a.n; i++) mask |= 1u << a.w[i].day;
+    for (size_t i = 0; i < a.n; i++)
+      mask |= 1u << a.w[i].day;
     hv_avail_clear(&a);
   } else if (json_is_array(v)) {
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
       if (!json_is_string(item)) {
-        err_at(c, "days", "expected day names, found %s",
-               type_name(item));
+        err_at(c, "days", "expected day names, found %s", type_name(item));
         continue;
       }
       int day = hv_day_parse(json_string_value(item));
@@ -201,16 +206,15 @@ static void read_base(ctx *c, json_t *root) {
   if (b == NULL || json_is_null(b)) {
     err_at(c, "base",
            "required: the school every route starts from, {\"name\", "
-           "\"address\", \"lat\", \"lon\"}"
-           );
+           "\"address\", \"lat\", \"lon\"}");
     return;
   }
   if (!json_is_object(b)) {
     err_at(c, "base", "expected an object, found %s", type_name(b));
     return;
   }
-  static const char *const known[] = {"name", "address", "phone", "lat", "lon",
-                                      NULL};
+  static const char *const known[] = {"name", "address", "phone",
+                                      "lat",  "lon",     NULL};
   unknown_keys(c, b, "base.", known);
   get_str(c, b, "name", "base.name", &s->base.name);
   get_str(c, b, "address", "base.address", &s->base.address);
@@ -222,8 +226,7 @@ static void read_base(ctx *c, json_t *root) {
   if (has_lat != has_lon)
     err_at(c, has_lat ? "base.lon" : "base.lat",
            "give both lat and lon, or neither (then the address is "
-           "geocoded)"
-           );
+           "geocoded)");
   s->base.has_coords = ok_lat && ok_lon;
   if (!has_lat && !has_lon && s->base.address[0] == '\0')
     err_at(c, "base", "needs lat/lon or an address");
@@ -233,8 +236,8 @@ static void read_travel(ctx *c, json_t *root) {
   hv_scenario *s = c->s;
   json_t *t = get_obj(c, root, "travel");
   if (t == NULL) return;
-  static const char *const known[] = {"mode",     "speed_kmh", "detour_factor",
-                                      "matrix",   "osrm_url",  "osrm_profile",
+  static const char *const known[] = {"mode",   "speed_kmh", "detour_factor",
+                                      "matrix", "osrm_url",  "osrm_profile",
                                       NULL};
   unknown_keys(c, t, "travel.", known);
   if (get_str(c, t, "mode", "travel.mode", &s->travel.mode)) {
@@ -256,8 +259,10 @@ static void read_travel(ctx *c, json_t *root) {
         found = true;
       }
     if (!found)
-      err_at(c, "travel.mode", "unknown mode '%s' (use drive, walk, bike or "
-             "transit)", s->travel.mode);
+      err_at(c, "travel.mode",
+             "unknown mode '%s' (use drive, walk, bike or "
+             "transit)",
+             s->travel.mode);
   }
   get_num(c, t, "speed_kmh", "travel.speed_kmh", 1, 200, &s->travel.speed_kmh);
   get_num(c, t, "detour_factor", "travel.detour_factor", 1, 5,
@@ -300,10 +305,9 @@ static void read_small_sections(ctx *c, json_t *root) {
   }
   json_t *g = get_obj(c, root, "geocoder");
   if (g) {
-    static const char *const known[] = {"provider",        "url",
-                                        "user_agent",      "email",
-                                        "max_distance_km", "min_interval_s",
-                                        NULL};
+    static const char *const known[] = {
+        "provider",       "url", "user_agent", "email", "max_distance_km",
+        "min_interval_s", NULL};
     unknown_keys(c, g, "geocoder.", known);
     const char *p = NULL;
     if (get_str(c, g, "provider", "geocoder.provider", &p)) {
@@ -340,9 +344,9 @@ static bool timezone_known(const char *tz) {
 
 static void read_root(ctx *c, json_t *root) {
   hv_scenario *s = c->s;
-  static const char *const known[] = {"name",   "week_of", "timezone", "days",
-                                      "base",   "travel",  "visits",   "solver",
-                                      "geocoder", "$schema", "comment", NULL};
+  static const char *const known[] = {
+      "name",   "week_of", "timezone", "days",    "base",    "travel",
+      "visits", "solver",  "geocoder", "$schema", "comment", NULL};
   unknown_keys(c, root, "", known);
   get_str(c, root, "name", "name", &s->name);
   const char *week = NULL;
@@ -376,7 +380,8 @@ void hv__scenario_parse_json(const char *text, size_t len, hv_scenario *s,
   }
   ctx c = {.s = s, .d = d, .arena = s->arena};
   if (!json_is_object(root))
-    err_at(&c, NULL, "expected a JSON object at the top, found %s", type_name(root));
+    err_at(&c, NULL, "expected a JSON object at the top, found %s",
+           type_name(root));
   else
     read_root(&c, root);
   json_decref(root);
@@ -394,11 +399,11 @@ void hv__scenario_read_json(const char *path, hv_scenario *s, hv_diags *d) {
   size_t bad;
   if (!hv__utf8_valid(text, len, &bad)) {
     uint32_t line = 1;
-    for (size_t i = 0; i < bad; i++) line += text[i] == '\n';
-    hv_diags_add(d, HV_SEV_ERROR, HV_E_PARSE,
-                 (hv_where){.source = SRC, .line = line},
-                 "text is not valid UTF-8 (byte 0x%02X)",
-                 (unsigned char)text[bad]);
+    for (size_t i = 0; i < bad; i++)
+      line += text[i] == '\n';
+    hv_diags_add(
+        d, HV_SEV_ERROR, HV_E_PARSE, (hv_where){.source = SRC, .line = line},
+        "text is not valid UTF-8 (byte 0x%02X)", (unsigned char)text[bad]);
   } else {
     hv__scenario_parse_json(text, len, s, d);
   }

@@ -40,10 +40,11 @@ hv_status hv__scenario_save_base(const hv_scenario *s, double lat, double lon,
   json_t *base = json_object_get(root, "base");
   json_object_set_new(base, "lat", json_real(lat));
   json_object_set_new(base, "lon", json_real(lon));
-  char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                    JSON_REAL_PRECISION(10));
+  char *text = json_dumps(
+      root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
   json_decref(root);
-  if (text == NULL) return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  if (text == NULL)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   size_t n = strlen(text);
   text[n] = '\0';
   hv_status st = backup(path, err);
@@ -84,7 +85,8 @@ hv_status hv__scenario_save_coords(const hv_scenario *s, const bool *have,
   int cid = hv__csv_col(t, "id");
   if (cid < 0) cid = hv__csv_col(t, "household_id");
   if (cid < 0) cid = hv__csv_col(t, "household");
-  int clat = hv__csv_col(t, "lat") >= 0 ? hv__csv_col(t, "lat") : hv__csv_col(t, "latitude");
+  int clat = hv__csv_col(t, "lat") >= 0 ? hv__csv_col(t, "lat")
+                                        : hv__csv_col(t, "latitude");
   if (clat < 0) clat = hv__csv_add_column(t, "lat");
   int clon = hv__csv_col(t, "lon");
   if (clon < 0) clon = hv__csv_col(t, "lng");
@@ -115,4 +117,3 @@ hv_status hv__scenario_save_coords(const hv_scenario *s, const bool *have,
   free(buf);
   return st;
 }
-

@@ -27,7 +27,8 @@ static void report(const hv_geocode_options *o, long household,
 }
 
 /* The school first: the households' plausibility check needs it. */
-static hv_status locate_school(const hv_scenario *s, const hv_geocode_options *o,
+static hv_status locate_school(const hv_scenario *s,
+                               const hv_geocode_options *o,
                                const hv_http_options *http, const char *cache,
                                hv_latlon *centre, hv_error *err) {
   hv_where base = {.source = "scenario.json", .field = "base"};
@@ -54,8 +55,7 @@ static hv_status locate_school(const hv_scenario *s, const hv_geocode_options *o
   return HV_OK;
 }
 
-hv_status hv_scenario_geocode(const hv_scenario *s,
-                              const hv_geocode_options *o,
+hv_status hv_scenario_geocode(const hv_scenario *s, const hv_geocode_options *o,
                               hv_geocode_totals *totals, hv_error *err) {
   memset(totals, 0, sizeof *totals);
   totals->failed_at = -1;

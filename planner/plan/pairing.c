@@ -47,7 +47,8 @@ static int shared_minutes(const hv_scenario *s, size_t a, size_t b) {
 static double language_value(const hv_scenario *s, size_t a, size_t b,
                              char *langs, size_t size) {
   double total = 0;
-  for (size_t i = 0; i < s->nhouseholds; i++) total += s->households[i].priority;
+  for (size_t i = 0; i < s->nhouseholds; i++)
+    total += s->households[i].priority;
   if (total <= 0) total = 1;
   double value = 0;
   size_t used = 0;
@@ -134,11 +135,12 @@ static size_t group_households(const hv_scenario *s, hgroup *g) {
     const hv_household *hh = &s->households[h];
     if (!hh->has_coords) continue;
     size_t k = 0;
-    while (k < ng && !same_group(s, g[k].rep, hh)) k++;
+    while (k < ng && !same_group(s, g[k].rep, hh))
+      k++;
     if (k == ng)
       g[ng++] = (hgroup){hh, 0, 0,
-                         hv_household_minutes(s, hh) + s->visits.buffer_minutes +
-                             TRAVEL_ALLOWANCE_MIN};
+                         hv_household_minutes(s, hh) +
+                             s->visits.buffer_minutes + TRAVEL_ALLOWANCE_MIN};
     g[k].count++;
     g[k].priority += hh->priority;
   }
@@ -169,7 +171,9 @@ static void new_id(hv_plan_pair *p, char **ids, size_t k) {
 
 #define ID_BYTES 24 /* room for one new id */
 
-void hv_plan_pairs_free(hv_plan_pair *pairs) { free(pairs); }
+void hv_plan_pairs_free(hv_plan_pair *pairs) {
+  free(pairs);
+}
 
 static hv_status file_order(const hv_scenario *s, int max_pairs,
                             hv_plan_pair **pairs, size_t *npairs,
@@ -198,7 +202,8 @@ static hv_status form_by_model(const hv_scenario *s, int max_pairs,
                                size_t *npairs, hv_error *err) {
   size_t n = s->nstaff;
   size_t id_bytes = (n / 2 + 1) * ID_BYTES;
-  for (size_t f = 0; f < nfixed; f++) id_bytes += strlen(fixed[f].id) + 1;
+  for (size_t f = 0; f < nfixed; f++)
+    id_bytes += strlen(fixed[f].id) + 1;
   char *ids;
   *pairs = pairs_alloc(n / 2, id_bytes, &ids);
   *npairs = 0;
@@ -224,11 +229,15 @@ static hv_status form_by_model(const hv_scenario *s, int max_pairs,
       pa[k] = a, pb[k] = b;
       mins[k] = shared_minutes(s, a, b);
       for (size_t f = 0; f < nfixed; f++)
-        if ((fixed[f].a == a && fixed[f].b == b) || (fixed[f].a == b && fixed[f].b == a))
+        if ((fixed[f].a == a && fixed[f].b == b) ||
+            (fixed[f].a == b && fixed[f].b == a))
           fix[k] = 1;
       char langs[128];
-      w[k] = mins[k] >= 60 ? mins[k] / 60.0 * (1.0 + 2.0 * language_value(s, a, b, langs, sizeof langs))
-                           : 0.0;
+      w[k] =
+          mins[k] >= 60
+              ? mins[k] / 60.0 *
+                    (1.0 + 2.0 * language_value(s, a, b, langs, sizeof langs))
+              : 0.0;
       cand[k] = fix[k] || w[k] > 0;
     }
   /* Large teams: each staff member's best partners only, by weight and
@@ -246,7 +255,8 @@ static hv_status form_by_model(const hv_scenario *s, int max_pairs,
       const double *key = by == 0 ? w : mins;
       for (size_t a = 0; a < n; a++) {
         /* the PARTNERS_KEPT-th largest key among a's candidate pairs */
-        for (int r = 0; r < PARTNERS_KEPT; r++) best[r] = -1;
+        for (int r = 0; r < PARTNERS_KEPT; r++)
+          best[r] = -1;
         for (size_t q = 0; q < np; q++) {
           if (!cand[q] || (pa[q] != a && pb[q] != a)) continue;
           double x = key[q];
@@ -258,11 +268,13 @@ static hv_status form_by_model(const hv_scenario *s, int max_pairs,
             }
         }
         for (size_t q = 0; q < np; q++)
-          if (cand[q] && (pa[q] == a || pb[q] == a) && key[q] >= best[PARTNERS_KEPT - 1])
+          if (cand[q] && (pa[q] == a || pb[q] == a) &&
+              key[q] >= best[PARTNERS_KEPT - 1])
             keep[q] = 1;
       }
     }
-    for (size_t q = 0; q < np; q++) cand[q] = fix[q] || (cand[q] && keep[q]);
+    for (size_t q = 0; q < np; q++)
+      cand[q] = fix[q] || (cand[q] && keep[q]);
     free(keep);
     free(best);
   }
@@ -273,7 +285,8 @@ static hv_status form_by_model(const hv_scenario *s, int max_pairs,
   mg = calloc(ng + 1, sizeof *mg);
   edges = calloc(np + 1, sizeof *edges);
   edge_pair = calloc(np + 1, sizeof *edge_pair);
-  for (size_t q = 0; q < np; q++) nedges += cand[q];
+  for (size_t q = 0; q < np; q++)
+    nedges += cand[q];
   links = calloc(nedges * ng + 1, sizeof *links);
   if (!mg || !edges || !edge_pair || !links) {
     st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
@@ -289,9 +302,11 @@ static hv_status form_by_model(const hv_scenario *s, int max_pairs,
     hv_match_edge *e = &edges[nedges];
     edge_pair[nedges++] = q;
     /* A hair of preference for earlier staff keeps ties deterministic. */
-    *e = (hv_match_edge){.a = pa[q], .b = pb[q],
+    *e = (hv_match_edge){.a = pa[q],
+                         .b = pb[q],
                          .value = 0.01 * mins[q] / 60.0 - 1e-7 * (double)q,
-                         .weight = w[q], .fixed = fix[q] != 0,
+                         .weight = w[q],
+                         .fixed = fix[q] != 0,
                          .capacity = {PAIR_UTILISATION * mins[q],
                                       pair_visit_cap(s, pa[q], pb[q])},
                          .reach = links + nlinks};
@@ -308,39 +323,42 @@ static hv_status form_by_model(const hv_scenario *s, int max_pairs,
   free(picked);
   /* Fixed pairs first, in their order and with their ids; then the new. */
   for (int pass = 0; pass < 2; pass++)
-  for (size_t q = 0; st == HV_OK && q < np; q++) {
-    if (!chosen[q] || (pass == 0) != (fix[q] != 0)) continue;
-    hv_plan_pair *p = &(*pairs)[(*npairs)++];
-    const char *given = NULL;
-    for (size_t f = 0; pass == 0 && f < nfixed; f++)
-      if ((fixed[f].a == pa[q] && fixed[f].b == pb[q]) ||
-          (fixed[f].a == pb[q] && fixed[f].b == pa[q]))
-        given = fixed[f].id;
-    if (given)
-      set_id(p, &ids, given);
-    else
-      new_id(p, &ids, *npairs);
-    p->a = pa[q];
-    p->b = pb[q];
-    p->shared_hours = mins[q] / 60.0;
-    char langs[128];
-    language_value(s, pa[q], pb[q], langs, sizeof langs);
-    int reach = 0;
-    for (size_t h = 0; h < s->nhouseholds; h++)
-      reach += s->households[h].has_coords &&
-               pair_reaches(s, pa[q], pb[q], &s->households[h]);
-    char days[40] = "";
-    size_t dn = 0;
-    for (int d = 0; d < HV_DAYS; d++) {
-      int a0, a1;
-      if ((s->days & (1u << d)) && hv__pair_shift(s, pa[q], pb[q], d, &a0, &a1))
-        dn += (size_t)snprintf(days + dn, dn < sizeof days ? sizeof days - dn : 0,
-                               "%s%s", dn ? "," : "", hv_day_name(d));
+    for (size_t q = 0; st == HV_OK && q < np; q++) {
+      if (!chosen[q] || (pass == 0) != (fix[q] != 0)) continue;
+      hv_plan_pair *p = &(*pairs)[(*npairs)++];
+      const char *given = NULL;
+      for (size_t f = 0; pass == 0 && f < nfixed; f++)
+        if ((fixed[f].a == pa[q] && fixed[f].b == pb[q]) ||
+            (fixed[f].a == pb[q] && fixed[f].b == pa[q]))
+          given = fixed[f].id;
+      if (given)
+        set_id(p, &ids, given);
+      else
+        new_id(p, &ids, *npairs);
+      p->a = pa[q];
+      p->b = pb[q];
+      p->shared_hours = mins[q] / 60.0;
+      char langs[128];
+      language_value(s, pa[q], pb[q], langs, sizeof langs);
+      int reach = 0;
+      for (size_t h = 0; h < s->nhouseholds; h++)
+        reach += s->households[h].has_coords &&
+                 pair_reaches(s, pa[q], pb[q], &s->households[h]);
+      char days[40] = "";
+      size_t dn = 0;
+      for (int d = 0; d < HV_DAYS; d++) {
+        int a0, a1;
+        if ((s->days & (1u << d)) &&
+            hv__pair_shift(s, pa[q], pb[q], d, &a0, &a1))
+          dn += (size_t)snprintf(days + dn,
+                                 dn < sizeof days ? sizeof days - dn : 0,
+                                 "%s%s", dn ? "," : "", hv_day_name(d));
+      }
+      snprintf(p->why, sizeof p->why,
+               "%.1f h together on %s; can reach %d households%s%s",
+               p->shared_hours, days, reach, langs[0] ? "; speaks " : "",
+               langs);
     }
-    snprintf(p->why, sizeof p->why,
-             "%.1f h together on %s; can reach %d households%s%s", p->shared_hours,
-             days, reach, langs[0] ? "; speaks " : "", langs);
-  }
 done:
   free(pa), free(pb), free(mins), free(chosen), free(fix), free(w), free(cand);
   free(g), free(mg), free(edges), free(edge_pair), free(links);

@@ -39,16 +39,16 @@ void hv_plan_options_init(hv_plan_options *o) {
 /* Everything that maps the solver's indices back to the scenario. */
 typedef struct mapping {
   size_t njobs;
-  size_t *job_household;  /* job -> household */
-  long *household_job;    /* household -> job, or -1 */
-  size_t *household_loc;  /* household -> location, or 0 when none */
+  size_t *job_household; /* job -> household */
+  long *household_job;   /* household -> job, or -1 */
+  size_t *household_loc; /* household -> location, or 0 when none */
   size_t nveh;
-  size_t *veh_pair;       /* vehicle -> index into pairs */
+  size_t *veh_pair; /* vehicle -> index into pairs */
   int *veh_day;
   int *veh_start, *veh_end; /* shift, minutes of the day */
-  const hv_problem *prob; /* travel minutes between locations (borrowed) */
+  const hv_problem *prob;   /* travel minutes between locations (borrowed) */
   size_t nloc;
-  char langs[64][4];      /* skill bit -> language code */
+  char langs[64][4]; /* skill bit -> language code */
   int nlangs;
 } mapping;
 
@@ -81,7 +81,8 @@ static hv_solution *initial_solution(const hv_scenario *s, const hv_plan *plan,
     const hv_plan_route *pr = &prev->routes[r];
     long veh = -1;
     for (size_t v = 0; v < m->nveh && veh < 0; v++)
-      if (m->veh_day[v] == pr->day && strcmp(plan->pairs[m->veh_pair[v]].id, pr->pair) == 0)
+      if (m->veh_day[v] == pr->day &&
+          strcmp(plan->pairs[m->veh_pair[v]].id, pr->pair) == 0)
         veh = (long)v;
     if (veh < 0) continue;
     hv_route *rt = &sol->routes[sol->nroutes];
@@ -195,8 +196,9 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
   /* Whole minutes, rounded up: route sheets show minutes, and every time
    * printed is then exactly feasible. */
   for (size_t k = 0; k < N * N; k++)
-    T[k] = tr->seconds[k] >= HV_TRAVEL_UNROUTABLE ? HV_SOLVER_UNREACHABLE
-                                                 : ceil(tr->seconds[k] / 60.0 - 1e-9);
+    T[k] = tr->seconds[k] >= HV_TRAVEL_UNROUTABLE
+               ? HV_SOLVER_UNREACHABLE
+               : ceil(tr->seconds[k] / 60.0 - 1e-9);
   hv_travel_free(tr);
   hv_problem *p = hv_problem_create(N, T, NULL, err);
   free(T);
@@ -207,10 +209,11 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
   for (size_t h = 0; h < H && st == HV_OK; h++) {
     const hv_household *hh = &s->households[h];
     if (m->household_loc[h] == 0) continue;
-    hv_job j = {.location = m->household_loc[h],
-                .service = hv_household_minutes(s, hh) + s->visits.buffer_minutes,
-                .prize = hh->priority,
-                .demand = 0};
+    hv_job j = {
+        .location = m->household_loc[h],
+        .service = hv_household_minutes(s, hh) + s->visits.buffer_minutes,
+        .prize = hh->priority,
+        .demand = 0};
     j.ntw = visit_windows(s, hh, days, j.tw);
     if (j.ntw == 0) continue; /* explained as "windows" later */
     if (strcmp(hh->language, "en") != 0) {
@@ -240,9 +243,12 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
       if (!hv__pair_shift(s, pp->a, pp->b, d, &a0, &a1)) continue;
       const hv_staff *sa = &s->staff[pp->a], *sb = &s->staff[pp->b];
       int mx = sa->max_visits_per_day;
-      if (sb->max_visits_per_day > 0 && (mx == 0 || sb->max_visits_per_day < mx))
+      if (sb->max_visits_per_day > 0 &&
+          (mx == 0 || sb->max_visits_per_day < mx))
         mx = sb->max_visits_per_day;
-      hv_vehicle v = {.start = 0, .end = 0, .open = d * 1440.0 + a0,
+      hv_vehicle v = {.start = 0,
+                      .end = 0,
+                      .open = d * 1440.0 + a0,
                       .close = d * 1440.0 + a1,
                       .skills = staff_skills(m, sa) | staff_skills(m, sb),
                       .max_jobs = mx};
@@ -261,7 +267,9 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
     if (days & (1u << d)) last_day = d;
   for (size_t j = 0; j < m->njobs && st == HV_OK; j++) {
     const hv_household *hh = &s->households[m->job_household[j]];
-    long pref = hh->preferred_staff[0] ? hv_scenario_find_staff(s, hh->preferred_staff) : -1;
+    long pref = hh->preferred_staff[0]
+                    ? hv_scenario_find_staff(s, hh->preferred_staff)
+                    : -1;
     for (size_t v = 0; v < m->nveh; v++) {
       const hv_plan_pair *pp = &plan->pairs[m->veh_pair[v]];
       double bonus = EARLY_BONUS_PER_DAY * (hh->priority / 100.0) *
@@ -273,8 +281,9 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
   }
   if (st != HV_OK) {
     hv_problem_free(p);
-    return st == HV_E_NOMEM ? hv_error_set(err, st, (hv_where){0}, "out of memory")
-                            : st;
+    return st == HV_E_NOMEM
+               ? hv_error_set(err, st, (hv_where){0}, "out of memory")
+               : st;
   }
   *out = p;
   m->prob = p;
@@ -331,9 +340,9 @@ static bool pair_speaks(const hv_scenario *s, const hv_plan_pair *pp,
 
 /* Why household h was not visited.  visited_by[v] lists, through vprio,
  * the lowest priority vehicle v visited (INT_MAX when none). */
-static void explain(const hv_scenario *s, const hv_plan *plan,
-                    const mapping *m, unsigned days, const int *vprio,
-                    size_t h, hv_unvisited *u) {
+static void explain(const hv_scenario *s, const hv_plan *plan, const mapping *m,
+                    unsigned days, const int *vprio, size_t h,
+                    hv_unvisited *u) {
   const hv_household *hh = &s->households[h];
   u->household = h;
   if (!hh->has_coords) {
@@ -372,7 +381,8 @@ static void explain(const hv_scenario *s, const hv_plan *plan,
   bool en = strcmp(lang, "en") == 0;
   if (!window && hh->avail.n > 0) {
     bool planned = false;
-    for (size_t i = 0; i < hh->avail.n; i++) planned |= (days >> hh->avail.w[i].day) & 1u;
+    for (size_t i = 0; i < hh->avail.n; i++)
+      planned |= (days >> hh->avail.w[i].day) & 1u;
     if (!planned) {
       char w[160];
       days_of(hh, 0x7Fu, w, sizeof w);
@@ -467,7 +477,8 @@ static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
     plan->pairs_formed = true;
     /* The plan keeps its own copy of the ids. */
     for (size_t q = 0; q < plan->npairs; q++)
-      if ((plan->pairs[q].id = hv__arena_strdup(plan->arena, o->pairs[q].id)) == NULL)
+      if ((plan->pairs[q].id = hv__arena_strdup(plan->arena, o->pairs[q].id)) ==
+          NULL)
         return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
     return HV_OK;
   }
@@ -483,7 +494,8 @@ static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
       double mins = 0;
       for (int d = 0; d < HV_DAYS; d++) {
         int a0, a1;
-        if ((s->days & (1u << d)) && hv__pair_shift(s, pp->a, pp->b, d, &a0, &a1))
+        if ((s->days & (1u << d)) &&
+            hv__pair_shift(s, pp->a, pp->b, d, &a0, &a1))
           mins += a1 - a0;
       }
       pp->shared_hours = mins / 60.0;
@@ -544,20 +556,24 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
   int *vprio = NULL;
   hv_plan_route *kept = NULL;
   size_t nkept = 0;
-  hv_status st = done ? HV_OK
-                      : hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  hv_status st =
+      done ? HV_OK
+           : hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   unsigned days = s->days;
   if (st == HV_OK && o->keep_path) {
     st = hv__plan_read_routes(plan, o->keep_path, o->from_day, &kept, &nkept,
                               err);
     for (size_t r = 0; st == HV_OK && r < nkept; r++)
       for (size_t k = 0; k < kept[r].nstops; k++)
-        if (kept[r].stops[k].household < H) done[kept[r].stops[k].household] = 1;
-    for (int d = 0; d < o->from_day; d++) days &= ~(1u << d);
+        if (kept[r].stops[k].household < H)
+          done[kept[r].stops[k].household] = 1;
+    for (int d = 0; d < o->from_day; d++)
+      days &= ~(1u << d);
   }
   if (st == HV_OK) {
     size_t n = 0;
-    for (size_t h = 0; h < H; h++) n += s->households[h].has_coords && !done[h];
+    for (size_t h = 0; h < H; h++)
+      n += s->households[h].has_coords && !done[h];
     if (n > HV_PLAN_MAX_HOUSEHOLDS)
       st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = "households.csv"},
                         "%zu households to plan; hvplan plans at most %d at "
@@ -611,8 +627,10 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
       st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
       goto done;
     }
-    for (size_t r = 0; r < nkept; r++) plan->routes[plan->nroutes++] = kept[r];
-    for (size_t v = 0; v < m.nveh; v++) vprio[v] = INT_MAX;
+    for (size_t r = 0; r < nkept; r++)
+      plan->routes[plan->nroutes++] = kept[r];
+    for (size_t v = 0; v < m.nveh; v++)
+      vprio[v] = INT_MAX;
     for (size_t r = 0; r < sol->nroutes; r++) {
       const hv_route *rt = &sol->routes[r];
       hv_plan_route *pr = &plan->routes[plan->nroutes++];
@@ -648,7 +666,8 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
         ps->travel_min = travel(&m, prev, m.household_loc[h]);
         prev = m.household_loc[h];
         visited[h] = 1;
-        if (s->households[h].priority < vprio[v]) vprio[v] = s->households[h].priority;
+        if (s->households[h].priority < vprio[v])
+          vprio[v] = s->households[h].priority;
       }
     }
     qsort(plan->routes, plan->nroutes, sizeof *plan->routes, cmp_route);
@@ -660,7 +679,8 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
         plan->priority_covered += s->households[h].priority;
         continue;
       }
-      explain(s, plan, &m, days, vprio, h, &plan->unvisited[plan->nunvisited++]);
+      explain(s, plan, &m, days, vprio, h,
+              &plan->unvisited[plan->nunvisited++]);
     }
     for (size_t r = 0; r < plan->nroutes; r++)
       plan->travel_minutes += plan->routes[r].travel_min;

@@ -1,4 +1,5 @@
-/* planner/plan/plan_int.h -- pieces of planning shared by the planner's files. */
+/* planner/plan/plan_int.h -- pieces of planning shared by the planner's files.
+ */
 #ifndef HV_PLAN_INT_H
 #define HV_PLAN_INT_H
 
@@ -15,6 +16,5 @@ bool hv__pair_shift(const hv_scenario *s, size_t a, size_t b, int day,
 /* Longest overlap, in minutes, of a household's windows (empty: any time)
  * with [start, end) on `day`. */
 int hv__household_overlap(const hv_household *h, int day, int start, int end);
-
 
 #endif /* HV_PLAN_INT_H */

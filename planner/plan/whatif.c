@@ -14,16 +14,17 @@
 #include <string.h>
 
 #include "hv/planning.h"
+#include "hv/solver.h"
 #include "plan_def.h"
 
 typedef struct variant {
   hv_whatif_variant pub;
-  const char *spec;          /* extra staff: "es;so mon-fri 12:00-19:30" */
-  int extra;                 /* how many extra staff */
-  hv_plan_pair *pairs;       /* sweep: the nested pairs */
-  hv_scenario *own;          /* extra staff: the scenario with them */
-  hv_plan *plan;             /* the variant's plan (kept for the repair) */
-  uint8_t *visited;          /* by household */
+  const char *spec;    /* extra staff: "es;so mon-fri 12:00-19:30" */
+  int extra;           /* how many extra staff */
+  hv_plan_pair *pairs; /* sweep: the nested pairs */
+  hv_scenario *own;    /* extra staff: the scenario with them */
+  hv_plan *plan;       /* the variant's plan (kept for the repair) */
+  uint8_t *visited;    /* by household */
   size_t *gained;
 } variant;
 
@@ -39,6 +40,7 @@ struct hv_whatif {
   /* work queue */
   pthread_mutex_t lock;
   size_t next;
+  bool threaded; /* workers run in threads of their own */
 };
 
 void hv_whatif_options_init(hv_whatif_options *o) {
@@ -108,7 +110,8 @@ static void run_variant(hv_whatif *w, variant *v, const hv_plan *initial) {
     s = v->own;
     const char *sp = strchr(v->spec, ' ');
     char langs[64];
-    snprintf(langs, sizeof langs, "%.*s", sp ? (int)(sp - v->spec) : 0, v->spec);
+    snprintf(langs, sizeof langs, "%.*s", sp ? (int)(sp - v->spec) : 0,
+             v->spec);
     for (int i = 0; i < v->extra; i++) {
       char id[32], name[96];
       snprintf(id, sizeof id, "X%02d", i + 1);
@@ -158,9 +161,11 @@ static void *worker(void *arg) {
     pthread_mutex_lock(&w->lock);
     size_t i = w->next++;
     pthread_mutex_unlock(&w->lock);
-    if (i >= w->n) return NULL;
+    if (i >= w->n) break;
     run_variant(w, &w->v[i], NULL);
   }
+  if (w->threaded) hv_solver_thread_done();
+  return NULL;
 }
 
 /* The knee of the sweep (Kneedle): on axes scaled to [0, 1], the point
@@ -211,10 +216,13 @@ hv_status hv_whatif_run(const hv_scenario *s, const hv_whatif_options *o,
   *out = NULL;
   hv_where opt = {.source = "whatif"};
   if (o->jobs < 1 || o->nextra > HV_WHATIF_MAX_EXTRA)
-    return hv_error_set(err, HV_E_RANGE, opt, "jobs must be at least 1 and "
-                        "at most %d extra-staff kinds", HV_WHATIF_MAX_EXTRA);
+    return hv_error_set(err, HV_E_RANGE, opt,
+                        "jobs must be at least 1 and "
+                        "at most %d extra-staff kinds",
+                        HV_WHATIF_MAX_EXTRA);
   hv_whatif *w = calloc(1, sizeof *w);
-  if (w == NULL) return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  if (w == NULL)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   w->s = s;
   w->o = *o;
   w->knee = -1;
@@ -276,22 +284,29 @@ hv_status hv_whatif_run(const hv_scenario *s, const hv_whatif_options *o,
     }
   }
   /* Time: the scenario's limit across runs, `jobs` at once. */
-  double limit = o->time_limit_s >= 0 ? o->time_limit_s : s->solver.time_limit_s;
+  double limit =
+      o->time_limit_s >= 0 ? o->time_limit_s : s->solver.time_limit_s;
   w->each_s = hv_whatif_variant_limit(limit, o->jobs, w->n);
   pthread_mutex_init(&w->lock, NULL);
   int nthreads = o->jobs < (int)w->n ? o->jobs : (int)w->n;
   pthread_t threads[16];
   if (nthreads > 16) nthreads = 16;
   int started = 0;
+  w->threaded = true;
   for (int t = 0; t < nthreads; t++)
     started += pthread_create(&threads[started], NULL, worker, w) == 0;
-  if (started == 0) worker(w); /* no thread could start: plan here */
-  for (int t = 0; t < started; t++) pthread_join(threads[t], NULL);
+  if (started == 0) { /* no thread could start: plan here */
+    w->threaded = false;
+    worker(w);
+  }
+  for (int t = 0; t < started; t++)
+    pthread_join(threads[t], NULL);
   pthread_mutex_destroy(&w->lock);
   /* Repair: coverage must not fall as pairs are added. */
   for (size_t i = 1; i < w->nsweep; i++) {
     variant *v = &w->v[w->sweep[i]], *u = &w->v[w->sweep[i - 1]];
-    if (!v->pub.ok || !u->pub.ok || v->pub.priority >= u->pub.priority) continue;
+    if (!v->pub.ok || !u->pub.ok || v->pub.priority >= u->pub.priority)
+      continue;
     run_variant(w, v, u->plan);
   }
   /* Only planned sweep variants count for the curve. */
@@ -318,11 +333,14 @@ void hv_whatif_free(hv_whatif *w) {
     free(w->v[i].gained);
   }
   /* Plans borrow their scenario: free the extra-staff copies last. */
-  for (size_t i = 0; i < w->n; i++) hv_scenario_free(w->v[i].own);
+  for (size_t i = 0; i < w->n; i++)
+    hv_scenario_free(w->v[i].own);
   free(w);
 }
 
-size_t hv_whatif_count(const hv_whatif *w) { return w->n; }
+size_t hv_whatif_count(const hv_whatif *w) {
+  return w->n;
+}
 
 const hv_whatif_variant *hv_whatif_variant_at(const hv_whatif *w, size_t i) {
   return i < w->n ? &w->v[i].pub : NULL;
@@ -333,6 +351,12 @@ size_t hv_whatif_sweep(const hv_whatif *w, const size_t **indices) {
   return w->nsweep;
 }
 
-long hv_whatif_knee(const hv_whatif *w) { return w->knee; }
-double hv_whatif_seconds_each(const hv_whatif *w) { return w->each_s; }
-const hv_scenario *hv_whatif_scenario(const hv_whatif *w) { return w->s; }
+long hv_whatif_knee(const hv_whatif *w) {
+  return w->knee;
+}
+double hv_whatif_seconds_each(const hv_whatif *w) {
+  return w->each_s;
+}
+const hv_scenario *hv_whatif_scenario(const hv_whatif *w) {
+  return w->s;
+}

@@ -30,63 +30,74 @@ static icalproperty *with_tzid(icalproperty *p, const char *tzid, bool utc) {
   return p;
 }
 
-hv_status hv__write_calendars(const hv_plan *p, const char *dir, hv_error *err) {
+hv_status hv__write_calendars(const hv_plan *p, const char *dir,
+                              hv_error *err) {
   const hv_scenario *s = p->scenario;
   char cdir[4096];
-  if (!hv__path_join(cdir, sizeof cdir, dir, "calendars") || mkdir(cdir, 0700) != 0)
+  if (!hv__path_join(cdir, sizeof cdir, dir, "calendars") ||
+      mkdir(cdir, 0700) != 0)
     return hv_error_set(err, HV_E_IO, (hv_where){.source = "calendars"},
                         "cannot create folder");
   bool utc = strcmp(s->timezone, "UTC") == 0;
   icaltimezone *tz = utc ? icaltimezone_get_utc_timezone()
                          : icaltimezone_get_builtin_timezone(s->timezone);
   if (tz == NULL)
-    return hv_error_set(err, HV_E_INPUT,
-                        (hv_where){.source = "scenario.json", .field = "timezone"},
-                        "libical does not know the time zone '%s'", s->timezone);
-  struct icaltimetype stamp = icaltime_from_timet_with_zone(time(NULL), 0,
-                                                            icaltimezone_get_utc_timezone());
+    return hv_error_set(
+        err, HV_E_INPUT,
+        (hv_where){.source = "scenario.json", .field = "timezone"},
+        "libical does not know the time zone '%s'", s->timezone);
+  struct icaltimetype stamp = icaltime_from_timet_with_zone(
+      time(NULL), 0, icaltimezone_get_utc_timezone());
   for (size_t i = 0; i < s->nstaff; i++) {
     const hv_staff *st = &s->staff[i];
     icalcomponent *cal = icalcomponent_new_vcalendar();
     icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-    icalcomponent_add_property(cal, icalproperty_new_prodid("-//hvplan//home visits//EN"));
+    icalcomponent_add_property(
+        cal, icalproperty_new_prodid("-//hvplan//home visits//EN"));
     icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
     if (!utc) {
-      icalcomponent *vtz = icalcomponent_new_clone(icaltimezone_get_component(tz));
-      icalproperty *id = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+      icalcomponent *vtz =
+          icalcomponent_new_clone(icaltimezone_get_component(tz));
+      icalproperty *id =
+          icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
       if (id) icalproperty_set_tzid(id, s->timezone);
       icalcomponent_add_component(cal, vtz);
     }
     size_t events = 0;
     for (size_t r = 0; r < p->nroutes; r++) {
       const hv_plan_route *pr = &p->routes[r];
-      int me = strcmp(pr->staff[0], st->id) == 0 ? 0
+      int me = strcmp(pr->staff[0], st->id) == 0   ? 0
                : strcmp(pr->staff[1], st->id) == 0 ? 1
                                                    : -1;
       if (me < 0) continue;
       long other = pr->staff_index[1 - me];
-      const char *partner = other >= 0 ? s->staff[other].name : pr->staff[1 - me];
+      const char *partner =
+          other >= 0 ? s->staff[other].name : pr->staff[1 - me];
       for (size_t k = 0; k < pr->nstops; k++) {
         const hv_plan_stop *ps = &pr->stops[k];
-        const hv_household *h =
-            ps->household < s->nhouseholds ? &s->households[ps->household] : NULL;
+        const hv_household *h = ps->household < s->nhouseholds
+                                    ? &s->households[ps->household]
+                                    : NULL;
         icalcomponent *ev = icalcomponent_new_vevent();
         char uid[160], summary[200], desc[400], date[HV_DATE_TEXT];
         hv_date_format(pr->date, date);
-        snprintf(uid, sizeof uid, "%s-%s-%s@hvplan", date, pr->pair, ps->household_id);
-        snprintf(summary, sizeof summary, "Home visit %s (with %s)", ps->household_id,
-                 partner);
+        snprintf(uid, sizeof uid, "%s-%s-%s@hvplan", date, pr->pair,
+                 ps->household_id);
+        snprintf(summary, sizeof summary, "Home visit %s (with %s)",
+                 ps->household_id, partner);
         snprintf(desc, sizeof desc,
                  "Pair %s, stop %zu of %zu. Route sheet and packet: %s_%s.pdf.",
                  pr->pair, k + 1, pr->nstops, date, pr->pair);
         icalcomponent_add_property(ev, icalproperty_new_uid(uid));
         icalcomponent_add_property(ev, icalproperty_new_dtstamp(stamp));
         icalcomponent_add_property(
-            ev, with_tzid(icalproperty_new_dtstart(local_time(pr->date, ps->start, tz)),
+            ev, with_tzid(icalproperty_new_dtstart(
+                              local_time(pr->date, ps->start, tz)),
                           s->timezone, utc));
         icalcomponent_add_property(
-            ev, with_tzid(icalproperty_new_dtend(local_time(pr->date, ps->end, tz)),
-                          s->timezone, utc));
+            ev,
+            with_tzid(icalproperty_new_dtend(local_time(pr->date, ps->end, tz)),
+                      s->timezone, utc));
         icalcomponent_add_property(ev, icalproperty_new_summary(summary));
         icalcomponent_add_property(ev, icalproperty_new_description(desc));
         if (h && h->address[0])
@@ -103,8 +114,9 @@ hv_status hv__write_calendars(const hv_plan *p, const char *dir, hv_error *err) 
     }
     char path[4600];
     snprintf(path, sizeof path, "%s/%s.ics", cdir, st->id);
-    hv_status rc = text ? hv__write_file_atomic(path, text, strlen(text), err)
-                        : hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    hv_status rc =
+        text ? hv__write_file_atomic(path, text, strlen(text), err)
+             : hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
     free(text);
     if (rc != HV_OK) return rc;
   }

@@ -25,7 +25,8 @@ hv_status hv_plan_write(const hv_plan *p, const char *dir,
   hv_status st = hv__outdir_begin(dir, 0700, staging, sizeof staging, err);
   if (st != HV_OK) return st;
   st = hv__plan_write_data(p, staging, err);
-  if (st == HV_OK && o && o->printed) st = hv__print_outputs(p, staging, o->a4, err);
+  if (st == HV_OK && o && o->printed)
+    st = hv__print_outputs(p, staging, o->a4, err);
   if (st == HV_OK && o && o->printed) st = hv__write_calendars(p, staging, err);
   if (st != HV_OK) {
     hv__outdir_abort(staging);

@@ -23,10 +23,10 @@
 #define F_TITLE HV_RENDER_FONT " Bold 16"
 
 /* Colours for pairs on the week map (colour-blind-safe Okabe-Ito set). */
-static const double palette[][3] = {
-    {0.00, 0.45, 0.70}, {0.90, 0.62, 0.00}, {0.00, 0.62, 0.45},
-    {0.80, 0.47, 0.65}, {0.34, 0.71, 0.91}, {0.84, 0.37, 0.00},
-    {0.94, 0.89, 0.26}, {0.35, 0.35, 0.35}};
+static const double palette[][3] = {{0.00, 0.45, 0.70}, {0.90, 0.62, 0.00},
+                                    {0.00, 0.62, 0.45}, {0.80, 0.47, 0.65},
+                                    {0.34, 0.71, 0.91}, {0.84, 0.37, 0.00},
+                                    {0.94, 0.89, 0.26}, {0.35, 0.35, 0.35}};
 #define NPALETTE (sizeof palette / sizeof palette[0])
 
 static const char *first_name(const char *full, char *buf, size_t size) {
@@ -74,8 +74,8 @@ static const hv_staff *route_staff(const hv_scenario *s, const hv_plan_route *r,
 /* A standard maps URL that opens turn-by-turn directions on a phone. */
 static void directions_url(const hv_household *h, char *buf, size_t size) {
   snprintf(buf, size,
-           "https://www.google.com/maps/dir/?api=1&destination=%.6f,%.6f", h->lat,
-           h->lon);
+           "https://www.google.com/maps/dir/?api=1&destination=%.6f,%.6f",
+           h->lat, h->lon);
 }
 
 /* ---- the route map -------------------------------------------------- */
@@ -95,7 +95,8 @@ static void draw_route_map(cairo_t *cr, const hv_scenario *s,
   size_t n = r->nstops + 1;
   hv_latlon *pts = malloc(n * sizeof *pts);
   double *xy = malloc(2 * n * sizeof *xy);
-  hv_projection *pr = hv_projection_create((hv_latlon){s->base.lat, s->base.lon}, NULL);
+  hv_projection *pr =
+      hv_projection_create((hv_latlon){s->base.lat, s->base.lon}, NULL);
   if (!pts || !xy || !pr) goto done;
   pts[0] = (hv_latlon){s->base.lat, s->base.lon};
   size_t k = 1;
@@ -126,7 +127,8 @@ static void draw_route_map(cairo_t *cr, const hv_scenario *s,
   cairo_set_source_rgb(cr, 0.0, 0.45, 0.70);
   cairo_set_line_width(cr, 1.6);
   cairo_move_to(cr, PX(0), PY(0));
-  for (size_t i = 1; i < n; i++) cairo_line_to(cr, PX(i), PY(i));
+  for (size_t i = 1; i < n; i++)
+    cairo_line_to(cr, PX(i), PY(i));
   cairo_close_path(cr);
   cairo_stroke(cr);
   /* School: a square; stops: numbered circles. */
@@ -186,7 +188,8 @@ done:
 
 /* ---- route sheet ---------------------------------------------------- */
 
-static void route_sheet(hv__doc *d, const hv_scenario *s, const hv_plan_route *r) {
+static void route_sheet(hv__doc *d, const hv_scenario *s,
+                        const hv_plan_route *r) {
   char buf[1024], date[64];
   long_date(r, date, sizeof date);
   snprintf(buf, sizeof buf, "Route sheet — %s — pair %s", date, r->pair);
@@ -197,7 +200,8 @@ static void route_sheet(hv__doc *d, const hv_scenario *s, const hv_plan_route *r
   hv_hhmm_format(r->back, back);
   snprintf(buf, sizeof buf, "%s (%s) and %s (%s)", a ? a->name : r->staff[0],
            a && a->phone[0] ? a->phone : "no phone listed",
-           b ? b->name : r->staff[1], b && b->phone[0] ? b->phone : "no phone listed");
+           b ? b->name : r->staff[1],
+           b && b->phone[0] ? b->phone : "no phone listed");
   hv__doc_para(d, HV_RENDER_FONT " Bold 10.5", buf, false);
   snprintf(buf, sizeof buf,
            "Leave %s at %s · back by %s · %zu visit%s · %.0f min driving",
@@ -223,15 +227,16 @@ static void route_sheet(hv__doc *d, const hv_scenario *s, const hv_plan_route *r
     else
       snprintf(win, sizeof win, "?");
     char *guardian = hv__markup_escape(h ? h->guardian : ps->household_id);
-    char *student = hv__markup_escape(h ? first_name(h->student, fn, sizeof fn) : "");
+    char *student =
+        hv__markup_escape(h ? first_name(h->student, fn, sizeof fn) : "");
     char *addr = hv__markup_escape(h ? h->address : "");
     char *phone = hv__markup_escape(h ? h->phone : "");
     const char *lang = h ? h->language : "en";
     snprintf(buf, sizeof buf,
              "<b>%zu.  %s–%s</b>  (arrive %s; family's window %s)\n"
              "<b>%s</b>%s%s · %s\n%s · %s%s",
-             k + 1, st, en, ar, win, guardian, student[0] ? ", for " : "", student,
-             ps->household_id, addr, hv_language_name(lang),
+             k + 1, st, en, ar, win, guardian, student[0] ? ", for " : "",
+             student, ps->household_id, addr, hv_language_name(lang),
              phone[0] ? "" : "");
     if (phone[0]) {
       size_t l = strlen(buf);
@@ -239,7 +244,8 @@ static void route_sheet(hv__doc *d, const hv_scenario *s, const hv_plan_route *r
     }
     g_free(guardian), g_free(student), g_free(addr), g_free(phone);
     double textw = d->width - 2 * d->margin - 70;
-    double hh = hv__doc_text_at(d, d->margin, d->y, textw, F_BODY, buf, true, false);
+    double hh =
+        hv__doc_text_at(d, d->margin, d->y, textw, F_BODY, buf, true, false);
     double need = fmax(hh, 62) + 6;
     hv__doc_need(d, need);
     hv__doc_text_at(d, d->margin, d->y, textw, F_BODY, buf, true, true);
@@ -254,14 +260,14 @@ static void route_sheet(hv__doc *d, const hv_scenario *s, const hv_plan_route *r
   hv__doc_heading(d, "Check-in with the office");
   size_t used = 0;
   char call[512];
-  used += (size_t)snprintf(call, sizeof call,
-                           "Call %s%s%s when you leave (%s), after each visit (",
-                           s->base.name, s->base.phone[0] ? " at " : "",
-                           s->base.phone, dep);
+  used += (size_t)snprintf(
+      call, sizeof call, "Call %s%s%s when you leave (%s), after each visit (",
+      s->base.name, s->base.phone[0] ? " at " : "", s->base.phone, dep);
   for (size_t k = 0; k < r->nstops && used < sizeof call; k++) {
     char en[6];
     hv_hhmm_format(r->stops[k].end, en);
-    used += (size_t)snprintf(call + used, sizeof call - used, "%s%s", k ? ", " : "", en);
+    used += (size_t)snprintf(call + used, sizeof call - used, "%s%s",
+                             k ? ", " : "", en);
   }
   if (used < sizeof call)
     snprintf(call + used, sizeof call - used,
@@ -356,11 +362,12 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
   if (strcmp(h->language, "en") == 0) {
     field_line(d, "Language", "English");
   } else {
-    const hv_staff *sp = a && hv_staff_speaks(a, h->language) ? a
+    const hv_staff *sp = a && hv_staff_speaks(a, h->language)   ? a
                          : b && hv_staff_speaks(b, h->language) ? b
                                                                 : NULL;
-    snprintf(buf, sizeof buf, "%s — %s", hv_language_name(h->language),
-             sp ? sp->name : "no one on this visit speaks it: bring an interpreter");
+    snprintf(
+        buf, sizeof buf, "%s — %s", hv_language_name(h->language),
+        sp ? sp->name : "no one on this visit speaks it: bring an interpreter");
     if (sp) {
       size_t l = strlen(buf);
       snprintf(buf + l, sizeof buf - l, " speaks it and is on this visit");
@@ -372,52 +379,57 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
   field_line(d, "Notes", h->notes);
   for (size_t i = 0; i < s->nhh_extra; i++) {
     /* Relational visits bring no attendance data. */
-    if (h->visit_type == HV_VISIT_RELATIONAL && attendance_column(s->hh_extra_names[i]))
+    if (h->visit_type == HV_VISIT_RELATIONAL &&
+        attendance_column(s->hh_extra_names[i]))
       continue;
     field_line(d, s->hh_extra_names[i], h->extra[i]);
   }
 
   hv__doc_heading(d, "Why we visit");
-  hv__doc_para(d, F_BODY,
-           "We come to support, never to enforce: to get to know the family, "
-           "to hear what would help their child come to school, and to offer "
-           "what the school can do. Discretion: if nobody is home, do not tell "
-           "neighbours why you came — leave the note below instead.",
-           false);
+  hv__doc_para(
+      d, F_BODY,
+      "We come to support, never to enforce: to get to know the family, "
+      "to hear what would help their child come to school, and to offer "
+      "what the school can do. Discretion: if nobody is home, do not tell "
+      "neighbours why you came — leave the note below instead.",
+      false);
   switch (h->visit_type) {
     case HV_VISIT_RELATIONAL:
       hv__doc_heading(d, "Relational visit (Parent Teacher Home Visit style)");
+      hv__doc_para(
+          d, F_BODY,
+          "No attendance data and no paperwork in front of the family. "
+          "Listen first: ask about the family's hopes and dreams for their "
+          "child, and share yours.",
+          false);
       hv__doc_para(d, F_BODY,
-               "No attendance data and no paperwork in front of the family. "
-               "Listen first: ask about the family's hopes and dreams for their "
-               "child, and share yours.",
-               false);
-      hv__doc_para(d, F_BODY,
-               "•  What are your hopes and dreams for your child?\n"
-               "•  What do you want the school to know about your child?\n"
-               "•  How do you like us to stay in touch?",
-               false);
+                   "•  What are your hopes and dreams for your child?\n"
+                   "•  What do you want the school to know about your child?\n"
+                   "•  How do you like us to stay in touch?",
+                   false);
       break;
     case HV_VISIT_FOLLOW_UP:
       hv__doc_heading(d, "Follow-up visit");
-      hv__doc_para(d, F_BODY,
-               "Go over what was agreed last time (see the notes and records "
-               "above): what has happened since, what has helped, what still "
-               "gets in the way.",
-               false);
+      hv__doc_para(
+          d, F_BODY,
+          "Go over what was agreed last time (see the notes and records "
+          "above): what has happened since, what has helped, what still "
+          "gets in the way.",
+          false);
       break;
     case HV_VISIT_ATTENDANCE:
       hv__doc_heading(d, "Attendance outreach");
       hv__doc_para(d, F_BODY,
-               "The school's records are above (attendance, prior contact "
-               "attempts). Share them only if it helps the conversation.",
-               false);
-      hv__doc_para(d, F_BODY,
-               "•  What are your hopes and dreams for your child this year?\n"
-               "•  What makes getting to school hard on some days?\n"
-               "•  What would help — a bus route, a morning check-in, health "
-               "or housing support, a contact person at school?",
-               false);
+                   "The school's records are above (attendance, prior contact "
+                   "attempts). Share them only if it helps the conversation.",
+                   false);
+      hv__doc_para(
+          d, F_BODY,
+          "•  What are your hopes and dreams for your child this year?\n"
+          "•  What makes getting to school hard on some days?\n"
+          "•  What would help — a bus route, a morning check-in, health "
+          "or housing support, a contact person at school?",
+          false);
       break;
   }
 
@@ -426,10 +438,10 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
                                          "other"};
   hv__doc_para(d, HV_RENDER_FONT " Bold 9.5", "Outcome", false);
   hv__doc_checkboxes(d, outcomes, 5, 5);
-  static const char *const barriers[] = {
-      "transportation", "health",         "housing",
-      "childcare",      "work schedule",  "safety on the way",
-      "school climate", "other"};
+  static const char *const barriers[] = {"transportation", "health",
+                                         "housing",        "childcare",
+                                         "work schedule",  "safety on the way",
+                                         "school climate", "other"};
   hv__doc_para(d, HV_RENDER_FONT " Bold 9.5", "Barriers found", false);
   hv__doc_checkboxes(d, barriers, 8, 4);
   hv__doc_write_line(d, "Resources offered, referrals made:");
@@ -437,7 +449,8 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
   hv__doc_write_line(d, "Agreed next step:");
   hv__doc_write_line(d, "Follow-up date:");
   if (h->visit_type == HV_VISIT_RELATIONAL) {
-    hv__doc_write_line(d, "Reflection (afterwards, together): what did we learn?");
+    hv__doc_write_line(d,
+                       "Reflection (afterwards, together): what did we learn?");
     hv__doc_write_line(d, "");
   }
   hv__doc_write_line(d, "Signatures (both staff):");
@@ -445,7 +458,8 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
   /* The leave-behind note: its own page to tear off or fold. */
   hv__doc_new_page(d);
   hv__doc_para(d, F_TITLE, "Sorry we missed you", false);
-  char *local = strcmp(h->language, "en") != 0 ? translation(s, h->language) : NULL;
+  char *local =
+      strcmp(h->language, "en") != 0 ? translation(s, h->language) : NULL;
   if (local) {
     hv__doc_para(d, HV_RENDER_FONT " 12", local, false);
     hv__doc_space(d, 8);
@@ -458,8 +472,8 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
   hv__doc_para(d, HV_RENDER_FONT " Bold 12", buf, false);
   char fn[64];
   snprintf(buf, sizeof buf, "For the family of %s — from %s and %s, %s",
-           first_name(h->student, fn, sizeof fn),
-           a ? a->name : r->staff[0], b ? b->name : r->staff[1], date);
+           first_name(h->student, fn, sizeof fn), a ? a->name : r->staff[0],
+           b ? b->name : r->staff[1], date);
   hv__doc_para(d, F_BODY, buf, false);
 }
 
@@ -501,7 +515,8 @@ static void roster_pdf(hv__doc *d, const hv_plan *p) {
 /* Draws all routes of the week, a colour per pair, with a legend. */
 static void week_map(cairo_t *cr, const hv_plan *p, double W, double H) {
   const hv_scenario *s = p->scenario;
-  hv_projection *pr = hv_projection_create((hv_latlon){s->base.lat, s->base.lon}, NULL);
+  hv_projection *pr =
+      hv_projection_create((hv_latlon){s->base.lat, s->base.lon}, NULL);
   if (pr == NULL) return;
   double minx = -200, maxx = 200, miny = -200, maxy = 200;
   for (size_t r = 0; r < p->nroutes; r++)
@@ -509,13 +524,15 @@ static void week_map(cairo_t *cr, const hv_plan *p, double W, double H) {
       const hv_household *h = stop_household(s, &p->routes[r].stops[k]);
       if (!h || !h->has_coords) continue;
       double xy[2];
-      if (hv_projection_forward(pr, &(hv_latlon){h->lat, h->lon}, 1, xy, NULL) != HV_OK)
+      if (hv_projection_forward(pr, &(hv_latlon){h->lat, h->lon}, 1, xy,
+                                NULL) != HV_OK)
         continue;
       minx = fmin(minx, xy[0]), maxx = fmax(maxx, xy[0]);
       miny = fmin(miny, xy[1]), maxy = fmax(maxy, xy[1]);
     }
   double legend = 170, pad = 20;
-  double scale = fmin((W - legend - 2 * pad) / (maxx - minx), (H - 2 * pad - 30) / (maxy - miny));
+  double scale = fmin((W - legend - 2 * pad) / (maxx - minx),
+                      (H - 2 * pad - 30) / (maxy - miny));
   double ox = pad - minx * scale, oy = H - pad + miny * scale;
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
@@ -582,7 +599,8 @@ static void week_map(cairo_t *cr, const hv_plan *p, double W, double H) {
 static hv_status make_dir(const char *base, const char *name, char *out,
                           size_t size, hv_error *err) {
   if (!hv__path_join(out, size, base, name))
-    return hv_error_set(err, HV_E_IO, (hv_where){.source = name}, "path too long");
+    return hv_error_set(err, HV_E_IO, (hv_where){.source = name},
+                        "path too long");
   if (mkdir(out, 0700) != 0)
     return hv_error_set(err, HV_E_IO, (hv_where){.source = name},
                         "cannot create folder");
@@ -629,7 +647,7 @@ hv_status hv__print_outputs(const hv_plan *p, const char *dir, bool a4,
   cairo_status_t cs = cairo_surface_status(svg);
   cairo_surface_destroy(svg);
   if (cs != CAIRO_STATUS_SUCCESS)
-    return hv_error_set(err, HV_E_IO, (hv_where){.source = "week.svg"}, "cairo: %s",
-                        cairo_status_to_string(cs));
+    return hv_error_set(err, HV_E_IO, (hv_where){.source = "week.svg"},
+                        "cairo: %s", cairo_status_to_string(cs));
   return HV_OK;
 }

@@ -1,4 +1,5 @@
-/* planner/print/render.c -- cairo + pango page layout for the printed outputs. */
+/* planner/print/render.c -- cairo + pango page layout for the printed outputs.
+ */
 #include "render.h"
 
 #include "hv/print.h"
@@ -19,13 +20,15 @@ bool hv__doc_open_pdf(hv__doc *d, const char *path, bool a4, hv_error *err) {
   d->margin = 42;
   d->surface = cairo_pdf_surface_create(path, d->width, d->height);
   if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS) {
-    hv_error_set(err, HV_E_IO, (hv_where){.source = path}, "cannot create PDF: %s",
+    hv_error_set(err, HV_E_IO, (hv_where){.source = path},
+                 "cannot create PDF: %s",
                  cairo_status_to_string(cairo_surface_status(d->surface)));
     cairo_surface_destroy(d->surface);
     d->surface = NULL;
     return false;
   }
-  cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR, "hvplan");
+  cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR,
+                                 "hvplan");
   d->cr = cairo_create(d->surface);
   d->y = d->margin;
   d->pages = 1;
@@ -59,8 +62,9 @@ void hv__doc_need(hv__doc *d, double need) {
   if (d->y + need > d->height - d->margin) hv__doc_new_page(d);
 }
 
-double hv__doc_text_at(hv__doc *d, double x, double y, double width, const char *font,
-                   const char *text, bool markup, bool draw) {
+double hv__doc_text_at(hv__doc *d, double x, double y, double width,
+                       const char *font, const char *text, bool markup,
+                       bool draw) {
   PangoLayout *l = pango_cairo_create_layout(d->cr);
   PangoFontDescription *fd = pango_font_description_from_string(font);
   pango_layout_set_font_description(l, fd);
@@ -109,7 +113,8 @@ void hv__doc_space(hv__doc *d, double pt) {
   d->y += pt;
 }
 
-void hv__doc_checkboxes(hv__doc *d, const char *const *labels, int n, int columns) {
+void hv__doc_checkboxes(hv__doc *d, const char *const *labels, int n,
+                        int columns) {
   double colw = (d->width - 2 * d->margin) / columns;
   for (int i = 0; i < n; i += columns) {
     hv__doc_need(d, 16);
@@ -118,8 +123,8 @@ void hv__doc_checkboxes(hv__doc *d, const char *const *labels, int n, int column
       cairo_set_line_width(d->cr, 0.8);
       cairo_rectangle(d->cr, x, d->y + 2, 9, 9);
       cairo_stroke(d->cr);
-      hv__doc_text_at(d, x + 14, d->y, colw - 16, HV_RENDER_FONT " 9.5", labels[i + c],
-                  false, true);
+      hv__doc_text_at(d, x + 14, d->y, colw - 16, HV_RENDER_FONT " 9.5",
+                      labels[i + c], false, true);
     }
     d->y += 15;
   }
@@ -127,11 +132,12 @@ void hv__doc_checkboxes(hv__doc *d, const char *const *labels, int n, int column
 
 void hv__doc_write_line(hv__doc *d, const char *label) {
   hv__doc_need(d, 22);
-  double lw = hv__doc_text_at(d, d->margin, d->y + 6, 400, HV_RENDER_FONT " 9.5", label,
-                          false, false);
+  double lw = hv__doc_text_at(d, d->margin, d->y + 6, 400,
+                              HV_RENDER_FONT " 9.5", label, false, false);
   (void)lw;
   PangoLayout *l = pango_cairo_create_layout(d->cr);
-  PangoFontDescription *fd = pango_font_description_from_string(HV_RENDER_FONT " 9.5");
+  PangoFontDescription *fd =
+      pango_font_description_from_string(HV_RENDER_FONT " 9.5");
   pango_layout_set_font_description(l, fd);
   pango_font_description_free(fd);
   pango_layout_set_text(l, label, -1);
@@ -143,12 +149,14 @@ void hv__doc_write_line(hv__doc *d, const char *label) {
   double x0 = d->margin + (double)w / PANGO_SCALE + 6;
   cairo_set_line_width(d->cr, 0.5);
   cairo_move_to(d->cr, x0, d->y + 6 + (double)h / PANGO_SCALE);
-  cairo_line_to(d->cr, d->width - d->margin, d->y + 6 + (double)h / PANGO_SCALE);
+  cairo_line_to(d->cr, d->width - d->margin,
+                d->y + 6 + (double)h / PANGO_SCALE);
   cairo_stroke(d->cr);
   d->y += 22;
 }
 
-bool hv__doc_qr(cairo_t *cr, double x, double y, double size, const char *text) {
+bool hv__doc_qr(cairo_t *cr, double x, double y, double size,
+                const char *text) {
   QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
   if (q == NULL) return false;
   /* Four modules of quiet zone on each side, as the standard asks. */

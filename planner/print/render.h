@@ -1,5 +1,5 @@
-/* planner/print/render.h -- a small page-layout layer over cairo + pango for the
- * printed outputs: pages (US Letter or A4), wrapped text in any script
+/* planner/print/render.h -- a small page-layout layer over cairo + pango for
+ * the printed outputs: pages (US Letter or A4), wrapped text in any script
  * (fontconfig falls back to Noto for Ethiopic, Arabic, ...), page breaks,
  * lines, boxes, check boxes and QR codes (libqrencode). */
 #ifndef HV_RENDER_H
@@ -17,7 +17,7 @@ typedef struct hv__doc {
   cairo_t *cr;
   double width, height; /* points */
   double margin;
-  double y;             /* current position from the top */
+  double y; /* current position from the top */
   int pages;
   bool failed;
 } hv__doc;
@@ -32,15 +32,17 @@ void hv__doc_need(hv__doc *d, double need);
 
 /* Lays out text (pango markup when markup is true) at (x, y) within width;
  * returns its height.  Draws only when draw is true. */
-double hv__doc_text_at(hv__doc *d, double x, double y, double width, const char *font,
-                   const char *text, bool markup, bool draw);
+double hv__doc_text_at(hv__doc *d, double x, double y, double width,
+                       const char *font, const char *text, bool markup,
+                       bool draw);
 /* A paragraph at the current position across the page; advances y. */
 void hv__doc_para(hv__doc *d, const char *font, const char *text, bool markup);
 void hv__doc_heading(hv__doc *d, const char *text);
 void hv__doc_rule(hv__doc *d);
 void hv__doc_space(hv__doc *d, double pt);
 /* "[ ] label" items in columns. */
-void hv__doc_checkboxes(hv__doc *d, const char *const *labels, int n, int columns);
+void hv__doc_checkboxes(hv__doc *d, const char *const *labels, int n,
+                        int columns);
 /* A labelled line to write on by hand. */
 void hv__doc_write_line(hv__doc *d, const char *label);
 

@@ -23,12 +23,14 @@ static void draw_chart(cairo_t *cr, double W, double H, const hv_whatif *w,
   double pw = W - L - R, ph = H - T - B;
   double xmin = V(idx[0]).npairs, xmax = V(idx[n - 1]).npairs;
   if (xmax <= xmin) xmax = xmin + 1;
-  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                         CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size(cr, 18);
   cairo_set_source_rgb(cr, 0, 0, 0);
   cairo_move_to(cr, L, 32);
   cairo_show_text(cr, title);
-  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                         CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size(cr, 12);
   /* Axes and grid: y is a percentage of the total. */
   cairo_set_line_width(cr, 1);
@@ -59,19 +61,26 @@ static void draw_chart(cairo_t *cr, double W, double H, const hv_whatif *w,
     cairo_set_line_width(cr, 2.5);
     for (int i = 0; i < n; i++) {
       const hv_whatif_variant *v = hv_whatif_variant_at(w, idx[i]);
-      double frac = s == 0 ? (v->priority_total ? (double)v->priority / v->priority_total : 0)
-                           : (v->households ? (double)v->visited / v->households : 0);
-      double x = L + pw * (v->npairs - xmin) / (xmax - xmin), y = T + ph * (1 - frac);
-      if (i == 0) cairo_move_to(cr, x, y);
-      else cairo_line_to(cr, x, y);
+      double frac =
+          s == 0 ? (v->priority_total ? (double)v->priority / v->priority_total
+                                      : 0)
+                 : (v->households ? (double)v->visited / v->households : 0);
+      double x = L + pw * (v->npairs - xmin) / (xmax - xmin),
+             y = T + ph * (1 - frac);
+      if (i == 0)
+        cairo_move_to(cr, x, y);
+      else
+        cairo_line_to(cr, x, y);
     }
     cairo_stroke(cr);
     for (int i = 0; i < n; i++) {
       const hv_whatif_variant *v = hv_whatif_variant_at(w, idx[i]);
-      double frac = s == 0 ? (v->priority_total ? (double)v->priority / v->priority_total : 0)
-                           : (v->households ? (double)v->visited / v->households : 0);
-      cairo_arc(cr, L + pw * (v->npairs - xmin) / (xmax - xmin), T + ph * (1 - frac), 4, 0,
-                2 * 3.14159265358979);
+      double frac =
+          s == 0 ? (v->priority_total ? (double)v->priority / v->priority_total
+                                      : 0)
+                 : (v->households ? (double)v->visited / v->households : 0);
+      cairo_arc(cr, L + pw * (v->npairs - xmin) / (xmax - xmin),
+                T + ph * (1 - frac), 4, 0, 2 * 3.14159265358979);
       cairo_fill(cr);
     }
     cairo_move_to(cr, L + 10, T + 18 + 18 * s);
@@ -88,43 +97,27 @@ static void draw_chart(cairo_t *cr, double W, double H, const hv_whatif *w,
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     char lab[96];
-    snprintf(lab, sizeof lab, "knee: %zu pairs (more add little)", V(kn).npairs);
+    snprintf(lab, sizeof lab, "knee: %zu pairs (more add little)",
+             V(kn).npairs);
     cairo_move_to(cr, x + 6, T + ph - 10);
     cairo_show_text(cr, lab);
   }
 }
 
-
 #undef V
 
-static hv_status write_csv(const char *dir, const char *name,
-                           void (*fn)(const hv_whatif *, FILE *),
-                           const hv_whatif *w, hv_error *err) {
-  char path[4200];
-  if (!hv__path_join(path, sizeof path, dir, name))
-    return hv_error_set(err, HV_E_IO, (hv_where){.source = name},
-                        "path too long");
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&buf, &len);
-  if (f == NULL)
-    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
-  fn(w, f);
-  fclose(f);
-  hv_status st = hv__write_file_atomic(path, buf, len, err);
-  free(buf);
-  return st;
-}
-
-static void table_csv(const hv_whatif *w, FILE *f) {
-  fprintf(f, "variant,description,pairs,visits,households_visited,households,"
-             "priority_covered,priority_total,travel_hours,staff_hours,"
-             "unvisited_language,unvisited_windows,unvisited_too_far,"
-             "unvisited_capacity,unvisited_no_coordinates\n");
+static void table_csv(const void *ud, FILE *f) {
+  const hv_whatif *w = ud;
+  fprintf(f,
+          "variant,description,pairs,visits,households_visited,households,"
+          "priority_covered,priority_total,travel_hours,staff_hours,"
+          "unvisited_language,unvisited_windows,unvisited_too_far,"
+          "unvisited_capacity,unvisited_no_coordinates\n");
   for (size_t i = 0; i < hv_whatif_count(w); i++) {
     const hv_whatif_variant *v = hv_whatif_variant_at(w, i);
     if (!v->ok) continue;
-    fprintf(f, "%s,\"%s\",%zu,%zu,%zu,%zu,%ld,%ld,%.1f,%.1f,%zu,%zu,%zu,%zu,%zu\n",
+    fprintf(f,
+            "%s,\"%s\",%zu,%zu,%zu,%zu,%ld,%ld,%.1f,%.1f,%zu,%zu,%zu,%zu,%zu\n",
             v->name, v->label, v->pairs_used, v->visits, v->visited,
             v->households, v->priority, v->priority_total, v->travel_h,
             v->staff_h, v->unvisited[HV_WHY_LANGUAGE],
@@ -133,7 +126,8 @@ static void table_csv(const hv_whatif *w, FILE *f) {
   }
 }
 
-static void marginal_csv(const hv_whatif *w, FILE *f) {
+static void marginal_csv(const void *ud, FILE *f) {
+  const hv_whatif *w = ud;
   const hv_scenario *s = hv_whatif_scenario(w);
   fprintf(f, "variant,compared_with,household,priority,language\n");
   for (size_t i = 0; i < hv_whatif_count(w); i++) {
@@ -149,9 +143,9 @@ static void marginal_csv(const hv_whatif *w, FILE *f) {
 }
 
 hv_status hv_whatif_write(const hv_whatif *w, const char *dir, hv_error *err) {
-  hv_status st = write_csv(dir, "whatif.csv", table_csv, w, err);
+  hv_status st = hv__write_file_with(dir, "whatif.csv", table_csv, w, err);
   if (st == HV_OK)
-    st = write_csv(dir, "whatif_marginal.csv", marginal_csv, w, err);
+    st = hv__write_file_with(dir, "whatif_marginal.csv", marginal_csv, w, err);
   const size_t *idx;
   if (st != HV_OK || hv_whatif_sweep(w, &idx) < 2) return st;
   char title[200], path[4200];
@@ -165,7 +159,8 @@ hv_status hv_whatif_write(const hv_whatif *w, const char *dir, hv_error *err) {
   cairo_surface_finish(sv);
   bool bad = cairo_surface_status(sv) != CAIRO_STATUS_SUCCESS;
   cairo_surface_destroy(sv);
-  cairo_surface_t *png = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1350, 840);
+  cairo_surface_t *png =
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1350, 840);
   cr = cairo_create(png);
   cairo_scale(cr, 1.5, 1.5);
   draw_chart(cr, 900, 560, w, title);

@@ -29,9 +29,9 @@ static void parses_ranges_lists_and_long_names(void) {
 static void merges_overlapping_windows(void) {
   hv_avail a;
   hv_error e;
-  CHECK_INT_EQ(hv_avail_parse("mon 09:00-11:00;mon 10:30-12:00;mon 12:00-13:00",
-                              &a, &e),
-               HV_OK);
+  CHECK_INT_EQ(
+      hv_avail_parse("mon 09:00-11:00;mon 10:30-12:00;mon 12:00-13:00", &a, &e),
+      HV_OK);
   CHECK_INT_EQ(a.n, 1);
   CHECK_INT_EQ(a.w[0].start_min, 9 * 60);
   CHECK_INT_EQ(a.w[0].end_min, 13 * 60);
@@ -86,7 +86,38 @@ static void day_names(void) {
   CHECK_STR_EQ(buf, "15:05");
 }
 
+/* Dates and times of day: the one parser and formatter of each. */
+static void dates_and_times(void) {
+  hv_date d;
+  CHECK(hv_date_parse("2026-03-02", &d));
+  CHECK_INT_EQ(hv_date_weekday(d), 0);
+  char buf[HV_DATE_TEXT];
+  CHECK_STR_EQ(hv_date_format(hv_date_add(d, 6), buf), "2026-03-08");
+  CHECK_STR_EQ(hv_date_format(hv_date_add(d, -2), buf), "2026-02-28");
+  CHECK_INT_EQ(hv_date_diff(d, hv_date_add(d, 40)), 40);
+  CHECK(hv_date_parse("2024-02-29", &d));
+  CHECK(!hv_date_parse("2026-02-29", &d));
+  CHECK(!hv_date_parse("2026-3-2", &d));
+  CHECK(!hv_date_parse("2026-13-01", &d));
+  CHECK_STR_EQ(hv_month_name(3), "March");
+  CHECK_INT_EQ(hv_hhmm_parse("7:05", (size_t)-1), 425);
+  CHECK_INT_EQ(hv_hhmm_parse("24:00", (size_t)-1), 1440);
+  CHECK_INT_EQ(hv_hhmm_parse("24:01", (size_t)-1), -1);
+  CHECK_INT_EQ(hv_hhmm_parse("12:60", (size_t)-1), -1);
+  CHECK_INT_EQ(hv_hhmm_parse("1230", (size_t)-1), -1);
+  CHECK_INT_EQ(hv_hhmm_parse("09:30-10:00", 5), 570);
+  char t[HV_HHMM_TEXT];
+  CHECK_STR_EQ(hv_hhmm_format(570, t), "09:30");
+  long n;
+  double x;
+  CHECK(hv_parse_long(" 42 ", &n) && n == 42);
+  CHECK(!hv_parse_long("4x", &n));
+  CHECK(hv_parse_double("2.5", &x) && x == 2.5);
+  CHECK(!hv_parse_double("nan", &x));
+}
+
 int main(void) {
+  RUN(dates_and_times);
   RUN(parses_ranges_lists_and_long_names);
   RUN(merges_overlapping_windows);
   RUN(empty_is_empty);

@@ -37,9 +37,10 @@ static void quotes_crlf_bom_and_multiline(void) {
 
 static void semicolon_delimited(void) {
   hv_diags *d = hv_diags_create();
-  hv_csv_table *t = parse("id;availability\nH1;\"mon 09:00-10:00; tue "
-                          "10:00-11:00\"\n",
-                          d);
+  hv_csv_table *t = parse(
+      "id;availability\nH1;\"mon 09:00-10:00; tue "
+      "10:00-11:00\"\n",
+      d);
   CHECK(t != NULL);
   if (t == NULL) return;
   CHECK_INT_EQ(t->ncols, 2);

@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   t.seconds = secs;
   t.meters = meters;
   hv_error err;
-  if (hv__osrm_parse((const char *)data + 1, size - 1, ns, nd, &t, &err) == HV_OK)
+  if (hv__osrm_parse((const char *)data + 1, size - 1, ns, nd, &t, &err) ==
+      HV_OK)
     for (size_t i = 0; i < ns; i++)
       for (size_t j = 0; j < nd; j++)
         if (!(secs[i * 8 + j] >= 0)) abort();

@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (scenario == NULL) {
     hv_diags *d = hv_diags_create();
-    if (hv_scenario_load(HV_FIXTURE_DIR "/small", &scenario, d) != HV_OK) abort();
+    if (hv_scenario_load(HV_FIXTURE_DIR "/small", &scenario, d) != HV_OK)
+      abort();
     hv_diags_free(d);
   }
   char path[] = "/tmp/hv_fuzz_plan_XXXXXX";
@@ -28,8 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   hv_plan *p = NULL;
   hv_error err;
   if (hv_plan_load(scenario, path, &p, &err) == HV_OK) {
-    for (size_t r = 0; r < p->nroutes; r++)
-      if (p->routes[r].day < 0 || p->routes[r].day > 6) abort();
+    for (size_t r = 0; r < hv_plan_route_count(p); r++)
+      if (hv_plan_route_at(p, r)->day < 0 || hv_plan_route_at(p, r)->day > 6)
+        abort();
     hv_plan_free(p);
   }
   unlink(path);

@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   text[size] = '\0';
   hv_problem *p = NULL;
   hv_error err;
-  if (hv__solomon_parse(text, "fuzz", 0, size % 2, &p, NULL, 0, &err) == HV_OK &&
+  if (hv__solomon_parse(text, "fuzz", 0, size % 2, &p, NULL, 0, &err) ==
+          HV_OK &&
       hv_problem_jobs(p) <= 30 && hv_problem_vehicles(p) <= 30) {
     hv_solve_options o;
     hv_solve_options_init(&o);
@@ -22,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     o.time_limit_s = 5;
     o.use_pool = false;
     hv_solution *s = NULL;
-    if (hv_solve(p, &o, &s, &err) == HV_OK && hv_solution_check(p, s, &err) != HV_OK)
+    if (hv_solve(p, &o, &s, &err) == HV_OK &&
+        hv_solution_check(p, s, &err) != HV_OK)
       abort(); /* the solver returned an infeasible solution */
     hv_solution_free(s);
   }

@@ -63,7 +63,8 @@ static void server_mode(const char *mode, int count) {
   o.retries = 0;
   hv_http *h = hv__http_create(&o, NULL);
   char url[256];
-  snprintf(url, sizeof url, "%s/__mode?set=%s&count=%d", server_url, mode, count);
+  snprintf(url, sizeof url, "%s/__mode?set=%s&count=%d", server_url, mode,
+           count);
   char *body = NULL;
   hv__http_get(h, url, &body, NULL, NULL);
   free(body);

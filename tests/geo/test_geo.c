@@ -8,14 +8,15 @@
 /* Values from `geod +ellps=WGS84 -I +units=m` (proj-bin), an independent
  * program from the library calls under test. */
 static void geodesic_matches_geod_tool(void) {
-  CHECK_NEAR(hv_geodesic_m((hv_latlon){40.64, -73.78}, (hv_latlon){1.36, 103.99}),
-             15347512.941, 0.01);
+  CHECK_NEAR(
+      hv_geodesic_m((hv_latlon){40.64, -73.78}, (hv_latlon){1.36, 103.99}),
+      15347512.941, 0.01);
   CHECK_NEAR(hv_geodesic_m((hv_latlon){44.9695, -93.2470},
                            (hv_latlon){44.9801, -93.2600}),
              1561.803, 0.001);
-  CHECK_NEAR(hv_geodesic_m((hv_latlon){44.9695, -93.2470},
-                           (hv_latlon){45.2, -93.5}),
-             32449.183, 0.001);
+  CHECK_NEAR(
+      hv_geodesic_m((hv_latlon){44.9695, -93.2470}, (hv_latlon){45.2, -93.5}),
+      32449.183, 0.001);
   /* One degree of longitude on the equator: a * pi / 180. */
   CHECK_NEAR(hv_geodesic_m((hv_latlon){0, 0}, (hv_latlon){0, 1}), 111319.491,
              0.001);

@@ -42,7 +42,8 @@ static void geocode_results_and_cache(void) {
     CHECK(g != NULL);
     if (!g) continue;
     hv_geocode_result r;
-    CHECK_INT_EQ(hv_geocode(g, "100 Cedar Ave,  Minneapolis, MN", &r, &err), HV_OK);
+    CHECK_INT_EQ(hv_geocode(g, "100 Cedar Ave,  Minneapolis, MN", &r, &err),
+                 HV_OK);
     CHECK_INT_EQ(r.status, HV_GEOCODE_FOUND);
     CHECK_NEAR(r.at.lat, 44.9701, 1e-9);
     CHECK_NEAR(r.at.lon, -93.2471, 1e-9);
@@ -61,7 +62,8 @@ static void geocode_results_and_cache(void) {
     /* A second run answers everything from the cache: no request. */
     g = hv_geocoder_create((hv_geocoder_provider)provider, url, NULL, &o, cache,
                            true, school, 50, &err);
-    CHECK_INT_EQ(hv_geocode(g, "100 CEDAR AVE, Minneapolis, MN.", &r, &err), HV_OK);
+    CHECK_INT_EQ(hv_geocode(g, "100 CEDAR AVE, Minneapolis, MN.", &r, &err),
+                 HV_OK);
     CHECK_INT_EQ(r.status, HV_GEOCODE_FOUND);
     CHECK(r.from_cache);
     CHECK_INT_EQ(hv_geocode(g, "999 nowhere ln", &r, &err), HV_OK);
@@ -79,8 +81,9 @@ static void geocode_results_and_cache(void) {
 static void retries_honour_retry_after(void) {
   hv_http_options o = fast();
   hv_error err;
-  hv_geocoder *g = hv_geocoder_create(HV_GEOCODE_NOMINATIM, server_url, NULL, &o,
-                                      NULL, false, (hv_latlon){0, 0}, 0, &err);
+  hv_geocoder *g =
+      hv_geocoder_create(HV_GEOCODE_NOMINATIM, server_url, NULL, &o, NULL,
+                         false, (hv_latlon){0, 0}, 0, &err);
   server_mode("429", 2);
   double t0 = now_s();
   hv_geocode_result r;
@@ -95,7 +98,8 @@ static void retries_honour_retry_after(void) {
                HV_E_NETWORK);
   CHECK_STR_CONTAINS(err.text, "HTTP status 500 (after 4 tries)");
   CHECK_STR_CONTAINS(err.source, "127.0.0.1");
-  CHECK(strstr(err.source, "Franklin") == NULL && strstr(err.text, "Franklin") == NULL);
+  CHECK(strstr(err.source, "Franklin") == NULL &&
+        strstr(err.text, "Franklin") == NULL);
   server_mode("ok", 0);
   hv_geocoder_free(g);
 }
@@ -108,10 +112,12 @@ static void garbage_never_corrupts_the_cache(void) {
   o.retries = 0;
   o.timeout_s = 1;
   hv_error err;
-  hv_geocoder *g = hv_geocoder_create(HV_GEOCODE_NOMINATIM, server_url, NULL, &o,
-                                      cache, false, (hv_latlon){0, 0}, 0, &err);
+  hv_geocoder *g =
+      hv_geocoder_create(HV_GEOCODE_NOMINATIM, server_url, NULL, &o, cache,
+                         false, (hv_latlon){0, 0}, 0, &err);
   hv_geocode_result r;
-  CHECK_INT_EQ(hv_geocode(g, "100 Cedar Ave, Minneapolis, MN", &r, &err), HV_OK);
+  CHECK_INT_EQ(hv_geocode(g, "100 Cedar Ave, Minneapolis, MN", &r, &err),
+               HV_OK);
   const char *modes[] = {"malformed", "empty", "truncated", "drop", "hang"};
   for (int i = 0; i < 5; i++) {
     server_mode(modes[i], 1);
@@ -124,7 +130,8 @@ static void garbage_never_corrupts_the_cache(void) {
   /* The cache still holds the one good answer and is valid JSON. */
   g = hv_geocoder_create(HV_GEOCODE_NOMINATIM, server_url, NULL, &o, cache,
                          false, (hv_latlon){0, 0}, 0, &err);
-  CHECK_INT_EQ(hv_geocode(g, "100 Cedar Ave, Minneapolis, MN", &r, &err), HV_OK);
+  CHECK_INT_EQ(hv_geocode(g, "100 Cedar Ave, Minneapolis, MN", &r, &err),
+               HV_OK);
   CHECK(r.from_cache && r.status == HV_GEOCODE_FOUND);
   CHECK_INT_EQ(hv_geocoder_requests(g), 0);
   hv_geocoder_free(g);
@@ -132,23 +139,29 @@ static void garbage_never_corrupts_the_cache(void) {
 }
 
 static void osrm_table_in_blocks(void) {
-  hv_latlon pts[5] = {{44.9695, -93.247}, {44.9701, -93.2471}, {44.9627, -93.2398},
-                      {44.9480, -93.2600}, {-70.0, 10.0}}; /* last: unroutable */
+  hv_latlon pts[5] = {{44.9695, -93.247},
+                      {44.9701, -93.2471},
+                      {44.9627, -93.2398},
+                      {44.9480, -93.2600},
+                      {-70.0, 10.0}}; /* last: unroutable */
   hv_http_options o = fast();
   hv_travel *t = NULL;
   hv_error err;
   size_t before = 0;
   {
     char *log = server_log_text();
-    for (char *c = log; *c; c++) before += strstr(c, "/table/v1/") == c;
+    for (char *c = log; *c; c++)
+      before += strstr(c, "/table/v1/") == c;
     free(log);
   }
-  CHECK_INT_EQ(hv_travel_osrm(server_url, "driving", pts, 5, 2, &o, &t, &err), HV_OK);
+  CHECK_INT_EQ(hv_travel_osrm(server_url, "driving", pts, 5, 2, &o, &t, &err),
+               HV_OK);
   if (t) {
     /* 5 points in blocks of 2: 3 x 3 requests. */
     char *log = server_log_text();
     size_t after = 0;
-    for (char *c = log; *c; c++) after += strstr(c, "/table/v1/driving/") == c;
+    for (char *c = log; *c; c++)
+      after += strstr(c, "/table/v1/driving/") == c;
     CHECK_INT_EQ(after - before, 9);
     free(log);
     /* The server answers metres / 10 for seconds; compare with PROJ's
@@ -167,9 +180,11 @@ static void osrm_table_in_blocks(void) {
   hv_travel_free(t);
   /* Blocks beyond the server's table limit: the error names the block. */
   hv_latlon *many = malloc(120 * sizeof *many);
-  for (int i = 0; i < 120; i++) many[i] = (hv_latlon){44.9 + i * 1e-3, -93.2};
-  CHECK_INT_EQ(hv_travel_osrm(server_url, "driving", many, 120, 120, &o, &t, &err),
-               HV_E_NETWORK);
+  for (int i = 0; i < 120; i++)
+    many[i] = (hv_latlon){44.9 + i * 1e-3, -93.2};
+  CHECK_INT_EQ(
+      hv_travel_osrm(server_url, "driving", many, 120, 120, &o, &t, &err),
+      HV_E_NETWORK);
   CHECK_STR_CONTAINS(err.source, "/table/v1/driving (block of sources 0-119");
   CHECK_STR_CONTAINS(err.text, "HTTP status 400");
   free(many);

@@ -12,8 +12,8 @@
 #include "hv/plan.h"
 #include "hv/planning.h"
 #include "hv/print.h"
-#include "plan_def.h"
 #include "hv/scenario.h"
+#include "plan_def.h"
 
 static double travel_min(const hv_scenario *s, double lat1, double lon1,
                          double lat2, double lon2) {
@@ -21,7 +21,8 @@ static double travel_min(const hv_scenario *s, double lat1, double lon1,
   geod_init(&g, 6378137.0, 1 / 298.257223563);
   double m = 0;
   geod_inverse(&g, lat1, lon1, lat2, lon2, &m, NULL, NULL);
-  return ceil(m * s->travel.detour_factor / (s->travel.speed_kmh / 3.6) / 60.0 - 1e-9);
+  return ceil(m * s->travel.detour_factor / (s->travel.speed_kmh / 3.6) / 60.0 -
+              1e-9);
 }
 
 static bool works(const hv_staff *st, int day, int from, int to) {
@@ -88,7 +89,8 @@ static int check_plan(const hv_scenario *s, const hv_plan *p, int from_day) {
       CHECK_INT_EQ(ps->end - ps->start, hv_household_minutes(s, h));
       CHECK(in_window(h, pr->day, ps->start, ps->end));
       if (strcmp(h->language, "en") != 0)
-        CHECK(hv_staff_speaks(sa, h->language) || hv_staff_speaks(sb, h->language));
+        CHECK(hv_staff_speaks(sa, h->language) ||
+              hv_staff_speaks(sb, h->language));
       clock = ps->end + s->visits.buffer_minutes;
       lat = h->lat, lon = h->lon;
     }
@@ -104,7 +106,8 @@ static int check_plan(const hv_scenario *s, const hv_plan *p, int from_day) {
     CHECK(p->unvisited[i].text[0] != '\0');
   }
   for (size_t h = 0; h < H; h++)
-    if (seen[h] != 1) CHECK_FAIL_("household %zu neither visited nor explained", h);
+    if (seen[h] != 1)
+      CHECK_FAIL_("household %zu neither visited nor explained", h);
   CHECK_INT_EQ(p->priority_covered, prio);
   CHECK_INT_EQ(p->visited + p->nunvisited, H);
   free(seen);
@@ -145,7 +148,6 @@ static const hv_unvisited *why(const hv_scenario *s, const hv_plan *p,
   return NULL;
 }
 
-
 static void demo_plan_obeys_every_rule(void) {
   hv_scenario *s = load(FIXTURE("demo"));
   if (!s) return;
@@ -183,7 +185,8 @@ static void demo_plan_obeys_every_rule(void) {
     snprintf(f2, sizeof f2, "%s/plan.json", d2);
     char *a = check_read_file(f1), *b = check_read_file(f2);
     CHECK(a && b && strcmp(a, b) == 0);
-    CHECK_STR_CONTAINS(a, "\"scenario\": \"Riverside Community School (demo district)\"");
+    CHECK_STR_CONTAINS(
+        a, "\"scenario\": \"Riverside Community School (demo district)\"");
     CHECK_STR_CONTAINS(a, "\"week_of\": \"2026-03-02\"");
     free(a);
     free(b);
@@ -191,10 +194,12 @@ static void demo_plan_obeys_every_rule(void) {
     snprintf(f1, sizeof f1, "%s/roster.csv", d1);
     char *roster = check_read_file(f1);
     size_t rows = 0;
-    for (char *c = roster; c && *c; c++) rows += *c == '\n';
+    for (char *c = roster; c && *c; c++)
+      rows += *c == '\n';
     CHECK_INT_EQ(rows, p->visited + 1);
-    CHECK_STR_CONTAINS(roster, "day,date,pair,staff_a,staff_b,order,start,end,"
-                               "household,student,guardian");
+    CHECK_STR_CONTAINS(roster,
+                       "day,date,pair,staff_a,staff_b,order,start,end,"
+                       "household,student,guardian");
     CHECK_STR_CONTAINS(roster, "absences_30d"); /* carried column */
     free(roster);
     snprintf(f1, sizeof f1, "%s/unvisited.csv", d1);
@@ -206,8 +211,9 @@ static void demo_plan_obeys_every_rule(void) {
     struct stat st;
     CHECK(stat(d1, &st) == 0 && (st.st_mode & 077) == 0);
     char cmd[600];
-    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s | grep staging)\" && rm -rf %s %s",
-             d1, d1, d2);
+    snprintf(cmd, sizeof cmd,
+             "test -z \"$(ls -A %s | grep staging)\" && rm -rf %s %s", d1, d1,
+             d2);
     CHECK(system(cmd) == 0);
   }
   hv_plan_free(p);
@@ -228,8 +234,9 @@ static void formed_pairs_beat_file_order(void) {
   o.pairs_in_file_order = true;
   CHECK_INT_EQ(hv_plan_build(s, &o, &b, &err), HV_OK);
   if (a && b) {
-    fprintf(stderr, "   formed pairs: priority %ld, visited %zu; file order: "
-                    "priority %ld, visited %zu\n",
+    fprintf(stderr,
+            "   formed pairs: priority %ld, visited %zu; file order: "
+            "priority %ld, visited %zu\n",
             a->priority_covered, a->visited, b->priority_covered, b->visited);
     CHECK(a->priority_covered >= b->priority_covered);
     CHECK_INT_EQ(check_plan(s, b, 0), 0);
@@ -250,8 +257,9 @@ static void reasons_are_specific(void) {
     CHECK((u = why(s, p, "LANG")) && u->reason == HV_WHY_LANGUAGE);
     CHECK((u = why(s, p, "SAT")) && u->reason == HV_WHY_WINDOWS);
     if (u)
-      CHECK_STR_EQ(u->text, "the family is available only on days not planned "
-                            "this week (sat 10:00-12:00)");
+      CHECK_STR_EQ(u->text,
+                   "the family is available only on days not planned "
+                   "this week (sat 10:00-12:00)");
     CHECK((u = why(s, p, "FAR")) && u->reason == HV_WHY_TOO_FAR);
     CHECK((u = why(s, p, "NOGEO")) && u->reason == HV_WHY_NO_COORDS);
     CHECK((u = why(s, p, "LOW")) && u->reason == HV_WHY_CAPACITY);

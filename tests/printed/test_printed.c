@@ -45,7 +45,6 @@ static char *squash(char *t) {
   return t;
 }
 
-
 static hv_scenario *scenario;
 static hv_plan *plan;
 static char out[] = "/tmp/hv_printed_XXXXXX";
@@ -97,8 +96,12 @@ static void route_sheets_list_every_stop_in_order(void) {
       /* "3.  15:00–15:45" in order, then the household id */
       snprintf(line, sizeof line, "%zu. %s\xE2\x80\x93%s", k + 1, st, en);
       const char *found = strstr(at, line);
-      if (!found) CHECK_FAIL_("%s_%s: stop '%s' missing or out of order", hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair, line);
-      else at = found + 1;
+      if (!found)
+        CHECK_FAIL_("%s_%s: stop '%s' missing or out of order",
+                    hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair,
+                    line);
+      else
+        at = found + 1;
       CHECK_STR_CONTAINS(text, ps->household_id);
       CHECK_STR_CONTAINS(text, h->phone);
       /* Nothing of the visit's reason on the route sheet. */
@@ -124,8 +127,8 @@ static void packets_hold_the_rest(void) {
   free(info);
   /* Each family: a cover and log (one or two pages) and a leave-behind. */
   CHECK(pages >= 2 * (int)pr->nstops && pages <= 3 * (int)pr->nstops);
-  snprintf(cmd, sizeof cmd, "pdftotext '%s/packets/%s_%s.pdf' -", out, hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}),
-           pr->pair);
+  snprintf(cmd, sizeof cmd, "pdftotext '%s/packets/%s_%s.pdf' -", out,
+           hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair);
   char *text = squash(run(cmd));
   CHECK_STR_CONTAINS(text, "Visit log");
   CHECK_STR_CONTAINS(text, "Sorry we missed you");
@@ -136,7 +139,8 @@ static void packets_hold_the_rest(void) {
     CHECK_STR_CONTAINS(text, h->guardian);
     if (strcmp(h->language, "es") == 0)
       CHECK_STR_CONTAINS(text, "Hoy pasamos a saludarles. Nos importa su hijo");
-    if (h->visit_type == HV_VISIT_RELATIONAL) CHECK_STR_CONTAINS(text, "hopes and dreams");
+    if (h->visit_type == HV_VISIT_RELATIONAL)
+      CHECK_STR_CONTAINS(text, "hopes and dreams");
   }
   free(text);
 }
@@ -149,9 +153,11 @@ static void diacritics_survive(void) {
   bool any = false;
   for (size_t r = 0; r < plan->nroutes; r++)
     for (size_t k = 0; k < plan->routes[r].nstops; k++) {
-      const char *g = scenario->households[plan->routes[r].stops[k].household].guardian;
+      const char *g =
+          scenario->households[plan->routes[r].stops[k].household].guardian;
       bool ascii = true;
-      for (const char *c = g; *c; c++) ascii &= (unsigned char)*c < 0x80;
+      for (const char *c = g; *c; c++)
+        ascii &= (unsigned char)*c < 0x80;
       if (!ascii) {
         any = true;
         CHECK_STR_CONTAINS(text, g);
@@ -164,10 +170,12 @@ static void diacritics_survive(void) {
 static void page_is_not_blank(void) {
   const hv_plan_route *pr = busiest();
   char cmd[900];
-  snprintf(cmd, sizeof cmd,
-           "pdftoppm -r 40 -gray -f 1 -l 1 '%s/routes/%s_%s.pdf' '%s/page' && ls "
-           "%s/page*.pgm",
-           out, hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair, out, out);
+  snprintf(
+      cmd, sizeof cmd,
+      "pdftoppm -r 40 -gray -f 1 -l 1 '%s/routes/%s_%s.pdf' '%s/page' && ls "
+      "%s/page*.pgm",
+      out, hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair, out,
+      out);
   char *name = run(cmd);
   if (name) name[strcspn(name, "\n")] = '\0';
   FILE *f = name ? fopen(name, "rb") : NULL;
@@ -177,7 +185,8 @@ static void page_is_not_blank(void) {
     CHECK(fscanf(f, "P5 %d %d %d", &w, &h, &mx) == 3);
     fgetc(f);
     long dark = 0, total = (long)w * h;
-    for (long i = 0; i < total; i++) dark += fgetc(f) < 128;
+    for (long i = 0; i < total; i++)
+      dark += fgetc(f) < 128;
     fclose(f);
     /* Text, a map and QR codes: well above 1 % dark, well below half. */
     CHECK(dark > total / 100 && dark < total / 2);
@@ -207,18 +216,25 @@ static void calendars_parse_back(void) {
       free(text);
       continue;
     }
-    icalcomponent *tz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
+    icalcomponent *tz =
+        icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
     CHECK(tz != NULL);
     if (tz)
-      CHECK_STR_EQ(icalproperty_get_tzid(icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY)),
+      CHECK_STR_EQ(icalproperty_get_tzid(icalcomponent_get_first_property(
+                       tz, ICAL_TZID_PROPERTY)),
                    "America/Chicago");
     size_t events = 0;
-    for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
-         ev; ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+    for (icalcomponent *ev =
+             icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+         ev;
+         ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
       events++;
-      icalproperty *ds = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
-      icalparameter *tzid = icalproperty_get_first_parameter(ds, ICAL_TZID_PARAMETER);
-      CHECK(tzid && strcmp(icalparameter_get_tzid(tzid), "America/Chicago") == 0);
+      icalproperty *ds =
+          icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+      icalparameter *tzid =
+          icalproperty_get_first_parameter(ds, ICAL_TZID_PARAMETER);
+      CHECK(tzid &&
+            strcmp(icalparameter_get_tzid(tzid), "America/Chicago") == 0);
       struct icaltimetype t = icalproperty_get_dtstart(ds);
       /* The event matches a stop of this staff member's routes. */
       const char *uid = icalcomponent_get_uid(ev);
@@ -227,7 +243,8 @@ static void calendars_parse_back(void) {
         const hv_plan_route *pr = &plan->routes[r];
         for (size_t k = 0; k < pr->nstops && !match; k++) {
           char u[160];
-          snprintf(u, sizeof u, "%s-%s-%s@hvplan", hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair,
+          snprintf(u, sizeof u, "%s-%s-%s@hvplan",
+                   hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair,
                    pr->stops[k].household_id);
           if (strcmp(u, uid) != 0) continue;
           match = t.hour * 60 + t.minute == pr->stops[k].start &&
@@ -256,18 +273,22 @@ static void week_map_and_regeneration(void) {
   /* Edit the plan by hand (drop the last stop of the busiest route), then
    * regenerate: the sheet follows the edit. */
   char cmd[2000];
-  snprintf(cmd, sizeof cmd,
-           "cd '%s' && python3 -c \"import json; p=json.load(open('plan.json')); "
-           "r=max(p['routes'], key=lambda r: len(r['stops'])); d=r['stops'].pop(); "
-           "json.dump(p, open('plan.json','w')); print(r['date']+'_'+r['pair']+' '+d['household'])\"",
-           out);
+  snprintf(
+      cmd, sizeof cmd,
+      "cd '%s' && python3 -c \"import json; p=json.load(open('plan.json')); "
+      "r=max(p['routes'], key=lambda r: len(r['stops'])); d=r['stops'].pop(); "
+      "json.dump(p, open('plan.json','w')); print(r['date']+'_'+r['pair']+' "
+      "'+d['household'])\"",
+      out);
   char *edited = run(cmd);
   CHECK(edited && strchr(edited, ' '));
   if (edited && strchr(edited, ' ')) {
     edited[strcspn(edited, "\n")] = '\0';
     char *hh = strchr(edited, ' ');
     *hh++ = '\0';
-    snprintf(cmd, sizeof cmd, "%s packets '%s/plan.json' >/dev/null && pdftotext '%s/routes/%s.pdf' -",
+    snprintf(cmd, sizeof cmd,
+             "%s packets '%s/plan.json' >/dev/null && pdftotext "
+             "'%s/routes/%s.pdf' -",
              HV_HVPLAN, out, out, edited);
     char *text = run(cmd);
     CHECK(text && strstr(text, "Route sheet"));

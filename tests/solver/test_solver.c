@@ -50,7 +50,8 @@ static bool verify(const hv_problem *p, const hv_solution *s, totals *t) {
       t->distance += hv_problem_dist(p, at, j->location);
       if (j->ntw > 0) {
         size_t w = 0;
-        while (w < j->ntw && clock > j->tw[w].close + 1e-6) w++;
+        while (w < j->ntw && clock > j->tw[w].close + 1e-6)
+          w++;
         if (w == j->ntw) {
           CHECK_FAIL_("route %zu: job %zu reached at %.3f, after its windows",
                       r, jn, clock);
@@ -130,8 +131,8 @@ static hv_problem *random_problem(uint64_t seed, int n, int m,
   }
   for (int i = 0; i < nloc; i++)
     for (int j = 0; j < nloc; j++)
-      T[i * nloc + j] = round(hypot(xy[2 * i] - xy[2 * j],
-                                    xy[2 * i + 1] - xy[2 * j + 1]));
+      T[i * nloc + j] =
+          round(hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]));
   hv_problem *p = hv_problem_create((size_t)nloc, T, NULL, NULL);
   free(xy);
   free(T);
@@ -151,8 +152,12 @@ static hv_problem *random_problem(uint64_t seed, int n, int m,
     hv_problem_add_job(p, &jb, NULL, NULL);
   }
   for (int k = 0; k < m; k++) {
-    hv_vehicle v = {.start = 0, .end = 0, .open = 0, .close = 420,
-                    .capacity = 4, .skills = k == 0 ? 1 : 0};
+    hv_vehicle v = {.start = 0,
+                    .end = 0,
+                    .open = 0,
+                    .close = 420,
+                    .capacity = 4,
+                    .skills = k == 0 ? 1 : 0};
     if (k == 1) v.max_jobs = 3;
     hv_problem_add_vehicle(p, &v, NULL, NULL);
   }
@@ -160,8 +165,7 @@ static hv_problem *random_problem(uint64_t seed, int n, int m,
 }
 
 static void heuristic_matches_exact_optimum(void) {
-  const hv_objective objs[3] = {HV_OBJ_PRIZE, HV_OBJ_DISTANCE,
-                                HV_OBJ_VEHICLES};
+  const hv_objective objs[3] = {HV_OBJ_PRIZE, HV_OBJ_DISTANCE, HV_OBJ_VEHICLES};
   int compared = 0;
   for (int o = 0; o < 3; o++) {
     for (uint64_t seed = 1; seed <= 4; seed++) {
@@ -183,8 +187,9 @@ static void heuristic_matches_exact_optimum(void) {
         CHECK(verify(p, ex, &te));
         CHECK(verify(p, he, &th));
         CHECK(ex->proven_optimal);
-        fprintf(stderr, "   objective %d seed %d: exact %.2f s, distance %.1f\n",
-                o, (int)seed, ex->seconds, te.distance);
+        fprintf(stderr,
+                "   objective %d seed %d: exact %.2f s, distance %.1f\n", o,
+                (int)seed, ex->seconds, te.distance);
         if (ex->proven_optimal) {
           compared++;
           if (objs[o] == HV_OBJ_PRIZE) {
@@ -221,9 +226,10 @@ static void solomon_25_optima(void) {
   static const struct {
     const char *file;
     double opt;
-  } cases[] = {{"solomon/C101_25.txt", 191.3},  {"solomon/R101_25.txt", 617.1},
-               {"solomon/RC101_25.txt", 461.1}, {"solomon/R201_25.txt", 463.3},
-               {"solomon/C201_25.txt", 214.7},  {"solomon/RC201_25.txt", 360.2}};
+  } cases[] = {
+      {"solomon/C101_25.txt", 191.3},  {"solomon/R101_25.txt", 617.1},
+      {"solomon/RC101_25.txt", 461.1}, {"solomon/R201_25.txt", 463.3},
+      {"solomon/C201_25.txt", 214.7},  {"solomon/RC201_25.txt", 360.2}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     hv_problem *p = load_solomon(cases[i].file, true);
     hv_error err;
@@ -273,7 +279,8 @@ static void solomon_100_feasible_and_deterministic(void) {
       CHECK(a->distance == b->distance);
       for (size_t r = 0; r < a->nroutes && r < b->nroutes; r++) {
         CHECK_INT_EQ(a->routes[r].njobs, b->routes[r].njobs);
-        for (size_t k = 0; k < a->routes[r].njobs && k < b->routes[r].njobs; k++)
+        for (size_t k = 0; k < a->routes[r].njobs && k < b->routes[r].njobs;
+             k++)
           CHECK_INT_EQ(a->routes[r].jobs[k], b->routes[r].jobs[k]);
       }
     }
@@ -341,7 +348,8 @@ static void prize_prefers_valuable_jobs(void) {
   double T[16];
   const double x[4] = {0, 10, 20, 5};
   for (int i = 0; i < 4; i++)
-    for (int j = 0; j < 4; j++) T[i * 4 + j] = fabs(x[i] - x[j]);
+    for (int j = 0; j < 4; j++)
+      T[i * 4 + j] = fabs(x[i] - x[j]);
   hv_problem *p = hv_problem_create(4, T, NULL, NULL);
   hv_problem_set_objective(p, HV_OBJ_PRIZE);
   const double prize[3] = {50, 60, 5};
@@ -369,8 +377,15 @@ static void prize_prefers_valuable_jobs(void) {
 /* A job whose only vehicle lacks its skill, and one behind an unreachable
  * edge, stay unassigned; the rest is served. */
 static void skills_and_unreachable(void) {
-  double T[9] = {0, 5, HV_SOLVER_UNREACHABLE, 5, 0, HV_SOLVER_UNREACHABLE,
-                 HV_SOLVER_UNREACHABLE, HV_SOLVER_UNREACHABLE, 0};
+  double T[9] = {0,
+                 5,
+                 HV_SOLVER_UNREACHABLE,
+                 5,
+                 0,
+                 HV_SOLVER_UNREACHABLE,
+                 HV_SOLVER_UNREACHABLE,
+                 HV_SOLVER_UNREACHABLE,
+                 0};
   hv_problem *p = hv_problem_create(3, T, NULL, NULL);
   hv_problem_set_objective(p, HV_OBJ_PRIZE);
   hv_job a = {.location = 1, .service = 1, .prize = 1};
@@ -446,10 +461,60 @@ static void rejects_bad_problems(void) {
   CHECK_INT_EQ(hv_problem_add_vehicle(p, &v, NULL, &err), HV_E_RANGE);
   hv_problem_free(p);
   hv_problem *q = NULL;
-  CHECK_INT_EQ(hv_solomon_read(FIXTURE("solomon/README.md"), 0, false, &q,
-                               NULL, 0, &err),
+  CHECK_INT_EQ(hv_solomon_read(FIXTURE("solomon/README.md"), 0, false, &q, NULL,
+                               0, &err),
                HV_E_PARSE);
   CHECK(q == NULL);
+}
+
+/* The matching model behind pairing: members 0..3, edges (0,1) and (2,3)
+ * heavy for the greedy start, but only (0,2) reaches group A and only
+ * (1,3) group B, both worth much more: the model must choose those two. */
+static void matching_serves_demand(void) {
+  hv_match_group g[2] = {{.count = 3, .value = 50, .use = {60, 1}},
+                         {.count = 2, .value = 40, .use = {60, 1}}};
+  size_t ra[] = {0}, rb[] = {1};
+  hv_match_edge e[4] = {
+      {.a = 0, .b = 1, .value = 1, .weight = 10, .capacity = {600, 10}},
+      {.a = 2, .b = 3, .value = 1, .weight = 10, .capacity = {600, 10}},
+      {.a = 0,
+       .b = 2,
+       .value = 0.5,
+       .weight = 1,
+       .capacity = {600, 10},
+       .nreach = 1,
+       .reach = ra},
+      {.a = 1,
+       .b = 3,
+       .value = 0.5,
+       .weight = 1,
+       .capacity = {600, 10},
+       .nreach = 1,
+       .reach = rb}};
+  bool chosen[4];
+  hv_error err;
+  CHECK_INT_EQ(hv_match_solve(4, g, 2, e, 4, 0, 5.0, chosen, &err), HV_OK);
+  CHECK(!chosen[0] && !chosen[1] && chosen[2] && chosen[3]);
+  /* At most one edge: the one worth more (group A, 3 x 50). */
+  CHECK_INT_EQ(hv_match_solve(4, g, 2, e, 4, 1, 5.0, chosen, &err), HV_OK);
+  CHECK(!chosen[0] && !chosen[1] && chosen[2] && !chosen[3]);
+  /* A fixed edge stays; the rest is matched around it. */
+  e[0].fixed = true;
+  CHECK_INT_EQ(hv_match_solve(4, g, 2, e, 4, 0, 5.0, chosen, &err), HV_OK);
+  CHECK(chosen[0] && chosen[1] && !chosen[2] && !chosen[3]);
+  /* Capacity: with no visits allowed on (0,2) only group B is worth
+   * anything, through (1,3); with none on (1,3) either, the heavier
+   * edges (0,1) and (2,3) win. */
+  e[0].fixed = false;
+  e[2].capacity[1] = 0;
+  CHECK_INT_EQ(hv_match_solve(4, g, 2, e, 4, 0, 5.0, chosen, &err), HV_OK);
+  CHECK(chosen[3]);
+  e[3].capacity[1] = 0;
+  CHECK_INT_EQ(hv_match_solve(4, g, 2, e, 4, 0, 5.0, chosen, &err), HV_OK);
+  CHECK(chosen[0] && chosen[1] && !chosen[2] && !chosen[3]);
+  /* Bad edges are refused, not crashed on. */
+  e[3].b = 9;
+  CHECK_INT_EQ(hv_match_solve(4, g, 2, e, 4, 0, 5.0, chosen, &err), HV_E_RANGE);
 }
 
 int main(void) {
@@ -462,5 +527,6 @@ int main(void) {
   RUN(solomon_100_feasible_and_deterministic);
   RUN(vehicles_reach_best_known_fleet);
   RUN(time_limit_is_honoured);
+  RUN(matching_serves_demand);
   return CHECK_DONE();
 }

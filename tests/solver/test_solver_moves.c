@@ -40,7 +40,8 @@ static void make(inst *I, uint64_t seed, int n, int m, double cap) {
   }
   for (int i = 0; i <= n; i++)
     for (int j = 0; j <= n; j++)
-      I->T[i * (n + 1) + j] = hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
+      I->T[i * (n + 1) + j] =
+          hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
   I->p = hv_problem_create((size_t)n + 1, I->T, NULL, NULL);
   hv_problem_set_objective(I->p, HV_OBJ_DISTANCE);
   for (int j = 0; j < n; j++) {
@@ -48,13 +49,16 @@ static void make(inst *I, uint64_t seed, int n, int m, double cap) {
     I->close[j] = I->open[j] + 60 + (double)(lcg(&s) % 90);
     I->svc[j] = 10;
     I->dem[j] = (double)(1 + lcg(&s) % 3);
-    hv_job jb = {.location = (size_t)j + 1, .service = I->svc[j], .demand = I->dem[j],
+    hv_job jb = {.location = (size_t)j + 1,
+                 .service = I->svc[j],
+                 .demand = I->dem[j],
                  .ntw = 1};
     jb.tw[0] = (hv_tw){I->open[j], I->close[j]};
     hv_problem_add_job(I->p, &jb, NULL, NULL);
   }
   for (int k = 0; k < m; k++) {
-    hv_vehicle v = {.start = 0, .end = 0, .open = 0, .close = I->horizon, .capacity = cap};
+    hv_vehicle v = {
+        .start = 0, .end = 0, .open = 0, .close = I->horizon, .capacity = cap};
     hv_problem_add_vehicle(I->p, &v, NULL, NULL);
   }
 }
@@ -104,9 +108,11 @@ static bool sol_ok(const inst *I, const sol *s, double *total, int *served) {
 
 /* A random feasible solution: jobs in random order, each at a random
  * feasible position (checked by the test's walker). */
-static void random_solution(const inst *I, const model *md, sol *s, uint64_t *g) {
+static void random_solution(const inst *I, const model *md, sol *s,
+                            uint64_t *g) {
   int order[MAXN];
-  for (int j = 0; j < I->n; j++) order[j] = j;
+  for (int j = 0; j < I->n; j++)
+    order[j] = j;
   for (int j = I->n - 1; j > 0; j--) {
     int k = (int)(lcg(g) % (uint64_t)(j + 1)), t = order[j];
     order[j] = order[k], order[k] = t;
@@ -153,7 +159,8 @@ static void teardown(inst *I, model *md, sol *s) {
  * swap between two routes would shorten the solution. */
 static bool improvable(const inst *I, const sol *s) {
   double len[16];
-  for (int v = 0; v < s->m; v++) walk(I, s->r[v].job, s->r[v].n, &len[v]);
+  for (int v = 0; v < s->m; v++)
+    walk(I, s->r[v].job, s->r[v].n, &len[v]);
   int a[MAXN + 2], b[MAXN + 2];
   for (int ra = 0; ra < s->m; ra++)
     for (int pa = 0; pa < s->r[ra].n; pa++) {
@@ -170,7 +177,8 @@ static bool improvable(const inst *I, const sol *s) {
             for (int q = 0; q < A->n; q++)
               if (q != pa) a[na++] = A->job[q];
             if (pb > na) continue;
-            for (int q = na; q > pb; q--) a[q] = a[q - 1];
+            for (int q = na; q > pb; q--)
+              a[q] = a[q - 1];
             a[pb] = j, na++;
             if (walk(I, a, na, &la) && la < len[ra] - 1e-6) return true;
             continue;
@@ -189,8 +197,10 @@ static bool improvable(const inst *I, const sol *s) {
         if (ra == rb) continue;
         for (int pb = 0; pb < B->n; pb++) {
           double la, lb;
-          for (int q = 0; q < A->n; q++) a[q] = q == pa ? B->job[pb] : A->job[q];
-          for (int q = 0; q < B->n; q++) b[q] = q == pb ? j : B->job[q];
+          for (int q = 0; q < A->n; q++)
+            a[q] = q == pa ? B->job[pb] : A->job[q];
+          for (int q = 0; q < B->n; q++)
+            b[q] = q == pb ? j : B->job[q];
           if (walk(I, a, A->n, &la) && walk(I, b, B->n, &lb) &&
               la + lb < len[ra] + len[rb] - 1e-6)
             return true;
@@ -281,7 +291,8 @@ static void ejection_takes_the_cheapest_set(void) {
     uint64_t g = seed * 31;
     setup(&I, &md, &s, seed, 11, 2, 10, &g);
     long pen[MAXN];
-    for (int j = 0; j < I.n; j++) pen[j] = 1 + (long)(lcg(&g) % 4);
+    for (int j = 0; j < I.n; j++)
+      pen[j] = 1 + (long)(lcg(&g) % 4);
     rng r;
     hv__rng_seed(&r, seed);
     for (int j = 0; j < I.n; j++) {

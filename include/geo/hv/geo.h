@@ -54,12 +54,12 @@ hv_status hv_travel_geodesic(const hv_latlon *pts, size_t n, hv_latlon centre,
 
 /* How hvplan talks to the geocoder and routing services. */
 typedef struct hv_http_options {
-  const char *user_agent;  /* identifies the district to the service */
-  double timeout_s;        /* per request (default 30) */
-  int retries;             /* after the first try (default 4) */
-  double backoff_s;        /* first pause, doubled each retry (default 1) */
-  double max_wait_s;       /* longest pause, Retry-After included (60) */
-  double min_interval_s;   /* between requests (default 0) */
+  const char *user_agent; /* identifies the district to the service */
+  double timeout_s;       /* per request (default 30) */
+  int retries;            /* after the first try (default 4) */
+  double backoff_s;       /* first pause, doubled each retry (default 1) */
+  double max_wait_s;      /* longest pause, Retry-After included (60) */
+  double min_interval_s;  /* between requests (default 0) */
 } hv_http_options;
 
 void hv_http_options_init(hv_http_options *o);
@@ -87,17 +87,17 @@ typedef enum hv_geocoder_provider {
 
 typedef enum hv_geocode_status {
   HV_GEOCODE_FOUND = 0,
-  HV_GEOCODE_NOT_FOUND,   /* the service knows no such address */
-  HV_GEOCODE_AMBIGUOUS,   /* several matches far apart */
-  HV_GEOCODE_TOO_FAR      /* found, but implausibly far from the centre */
+  HV_GEOCODE_NOT_FOUND, /* the service knows no such address */
+  HV_GEOCODE_AMBIGUOUS, /* several matches far apart */
+  HV_GEOCODE_TOO_FAR    /* found, but implausibly far from the centre */
 } hv_geocode_status;
 
 typedef struct hv_geocode_result {
   hv_geocode_status status;
   hv_latlon at;
-  double distance_km;     /* from the centre, when found */
+  double distance_km; /* from the centre, when found */
   int matches;
-  char display[256];      /* what the service matched */
+  char display[256]; /* what the service matched */
   int from_cache;
 } hv_geocode_result;
 
@@ -113,8 +113,7 @@ hv_geocoder *hv_geocoder_create(hv_geocoder_provider provider,
                                 const char *base_url, const char *email,
                                 const hv_http_options *http,
                                 const char *cache_path, bool has_centre,
-                                hv_latlon centre, double max_km,
-                                hv_error *err);
+                                hv_latlon centre, double max_km, hv_error *err);
 void hv_geocoder_free(hv_geocoder *g);
 
 /* Looks up one address.  HV_OK with res->status saying what was found;

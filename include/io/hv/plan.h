@@ -19,24 +19,24 @@
 #include "hv/values.h"
 
 typedef struct hv_plan_stop {
-  size_t household;   /* index into the scenario's households (SIZE_MAX:
-                         not in the scenario now) */
+  size_t household;         /* index into the scenario's households (SIZE_MAX:
+                               not in the scenario now) */
   const char *household_id; /* as given (also for kept routes) */
-  int arrive, start, end; /* minutes after midnight of the route's day */
-  double travel_min;  /* from the previous stop (or the school) */
+  int arrive, start, end;   /* minutes after midnight of the route's day */
+  double travel_min;        /* from the previous stop (or the school) */
 } hv_plan_stop;
 
 typedef struct hv_plan_route {
-  int day;             /* 0 = Monday */
+  int day; /* 0 = Monday */
   hv_date date;
-  const char *pair;    /* pair id */
+  const char *pair;     /* pair id */
   const char *staff[2]; /* staff ids */
-  long staff_index[2]; /* into the scenario's staff, -1 if not there now */
-  int depart, back;    /* minutes after midnight */
-  double travel_min;   /* whole route, back to the school included */
+  long staff_index[2];  /* into the scenario's staff, -1 if not there now */
+  int depart, back;     /* minutes after midnight */
+  double travel_min;    /* whole route, back to the school included */
   size_t nstops;
   hv_plan_stop *stops;
-  bool kept;           /* copied from a previous plan (--keep) */
+  bool kept; /* copied from a previous plan (--keep) */
 } hv_plan_route;
 
 /* Why a household was not visited.  The codes are part of plan.json and
@@ -70,10 +70,10 @@ typedef struct hv_plan_summary {
   size_t households, visited;
   long priority_total, priority_covered;
   double travel_minutes;
-  double seconds;      /* solving time */
+  double seconds; /* solving time */
   uint64_t iterations;
-  bool pairs_formed;   /* formed by hvplan (no pairs.csv) */
-  bool interrupted;    /* stopped early: the best plan found so far */
+  bool pairs_formed; /* formed by hvplan (no pairs.csv) */
+  bool interrupted;  /* stopped early: the best plan found so far */
 } hv_plan_summary;
 
 /* A plan, opaque: read it with the functions below. */
@@ -115,7 +115,6 @@ hv_status hv_plan_scenario_dir(const char *path, char *buf, size_t size,
  * needed, readable by its owner only), through a staging folder moved in
  * whole, so dir never holds a half-written or mixed set.  With the printed
  * outputs: hv_plan_write (hv/print.h). */
-hv_status hv_plan_write_data(const hv_plan *p, const char *dir,
-                             hv_error *err);
+hv_status hv_plan_write_data(const hv_plan *p, const char *dir, hv_error *err);
 
 #endif /* HV_PLAN_H */

@@ -21,36 +21,39 @@ typedef enum hv_visit_type {
   HV_VISIT_FOLLOW_UP
 } hv_visit_type;
 
-typedef enum hv_matrix_kind { HV_MATRIX_GEODESIC = 0, HV_MATRIX_OSRM } hv_matrix_kind;
+typedef enum hv_matrix_kind {
+  HV_MATRIX_GEODESIC = 0,
+  HV_MATRIX_OSRM
+} hv_matrix_kind;
 
 typedef struct hv_household {
   const char *id;
   const char *student, *guardian, *phone, *address, *notes; /* "" if none */
-  const char *language;         /* ISO 639-1, lower case ("en" default) */
-  const char *preferred_staff;  /* staff id or "" */
+  const char *language;        /* ISO 639-1, lower case ("en" default) */
+  const char *preferred_staff; /* staff id or "" */
   bool has_coords;
-  double lat, lon;              /* degrees, WGS84 */
-  int priority;                 /* 1..100, higher is more urgent */
-  hv_avail avail;               /* empty: any time its visitors work */
-  int duration_min;             /* 0: the scenario's default */
+  double lat, lon;  /* degrees, WGS84 */
+  int priority;     /* 1..100, higher is more urgent */
+  hv_avail avail;   /* empty: any time its visitors work */
+  int duration_min; /* 0: the scenario's default */
   hv_visit_type visit_type;
-  uint32_t line;                /* line in households.csv */
-  const char **extra;           /* values of the unknown columns */
+  uint32_t line;      /* line in households.csv */
+  const char **extra; /* values of the unknown columns */
 } hv_household;
 
 typedef struct hv_staff {
   const char *id, *name, *role, *phone, *email;
   size_t nlang;
-  const char **languages;       /* ISO 639-1, lower case */
+  const char **languages; /* ISO 639-1, lower case */
   hv_avail avail;
-  int max_visits_per_day;       /* 0: no limit */
+  int max_visits_per_day; /* 0: no limit */
   uint32_t line;
   const char **extra;
 } hv_staff;
 
 typedef struct hv_pair {
   const char *id;
-  size_t a, b;                  /* indices into staff */
+  size_t a, b; /* indices into staff */
   uint32_t line;
 } hv_pair;
 
@@ -98,7 +101,7 @@ hv_date hv_scenario_date(const hv_scenario *s, int day);
 /* ---- reading a scenario (every pointer is borrowed from s) ---------- */
 
 const char *hv_scenario_name(const hv_scenario *s);
-const char *hv_scenario_dir(const hv_scenario *s);   /* folder it was read from */
+const char *hv_scenario_dir(const hv_scenario *s); /* folder it was read from */
 const char *hv_scenario_timezone(const hv_scenario *s); /* IANA name */
 /* The week's Monday, and the date week_of gave (may be another weekday). */
 hv_date hv_scenario_monday(const hv_scenario *s);

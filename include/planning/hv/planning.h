@@ -29,9 +29,9 @@
  * number of iterations per second of the limit, so that the same scenario
  * and seed give the same plan whenever the count ends it first. */
 typedef struct hv_time_budget {
-  double total_s;       /* the limit */
-  double pairing_s;     /* for forming pairs */
-  uint64_t iterations;  /* search iterations */
+  double total_s;      /* the limit */
+  double pairing_s;    /* for forming pairs */
+  uint64_t iterations; /* search iterations */
 } hv_time_budget;
 
 /* The budget of a plan with limit_s seconds (iterations > 0: that count
@@ -49,7 +49,7 @@ typedef struct hv_pair_options {
   int max_pairs;             /* at most this many (0: no limit) */
   const hv_plan_pair *fixed; /* pairs always kept (nested what-if sweeps) */
   size_t nfixed;
-  double time_limit_s;       /* for the model; its greedy start stands after */
+  double time_limit_s; /* for the model; its greedy start stands after */
 } hv_pair_options;
 
 void hv_pair_options_init(hv_pair_options *o);
@@ -67,21 +67,21 @@ void hv_plan_pairs_free(hv_plan_pair *pairs);
 /* ---- planning the week ------------------------------------------------ */
 
 typedef struct hv_plan_options {
-  double time_limit_s;        /* < 0: the scenario's solver.time_limit_s */
-  uint64_t iterations;        /* search budget; 0: from the time limit */
-  uint64_t seed;              /* with seed_set */
+  double time_limit_s; /* < 0: the scenario's solver.time_limit_s */
+  uint64_t iterations; /* search budget; 0: from the time limit */
+  uint64_t seed;       /* with seed_set */
   bool seed_set;
-  int max_pairs;              /* > 0: use at most this many pairs */
-  bool pairs_in_file_order;   /* form pairs 1+2, 3+4, ... (for comparison) */
-  const hv_plan_pair *pairs;  /* use exactly these pairs (what-if), or NULL */
+  int max_pairs;             /* > 0: use at most this many pairs */
+  bool pairs_in_file_order;  /* form pairs 1+2, 3+4, ... (for comparison) */
+  const hv_plan_pair *pairs; /* use exactly these pairs (what-if), or NULL */
   size_t npairs;
-  const hv_plan *initial;     /* a plan (same scenario) to start from */
-  const char *keep_path;      /* previous plan.json, or NULL */
-  int from_day;               /* with keep_path: first day re-planned */
-  void (*progress)(double seconds, size_t visited, size_t total,
-                   long priority, double travel_min, void *ud);
+  const hv_plan *initial; /* a plan (same scenario) to start from */
+  const char *keep_path;  /* previous plan.json, or NULL */
+  int from_day;           /* with keep_path: first day re-planned */
+  void (*progress)(double seconds, size_t visited, size_t total, long priority,
+                   double travel_min, void *ud);
   void *progress_ud;
-  volatile const int *stop;   /* stop early (Ctrl-C) when *stop != 0 */
+  volatile const int *stop; /* stop early (Ctrl-C) when *stop != 0 */
 } hv_plan_options;
 
 void hv_plan_options_init(hv_plan_options *o);
@@ -106,11 +106,11 @@ typedef struct hv_whatif_extra {
 } hv_whatif_extra;
 
 typedef struct hv_whatif_options {
-  int pairs_lo, pairs_hi;   /* nested pair sweep (0: none) */
+  int pairs_lo, pairs_hi; /* nested pair sweep (0: none) */
   size_t nextra;
   hv_whatif_extra extra[HV_WHATIF_MAX_EXTRA];
-  double time_limit_s;      /* < 0: the scenario's; shared by all variants */
-  uint64_t seed;            /* with seed_set; else the scenario's */
+  double time_limit_s; /* < 0: the scenario's; shared by all variants */
+  uint64_t seed;       /* with seed_set; else the scenario's */
   bool seed_set;
   int jobs;                 /* variants planned at once (threads), >= 1 */
   const char *variants_dir; /* each variant's data files into
@@ -120,27 +120,27 @@ typedef struct hv_whatif_options {
 void hv_whatif_options_init(hv_whatif_options *o);
 
 typedef enum hv_whatif_kind {
-  HV_WHATIF_BASE = 0,       /* the staff as they are, auto-paired */
-  HV_WHATIF_PAIRS,          /* a given number of (nested) pairs */
-  HV_WHATIF_EXTRA_STAFF     /* the staff plus extra staff, auto-paired */
+  HV_WHATIF_BASE = 0,   /* the staff as they are, auto-paired */
+  HV_WHATIF_PAIRS,      /* a given number of (nested) pairs */
+  HV_WHATIF_EXTRA_STAFF /* the staff plus extra staff, auto-paired */
 } hv_whatif_kind;
 
 /* One variant's results. */
 typedef struct hv_whatif_variant {
-  char name[64];            /* "base", "pairs-03", "add-1-2" */
-  char label[160];          /* "3 pairs", "+2 staff: es mon-fri ..." */
+  char name[64];   /* "base", "pairs-03", "add-1-2" */
+  char label[160]; /* "3 pairs", "+2 staff: es mon-fri ..." */
   hv_whatif_kind kind;
-  int baseline;             /* variant compared with, or -1 */
-  bool ok;                  /* planned (else error says why) */
+  int baseline; /* variant compared with, or -1 */
+  bool ok;      /* planned (else error says why) */
   char error[320];
-  size_t npairs;            /* pairs the variant had */
-  size_t pairs_used;        /* pairs in the plan */
+  size_t npairs;     /* pairs the variant had */
+  size_t pairs_used; /* pairs in the plan */
   size_t visits, routes, visited, households;
   long priority, priority_total;
   double travel_h, staff_h;
   size_t unvisited[HV_WHY_COUNT]; /* by reason */
-  size_t ngained;           /* households reached that the baseline does not */
-  const size_t *gained;     /* their indices in the scenario */
+  size_t ngained;       /* households reached that the baseline does not */
+  const size_t *gained; /* their indices in the scenario */
   long gained_priority;
 } hv_whatif_variant;
 
@@ -173,12 +173,12 @@ double hv_whatif_variant_limit(double limit_s, int jobs, size_t n);
 
 /* What happened to one address. */
 typedef struct hv_geocode_report {
-  long household;           /* index, or -1 for the school */
-  int status;               /* hv_geocode_status (hv/geo.h) */
-  double distance_km;       /* when too far */
-  int matches;              /* when ambiguous */
-  char display[256];        /* the service's description of the place */
-  double lat, lon;          /* when found */
+  long household;     /* index, or -1 for the school */
+  int status;         /* hv_geocode_status (hv/geo.h) */
+  double distance_km; /* when too far */
+  int matches;        /* when ambiguous */
+  char display[256];  /* the service's description of the place */
+  double lat, lon;    /* when found */
 } hv_geocode_report;
 
 typedef struct hv_geocode_options {
@@ -191,8 +191,8 @@ typedef struct hv_geocode_options {
 
 typedef struct hv_geocode_totals {
   size_t todo, found, cached, failed, requests;
-  long failed_at;           /* household where the service failed, or -1 */
-  bool stopped;             /* by *stop; what was found is saved */
+  long failed_at; /* household where the service failed, or -1 */
+  bool stopped;   /* by *stop; what was found is saved */
 } hv_geocode_totals;
 
 /* Fills in the coordinates of the school (scenario.json) and of every
@@ -202,8 +202,7 @@ typedef struct hv_geocode_totals {
  * is rewritten atomically with every other column kept, the previous one
  * saved as .bak.  A failing service stops the run with an error after
  * saving what was found. */
-hv_status hv_scenario_geocode(const hv_scenario *s,
-                              const hv_geocode_options *o,
+hv_status hv_scenario_geocode(const hv_scenario *s, const hv_geocode_options *o,
                               hv_geocode_totals *totals, hv_error *err);
 
 #endif /* HV_PLANNING_H */

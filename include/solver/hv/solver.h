@@ -44,11 +44,11 @@ typedef struct hv_job {
 } hv_job;
 
 typedef struct hv_vehicle {
-  size_t start, end;   /* locations the route leaves from and returns to */
-  double open, close;  /* leave no earlier than open, be back by close */
+  size_t start, end;  /* locations the route leaves from and returns to */
+  double open, close; /* leave no earlier than open, be back by close */
   uint64_t skills;
-  double capacity;     /* <= 0: unlimited */
-  int max_jobs;        /* 0: unlimited */
+  double capacity; /* <= 0: unlimited */
+  int max_jobs;    /* 0: unlimited */
 } hv_vehicle;
 
 typedef struct hv_problem hv_problem; /* opaque */
@@ -101,17 +101,17 @@ typedef struct hv_progress {
 } hv_progress;
 
 typedef struct hv_solve_options {
-  double time_limit_s;      /* wall-clock limit (default 10) */
-  uint64_t max_iterations;  /* 0: none; with it the search is reproducible
-                               whenever it ends before the time limit */
-  uint64_t seed;            /* default 1 */
-  bool use_pool;            /* GLPK set partitioning on the route pool
-                               (default true) */
-  double progress_every_s;  /* 0: no progress callback */
+  double time_limit_s;     /* wall-clock limit (default 10) */
+  uint64_t max_iterations; /* 0: none; with it the search is reproducible
+                              whenever it ends before the time limit */
+  uint64_t seed;           /* default 1 */
+  bool use_pool;           /* GLPK set partitioning on the route pool
+                              (default true) */
+  double progress_every_s; /* 0: no progress callback */
   void (*progress)(const hv_progress *p, void *ud);
   void *progress_ud;
   const struct hv_solution *initial; /* optional start (copied) */
-  volatile const int *stop; /* optional: stop as soon as *stop != 0 */
+  volatile const int *stop;          /* optional: stop as soon as *stop != 0 */
 } hv_solve_options;
 
 void hv_solve_options_init(hv_solve_options *o);
@@ -119,26 +119,26 @@ void hv_solve_options_init(hv_solve_options *o);
 typedef struct hv_route {
   size_t vehicle;
   size_t njobs;
-  size_t *jobs;        /* in visit order */
-  double *arrival;     /* per job: arrival time */
-  double *start;       /* per job: service start (after any wait) */
-  double depart;       /* leaves the start location */
-  double back;         /* arrives at the end location */
-  double distance;     /* sum of distances */
-  double travel_time;  /* sum of travel times */
+  size_t *jobs;       /* in visit order */
+  double *arrival;    /* per job: arrival time */
+  double *start;      /* per job: service start (after any wait) */
+  double depart;      /* leaves the start location */
+  double back;        /* arrives at the end location */
+  double distance;    /* sum of distances */
+  double travel_time; /* sum of travel times */
 } hv_route;
 
 typedef struct hv_solution {
-  size_t nroutes;      /* non-empty routes only */
+  size_t nroutes; /* non-empty routes only */
   hv_route *routes;
   size_t nunassigned;
-  size_t *unassigned;  /* jobs not served, ascending */
+  size_t *unassigned; /* jobs not served, ascending */
   double distance, travel_time, prize;
-  double seconds;      /* time taken */
+  double seconds; /* time taken */
   uint64_t iterations;
-  size_t pool_routes;  /* routes the pool held at the end */
+  size_t pool_routes;     /* routes the pool held at the end */
   size_t sp_improvements; /* times the set-partitioning model improved */
-  bool proven_optimal; /* hv_solve_exact only */
+  bool proven_optimal;    /* hv_solve_exact only */
 } hv_solution;
 
 /* Solves p.  Always returns a solution that satisfies every constraint
@@ -214,5 +214,9 @@ hv_status hv_match_solve(size_t nmembers, const hv_match_group *groups,
                          size_t ngroups, const hv_match_edge *edges,
                          size_t nedges, int max_edges, double time_limit_s,
                          bool *chosen, hv_error *err);
+
+/* GLPK keeps one environment per thread.  A thread that solved anything
+ * calls this before it ends, so that its memory is released. */
+void hv_solver_thread_done(void);
 
 #endif /* HV_SOLVER_H */
