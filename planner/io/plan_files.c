@@ -17,21 +17,28 @@ static const char *jstr(json_t *o, const char *k) {
   return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* A plan.json's JSON; errors name the file, line and column. */
+static hv_status load_json(const char *path, json_t **root, hv_error *err) {
+  json_error_t je;
+  *root = json_load_file(path, 0, &je);
+  if (*root != NULL) return HV_OK;
+  return hv_error_set(
+      err, HV_E_PARSE,
+      (hv_where){.source = path,
+                 .line = (uint32_t)(je.line > 0 ? je.line : 0),
+                 .column = (uint32_t)(je.column > 0 ? je.column : 0)},
+      "invalid JSON: %s", je.text);
+}
+
 hv_status hv__plan_read_routes(hv_plan *p, const char *path, int from_day,
                                hv_plan_route **out, size_t *nout,
                                hv_error *err) {
   const hv_scenario *s = p->scenario;
   *out = NULL;
   *nout = 0;
-  json_error_t je;
-  json_t *root = json_load_file(path, 0, &je);
-  if (root == NULL)
-    return hv_error_set(
-        err, HV_E_PARSE,
-        (hv_where){.source = path,
-                   .line = (uint32_t)(je.line > 0 ? je.line : 0),
-                   .column = (uint32_t)(je.column > 0 ? je.column : 0)},
-        "invalid JSON: %s", je.text);
+  json_t *root;
+  hv_status jst = load_json(path, &root, err);
+  if (jst != HV_OK) return jst;
   hv_status st = HV_OK;
   json_t *routes = json_object_get(root, "routes");
   if (!json_is_array(routes)) {
@@ -357,15 +364,9 @@ static void json_writer(const void *ud, FILE *f) {
 
 hv_status hv_plan_scenario_dir(const char *path, char *buf, size_t size,
                                hv_error *err) {
-  json_error_t je;
-  json_t *root = json_load_file(path, 0, &je);
-  if (root == NULL)
-    return hv_error_set(
-        err, HV_E_PARSE,
-        (hv_where){.source = path,
-                   .line = (uint32_t)(je.line > 0 ? je.line : 0),
-                   .column = (uint32_t)(je.column > 0 ? je.column : 0)},
-        "invalid JSON: %s", je.text);
+  json_t *root;
+  hv_status jst = load_json(path, &root, err);
+  if (jst != HV_OK) return jst;
   const char *sd = jstr(root, "scenario_dir");
   hv_status st = HV_OK;
   if (sd == NULL)

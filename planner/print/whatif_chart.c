@@ -12,6 +12,13 @@
 
 #define V(i) (*hv_whatif_variant_at(w, (i)))
 
+/* Series 0: the share of priority covered; 1: of households visited. */
+static double share(const hv_whatif_variant *v, int series) {
+  if (series == 0)
+    return v->priority_total ? (double)v->priority / v->priority_total : 0;
+  return v->households ? (double)v->visited / v->households : 0;
+}
+
 static void draw_chart(cairo_t *cr, double W, double H, const hv_whatif *w,
                        const char *title) {
   const size_t *idx;
@@ -61,10 +68,7 @@ static void draw_chart(cairo_t *cr, double W, double H, const hv_whatif *w,
     cairo_set_line_width(cr, 2.5);
     for (int i = 0; i < n; i++) {
       const hv_whatif_variant *v = hv_whatif_variant_at(w, idx[i]);
-      double frac =
-          s == 0 ? (v->priority_total ? (double)v->priority / v->priority_total
-                                      : 0)
-                 : (v->households ? (double)v->visited / v->households : 0);
+      double frac = share(v, s);
       double x = L + pw * (v->npairs - xmin) / (xmax - xmin),
              y = T + ph * (1 - frac);
       if (i == 0)
@@ -75,10 +79,7 @@ static void draw_chart(cairo_t *cr, double W, double H, const hv_whatif *w,
     cairo_stroke(cr);
     for (int i = 0; i < n; i++) {
       const hv_whatif_variant *v = hv_whatif_variant_at(w, idx[i]);
-      double frac =
-          s == 0 ? (v->priority_total ? (double)v->priority / v->priority_total
-                                      : 0)
-                 : (v->households ? (double)v->visited / v->households : 0);
+      double frac = share(v, s);
       cairo_arc(cr, L + pw * (v->npairs - xmin) / (xmax - xmin),
                 T + ph * (1 - frac), 4, 0, 2 * 3.14159265358979);
       cairo_fill(cr);
