@@ -358,6 +358,44 @@ static void replanning_keeps_the_past(void) {
   hv_scenario_free(s2);
 }
 
+/* Pair ids come from no fixed table: a district of 205 staff gets 102
+ * pairs, every one with its own id, in file order and by the model. */
+static void many_pairs_all_named(void) {
+  hv_scenario *s = load(FIXTURE("small"));
+  if (s == NULL) return;
+  hv_error err;
+  for (int i = 0; i < 200; i++) {
+    char id[16], name[32];
+    snprintf(id, sizeof id, "Y%03d", i);
+    snprintf(name, sizeof name, "Extra %d", i);
+    CHECK_INT_EQ(hv_scenario_add_staff(s, id, name, i % 3 ? "en" : "en;es",
+                                       "mon-fri 14:00-19:00", &err),
+                 HV_OK);
+  }
+  for (int model = 0; model < 2; model++) {
+    hv_pair_options po;
+    hv_pair_options_init(&po);
+    po.in_file_order = model == 0;
+    po.time_limit_s = 2;
+    hv_plan_pair *pairs = NULL;
+    size_t n = 0;
+    CHECK_INT_EQ(hv_plan_form_pairs(s, &po, &pairs, &n, &err), HV_OK);
+    CHECK(n > 80);
+    if (model == 0) CHECK_INT_EQ(n, hv_scenario_staff_count(s) / 2);
+    for (size_t i = 0; i < n; i++) {
+      char want[24];
+      snprintf(want, sizeof want, "P%02zu", i + 1);
+      CHECK_STR_EQ(pairs[i].id, want);
+      CHECK(pairs[i].a != pairs[i].b);
+      for (size_t k = 0; k < i; k++)
+        CHECK(pairs[k].a != pairs[i].a && pairs[k].b != pairs[i].b &&
+              pairs[k].a != pairs[i].b && pairs[k].b != pairs[i].a);
+    }
+    hv_plan_pairs_free(pairs);
+  }
+  hv_scenario_free(s);
+}
+
 int main(void) {
   RUN(small_with_pairs_file);
   RUN(reasons_are_specific);
@@ -365,5 +403,6 @@ int main(void) {
   RUN(demo_plan_obeys_every_rule);
   RUN(formed_pairs_beat_file_order);
   RUN(replanning_keeps_the_past);
+  RUN(many_pairs_all_named);
   return CHECK_DONE();
 }
