@@ -54,14 +54,14 @@ int hv_cli_geocode(int argc, char **argv) {
     if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
       quiet = true;
     } else if (argv[i][0] == '-' || dir) {
-      fprintf(stderr, "usage: hvplan geocode [--quiet] DIR\n");
+      hv_cli_usage("geocode", stderr);
       return 64;
     } else {
       dir = argv[i];
     }
   }
   if (dir == NULL) {
-    fprintf(stderr, "usage: hvplan geocode [--quiet] DIR\n");
+    hv_cli_usage("geocode", stderr);
     return 64;
   }
   int rc = 0;

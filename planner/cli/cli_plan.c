@@ -32,13 +32,7 @@ static void show_progress(double seconds, size_t visited, size_t total,
 }
 
 static void usage(void) {
-  fprintf(stderr,
-          "usage: hvplan plan DIR -o OUT [--time-limit S] [--seed N] "
-          "[--iterations N]\n"
-          "                   [--keep PREVIOUS/plan.json --from DAY]\n"
-          "                   [--on-interrupt=discard|save] "
-          "[--pairs-in-file-order]\n"
-          "                   [--a4] [--no-pdf] [--quiet]\n");
+  hv_cli_usage("plan", stderr);
 }
 
 static void print_summary(const hv_plan *p, const char *out, bool printed) {

@@ -10,11 +10,7 @@
 #include "hv/values.h"
 
 static void usage(void) {
-  fprintf(stderr,
-          "usage: hvplan solve --solomon FILE [--objective distance|vehicles]\n"
-          "                    [--distances exact|trunc1] [--time-limit S]\n"
-          "                    [--seed N] [--iterations N] [--no-pool]\n"
-          "                    [--customers N] [--fleet N] [--exact]\n");
+  hv_cli_usage("solve", stderr);
 }
 
 /* A copy of p with only its first `fleet` vehicles. */

@@ -138,7 +138,7 @@ int hv_cli_validate(int argc, char **argv) {
     }
   }
   if (dir == NULL) {
-    fprintf(stderr, "usage: hvplan validate [--quiet] DIR\n");
+    hv_cli_usage("validate", stderr);
     return 64;
   }
   hv_diags *d = hv_diags_create();

@@ -30,11 +30,7 @@ static bool parse_range(const char *s, int *lo, int *hi) {
 }
 
 static void usage(void) {
-  fprintf(stderr,
-          "usage: hvplan whatif DIR -o OUT [--pairs A..B]\n"
-          "                     [--add-staff \"LANGS DAYS HH:MM-HH:MM\" "
-          "--count A..B]...\n"
-          "                     [--time-limit S] [--seed N] [--jobs N]\n");
+  hv_cli_usage("whatif", stderr);
 }
 
 int hv_cli_whatif(int argc, char **argv) {

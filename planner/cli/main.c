@@ -1,35 +1,34 @@
 /* planner/cli/main.c -- entry point of the hvplan tool: dispatches to the
- * subcommands in cli_*.c. */
+ * subcommands of cli_usage.c's table; every subcommand answers --help. */
 #include <stdio.h>
-#include <string.h>
-
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "hv/geo.h"
 #include "hv/print.h"
-#include "hv/scenario.h"
 #include "hv/version.h"
 
 static void usage(FILE *f) {
-  fprintf(
-      f,
-      "usage: hvplan COMMAND [ARGS]\n"
-      "\n"
-      "Plans a week of home visits for pairs of school staff.\n"
-      "\n"
-      "commands:\n"
-      "  plan DIR -o OUT  plan the week: plan.json, roster.csv, unvisited.csv\n"
-      "  packets OUT/plan.json  regenerate route sheets, packets, calendars\n"
-      "  whatif DIR -o OUT --pairs 2..8  coverage by staffing level\n"
-      "  validate DIR     check a scenario folder and summarise it\n"
-      "  geocode DIR      look up missing coordinates (only addresses are "
-      "sent)\n"
-      "  solve --solomon FILE  run the routing engine on a VRPTW benchmark\n"
-      "  help             show this text\n"
-      "  version          show the version\n"
-      "\n"
-      "See README.md and docs/scenario-format.md.\n");
+  fprintf(f,
+          "usage: hvplan COMMAND [ARGS]\n"
+          "\n"
+          "Plans a week of home visits for pairs of school staff.\n"
+          "\n"
+          "commands:\n");
+  hv_cli_list(f);
+  fprintf(f,
+          "  help CMD  show CMD's usage (also: hvplan CMD --help)\n"
+          "  version   show the version\n"
+          "\n"
+          "See README.md and docs/scenario-format.md.\n");
+}
+
+static bool asks_help(int argc, char **argv) {
+  for (int i = 2; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+      return true;
+  return false;
 }
 
 int main(int argc, char **argv) {
@@ -38,28 +37,38 @@ int main(int argc, char **argv) {
     return 64;
   }
   const char *cmd = argv[1];
-  if (hv_geo_global_init() != HV_OK) {
-    fprintf(stderr, "hvplan: error: cannot initialise libcurl\n");
-    return 70;
-  }
-  atexit(hv_geo_global_cleanup);
-  atexit(hv_print_global_cleanup);
-  if (strcmp(cmd, "validate") == 0) return hv_cli_validate(argc - 1, argv + 1);
-  if (strcmp(cmd, "geocode") == 0) return hv_cli_geocode(argc - 1, argv + 1);
-  if (strcmp(cmd, "packets") == 0) return hv_cli_packets(argc - 1, argv + 1);
-  if (strcmp(cmd, "whatif") == 0) return hv_cli_whatif(argc - 1, argv + 1);
-  if (strcmp(cmd, "plan") == 0) return hv_cli_plan(argc - 1, argv + 1);
-  if (strcmp(cmd, "solve") == 0) return hv_cli_solve(argc - 1, argv + 1);
   if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
       strcmp(cmd, "-h") == 0) {
-    usage(stdout);
+    if (argc > 2 && hv_cli_find(argv[2]) == NULL) {
+      fprintf(stderr, "hvplan: unknown command '%s'\n\n", argv[2]);
+      usage(stderr);
+      return 64;
+    }
+    if (argc > 2)
+      hv_cli_usage(argv[2], stdout);
+    else
+      usage(stdout);
     return 0;
   }
   if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
     printf("hvplan %s\n", HV_VERSION);
     return 0;
   }
-  fprintf(stderr, "hvplan: unknown command '%s'\n\n", cmd);
-  usage(stderr);
-  return 64;
+  const hv_cli_command *c = hv_cli_find(cmd);
+  if (c == NULL) {
+    fprintf(stderr, "hvplan: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return 64;
+  }
+  if (asks_help(argc, argv)) {
+    hv_cli_usage(cmd, stdout);
+    return 0;
+  }
+  if (hv_geo_global_init() != HV_OK) {
+    fprintf(stderr, "hvplan: error: cannot initialise libcurl\n");
+    return 70;
+  }
+  atexit(hv_geo_global_cleanup);
+  atexit(hv_print_global_cleanup);
+  return c->run(argc - 1, argv + 1);
 }

@@ -24,6 +24,7 @@ struct hv_plan {
   double travel_minutes;
   double seconds;   /* solving time */
   bool interrupted; /* stopped early (Ctrl-C): the best plan found so far */
+  bool unchecked;   /* printed although it breaks planning rules */
   uint64_t iterations;
 };
 

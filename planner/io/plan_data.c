@@ -70,6 +70,10 @@ void hv_plan_mark_interrupted(hv_plan *p) {
   p->interrupted = true;
 }
 
+void hv_plan_mark_unchecked(hv_plan *p) {
+  p->unchecked = true;
+}
+
 /* Indexed by hv_unvisited_reason; written into plan.json and
  * unvisited.csv, so append only. */
 static const char *const reason_codes[HV_WHY_COUNT] = {

@@ -34,6 +34,42 @@ void hv_plan_options_init(hv_plan_options *o) {
   o->time_limit_s = -1;
 }
 
+/* ---- travel times --------------------------------------------------- */
+
+hv_status hv__travel_minutes(const hv_scenario *s, const hv_latlon *pts,
+                             size_t n, double **out, hv_error *err) {
+  *out = NULL;
+  hv_travel *tr = NULL;
+  hv_status st;
+  if (s->travel.matrix == HV_MATRIX_OSRM) {
+    /* Road times from the configured server; failing to reach it is an
+     * error, never a silent switch to straight lines. */
+    hv_http_options http;
+    hv_http_options_init(&http);
+    http.user_agent = s->geocoder.user_agent;
+    st = hv_travel_osrm(s->travel.osrm_url, s->travel.osrm_profile, pts, n, 100,
+                        &http, &tr, err);
+  } else {
+    st = hv_travel_geodesic(pts, n, pts[0], s->travel.speed_kmh,
+                            s->travel.detour_factor, &tr, err);
+  }
+  if (st != HV_OK) return st;
+  double *T = malloc(n * n * sizeof *T + 1);
+  if (T == NULL) {
+    hv_travel_free(tr);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  /* Whole minutes, rounded up: route sheets show minutes, and every time
+   * printed is then exactly feasible. */
+  for (size_t k = 0; k < n * n; k++)
+    T[k] = tr->seconds[k] >= HV_TRAVEL_UNROUTABLE
+               ? HV_SOLVER_UNREACHABLE
+               : ceil(tr->seconds[k] / 60.0 - 1e-9);
+  hv_travel_free(tr);
+  *out = T;
+  return HV_OK;
+}
+
 /* ---- building the model --------------------------------------------- */
 
 /* Everything that maps the solver's indices back to the scenario. */
@@ -171,35 +207,11 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
     m->household_loc[h] = m->nloc;
     pts[m->nloc++] = (hv_latlon){hh->lat, hh->lon};
   }
-  hv_travel *tr = NULL;
-  hv_status st;
-  if (s->travel.matrix == HV_MATRIX_OSRM) {
-    /* Road times from the configured server; failing to reach it is an
-     * error, never a silent switch to straight lines. */
-    hv_http_options http;
-    hv_http_options_init(&http);
-    http.user_agent = s->geocoder.user_agent;
-    st = hv_travel_osrm(s->travel.osrm_url, s->travel.osrm_profile, pts,
-                        m->nloc, 100, &http, &tr, err);
-  } else {
-    st = hv_travel_geodesic(pts, m->nloc, pts[0], s->travel.speed_kmh,
-                            s->travel.detour_factor, &tr, err);
-  }
+  double *T = NULL;
+  hv_status st = hv__travel_minutes(s, pts, m->nloc, &T, err);
   free(pts);
   if (st != HV_OK) return st;
   size_t N = m->nloc;
-  double *T = malloc(N * N * sizeof *T);
-  if (T == NULL) {
-    hv_travel_free(tr);
-    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
-  }
-  /* Whole minutes, rounded up: route sheets show minutes, and every time
-   * printed is then exactly feasible. */
-  for (size_t k = 0; k < N * N; k++)
-    T[k] = tr->seconds[k] >= HV_TRAVEL_UNROUTABLE
-               ? HV_SOLVER_UNREACHABLE
-               : ceil(tr->seconds[k] / 60.0 - 1e-9);
-  hv_travel_free(tr);
   hv_problem *p = hv_problem_create(N, T, NULL, err);
   free(T);
   if (p == NULL) return err ? err->code : HV_E_NOMEM;

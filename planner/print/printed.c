@@ -188,9 +188,19 @@ done:
 
 /* ---- route sheet ---------------------------------------------------- */
 
+/* The warning on every sheet of a plan printed with --force. */
+static void unchecked_banner(hv__doc *d, bool unchecked) {
+  if (!unchecked) return;
+  hv__doc_para(d, F_TITLE,
+               "<span foreground=\"#b00000\">NOT CHECKED: this plan breaks "
+               "planning rules (printed with --force)</span>",
+               true);
+}
+
 static void route_sheet(hv__doc *d, const hv_scenario *s,
-                        const hv_plan_route *r) {
+                        const hv_plan_route *r, bool unchecked) {
   char buf[1024], date[64];
+  unchecked_banner(d, unchecked);
   long_date(r, date, sizeof date);
   snprintf(buf, sizeof buf, "Route sheet — %s — pair %s", date, r->pair);
   hv__doc_para(d, F_TITLE, buf, false);
@@ -336,10 +346,11 @@ static bool attendance_column(const char *name) {
 }
 
 static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
-                       size_t k) {
+                       size_t k, bool unchecked) {
   const hv_plan_stop *ps = &r->stops[k];
   const hv_household *h = stop_household(s, ps);
   char buf[1500], date[64], st[6], en[6], win[40];
+  unchecked_banner(d, unchecked);
   long_date(r, date, sizeof date);
   hv_hhmm_format(ps->start, st);
   hv_hhmm_format(ps->end, en);
@@ -620,13 +631,13 @@ hv_status hv__print_outputs(const hv_plan *p, const char *dir, bool a4,
     hv_date_format(pr->date, date);
     snprintf(path, sizeof path, "%s/%s_%s.pdf", routes, date, pr->pair);
     if (!hv__doc_open_pdf(&d, path, a4, err)) return err ? err->code : HV_E_IO;
-    route_sheet(&d, s, pr);
+    route_sheet(&d, s, pr, p->unchecked);
     if (!hv__doc_close(&d, err)) return HV_E_IO;
     snprintf(path, sizeof path, "%s/%s_%s.pdf", packets, date, pr->pair);
     if (!hv__doc_open_pdf(&d, path, a4, err)) return err ? err->code : HV_E_IO;
     for (size_t k = 0; k < pr->nstops; k++) {
       if (k > 0) hv__doc_new_page(&d);
-      packet_for(&d, s, pr, k);
+      packet_for(&d, s, pr, k, p->unchecked);
     }
     if (!hv__doc_close(&d, err)) return HV_E_IO;
   }

@@ -94,6 +94,9 @@ const hv_plan_pair *hv_plan_pair_at(const hv_plan *p, size_t i);
 /* Marks the plan as the best found before an interruption (Ctrl-C): its
  * plan.json then says so. */
 void hv_plan_mark_interrupted(hv_plan *p);
+/* Marks the plan as printed without passing hv_plan_check (--force): its
+ * route sheets and packets then say "not checked". */
+void hv_plan_mark_unchecked(hv_plan *p);
 
 /* Text of an unvisited reason code ("language", "windows", ...), and the
  * code of such a text (0 when unknown). */

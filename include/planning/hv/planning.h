@@ -93,6 +93,21 @@ void hv_plan_options_init(hv_plan_options *o);
 hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
                         hv_plan **out, hv_error *err);
 
+/* ---- checking a plan ------------------------------------------------ */
+
+/* Checks p (perhaps edited by hand) against every planning rule: each
+ * route on a planned day, its two staff working then, inside their shared
+ * hours, in one route a day, within their daily visit limit; each visit of
+ * a household in the scenario, visited once in the week, by a pair that
+ * speaks its language, of its length, inside one of its windows, with the
+ * drives between stops and back to the school (the scenario's travel
+ * model) fitting the times given.  Each broken rule is an error in d,
+ * under `source` (e.g. "OUT/plan.json") and a field such as
+ * "routes[3].stops[1]".  Returns an error only when the check itself
+ * cannot run (a travel service failed, memory). */
+hv_status hv_plan_check(const hv_plan *p, const char *source, hv_diags *d,
+                        hv_error *err);
+
 /* ---- what if: coverage by staffing level ------------------------------ */
 
 #define HV_WHATIF_MAX_VARIANTS 64

@@ -1,0 +1,96 @@
+/* planner/cli/cli_usage.c -- every subcommand's usage text, in one table:
+ * printed on stdout for `hvplan CMD --help`, `hvplan CMD -h` and
+ * `hvplan help CMD`, and on stderr after a usage error. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const hv_cli_command commands[] = {
+    {"plan", hv_cli_plan, "plan the week: plan.json, roster.csv, unvisited.csv",
+     "usage: hvplan plan DIR -o OUT [options]\n"
+     "\n"
+     "Plans the week of scenario folder DIR into the folder OUT: plan.json,\n"
+     "roster.csv, unvisited.csv, and (unless --no-pdf) route sheets, visit\n"
+     "packets, roster.pdf, week.svg and a calendar per staff member.\n"
+     "\n"
+     "options:\n"
+     "  -o, --out OUT              output folder (replaced as a whole)\n"
+     "  --time-limit S             seconds for the whole plan (default: "
+     "scenario.json)\n"
+     "  --seed N                   random seed (default: scenario.json)\n"
+     "  --iterations N             search iterations (default: 20,000 per "
+     "second)\n"
+     "  --keep PLAN --from DAY     keep PLAN's routes before DAY, re-plan the "
+     "rest\n"
+     "  --pairs-in-file-order      pair staff 1+2, 3+4, ... (for comparison)\n"
+     "  --on-interrupt=discard|save  on Ctrl-C keep OUT as it was, or save "
+     "the best plan\n"
+     "  --a4                       A4 paper instead of US Letter\n"
+     "  --no-pdf                   data files only\n"
+     "  -q, --quiet                no summary\n"},
+    {"packets", hv_cli_packets,
+     "check an edited plan.json and regenerate sheets, packets, calendars",
+     "usage: hvplan packets OUT/plan.json [--scenario DIR] [--a4] [--force]\n"
+     "\n"
+     "Checks OUT/plan.json (perhaps edited by hand) against every planning\n"
+     "rule and regenerates the route sheets, packets, roster.pdf, week.svg\n"
+     "and calendars in OUT.  A plan that breaks a rule is refused with the\n"
+     "list of broken rules; --force prints it anyway, marked \"not checked\".\n"
+     "\n"
+     "options:\n"
+     "  --scenario DIR   the scenario (default: the one plan.json names)\n"
+     "  --a4             A4 paper instead of US Letter\n"
+     "  --force          print a plan that breaks rules, marked as such\n"},
+    {"check", hv_cli_check, "check a plan.json against every planning rule",
+     "usage: hvplan check OUT/plan.json [--scenario DIR]\n"
+     "\n"
+     "Checks a plan (perhaps edited by hand) against every planning rule:\n"
+     "windows, shared shifts, languages, travel times, daily limits, each\n"
+     "family visited once, each staff member in one route a day.  Prints\n"
+     "one line per broken rule; exit status 0 when there is none, 4 "
+     "otherwise.\n"},
+    {"whatif", hv_cli_whatif, "coverage by staffing level",
+     "usage: hvplan whatif DIR -o OUT [--pairs A..B]\n"
+     "                     [--add-staff \"LANGS DAYS HH:MM-HH:MM\" --count "
+     "A..B]...\n"
+     "                     [--time-limit S] [--seed N] [--jobs N]\n"
+     "\n"
+     "Plans the week with A, A+1, ... B pairs (nested), and with extra staff\n"
+     "of each kind given; writes whatif.csv, whatif_marginal.csv, whatif.svg,\n"
+     "whatif.png and each variant's plan under OUT/variants/.\n"},
+    {"validate", hv_cli_validate, "check a scenario folder and summarise it",
+     "usage: hvplan validate [--quiet] DIR\n"
+     "\n"
+     "Reads scenario folder DIR, prints every problem as\n"
+     "file:line:field: error|warning: message, and (unless --quiet) a\n"
+     "summary.  Exit status 0 when there is no error.\n"},
+    {"geocode", hv_cli_geocode,
+     "look up missing coordinates (only addresses are sent)",
+     "usage: hvplan geocode [--quiet] DIR\n"
+     "\n"
+     "Fills in the coordinates of the school and of every household with an\n"
+     "address and no lat/lon, with the scenario's geocoder.  Only addresses\n"
+     "are sent; answers are cached in DIR/geocode_cache.json.\n"},
+    {"solve", hv_cli_solve, "run the routing engine on a VRPTW benchmark",
+     "usage: hvplan solve --solomon FILE [--objective distance|vehicles]\n"
+     "                    [--distances exact|trunc1] [--time-limit S]\n"
+     "                    [--seed N] [--iterations N] [--no-pool]\n"
+     "                    [--customers N] [--fleet N] [--exact]\n"},
+};
+
+const hv_cli_command *hv_cli_find(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+void hv_cli_usage(const char *name, FILE *f) {
+  const hv_cli_command *c = hv_cli_find(name);
+  if (c) fputs(c->usage, f);
+}
+
+void hv_cli_list(FILE *f) {
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+}
