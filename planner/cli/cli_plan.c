@@ -86,9 +86,9 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
     for (size_t i = 0; i < nun; i++)
       count[hv_plan_unvisited_at(p, i)->reason]++;
     printf("\nNot visited: %zu (", nun);
-    const hv_unvisited_reason order[] = {HV_WHY_LANGUAGE, HV_WHY_WINDOWS,
-                                         HV_WHY_TOO_FAR, HV_WHY_CAPACITY,
-                                         HV_WHY_NO_COORDS};
+    const hv_unvisited_reason order[] = {HV_WHY_LANGUAGE,     HV_WHY_WINDOWS,
+                                         HV_WHY_SHORT_WINDOW, HV_WHY_TOO_FAR,
+                                         HV_WHY_CAPACITY,     HV_WHY_NO_COORDS};
     bool first = true;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
       if (count[order[i]] == 0) continue;

@@ -120,8 +120,8 @@ int hv_cli_whatif(int argc, char **argv) {
         "%zu/%zu/%zu/%zu\n",
         v->name, v->label, v->pairs_used, v->visits, v->visited, v->households,
         v->priority, v->travel_h, v->staff_h, v->unvisited[HV_WHY_LANGUAGE],
-        v->unvisited[HV_WHY_WINDOWS], v->unvisited[HV_WHY_TOO_FAR],
-        v->unvisited[HV_WHY_CAPACITY]);
+        v->unvisited[HV_WHY_WINDOWS] + v->unvisited[HV_WHY_SHORT_WINDOW],
+        v->unvisited[HV_WHY_TOO_FAR], v->unvisited[HV_WHY_CAPACITY]);
   }
   printf("\nMarginal value (households newly reached):\n");
   for (size_t i = 0; i < nv; i++) {

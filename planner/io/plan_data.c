@@ -79,7 +79,8 @@ void hv_plan_mark_unchecked(hv_plan *p) {
 static const char *const reason_codes[HV_WHY_COUNT] = {
     [HV_WHY_NO_COORDS] = "no_coordinates", [HV_WHY_LANGUAGE] = "language",
     [HV_WHY_WINDOWS] = "windows",          [HV_WHY_TOO_FAR] = "too_far",
-    [HV_WHY_CAPACITY] = "capacity",        [HV_WHY_DONE] = "visited_earlier"};
+    [HV_WHY_CAPACITY] = "capacity",        [HV_WHY_DONE] = "visited_earlier",
+    [HV_WHY_SHORT_WINDOW] = "short_window"};
 
 const char *hv_unvisited_code(hv_unvisited_reason r) {
   return (int)r > 0 && (int)r < HV_WHY_COUNT ? reason_codes[r] : "unknown";

@@ -379,12 +379,13 @@ static void explain(const hv_scenario *s, const hv_plan *plan, const mapping *m,
   }
   int dur = hv_household_minutes(s, hh);
   bool window = false, reach = false;
-  int cutoff = INT_MAX;
+  int cutoff = INT_MAX, overlap = 0;
   for (size_t v = 0; v < m->nveh; v++) {
     if (!pair_speaks(s, &plan->pairs[m->veh_pair[v]], lang)) continue;
-    if (hv__household_overlap(hh, m->veh_day[v], m->veh_start[v],
-                              m->veh_end[v]) < dur)
-      continue;
+    int o = hv__household_overlap(hh, m->veh_day[v], m->veh_start[v],
+                                  m->veh_end[v]);
+    if (o < dur) continue;
+    if (o > overlap) overlap = o;
     window = true;
     if (!fits_alone(s, m, days, v, h)) continue;
     reach = true;
@@ -426,13 +427,28 @@ static void explain(const hv_scenario *s, const hv_plan *plan, const mapping *m,
     return;
   }
   if (!reach) {
-    size_t L = m->household_loc[h];
-    u->reason = HV_WHY_TOO_FAR;
-    snprintf(u->text, sizeof u->text,
-             "too far: the %d-minute visit and the drive from and back to "
-             "the school (%.0f + %.0f min) fit in no shared shift during "
-             "the family's windows",
-             dur, travel(m, 0, L), travel(m, L, 0));
+    /* Both the drive and a short overlap can be the cause.  Name the
+     * drive when it is long (an hour there and back), or when a family
+     * 15 minutes from the school would fit; otherwise the overlap. */
+    double go = travel(m, 0, L0), back = travel(m, L0, 0);
+    int notes = s->visits.buffer_minutes;
+    bool far = go + back >= 60 || overlap >= dur + notes + 30;
+    u->reason = far ? HV_WHY_TOO_FAR : HV_WHY_SHORT_WINDOW;
+    if (far)
+      snprintf(u->text, sizeof u->text,
+               "too far: the drive from and back to the school (%.0f + %.0f "
+               "min) with the %d-minute visit and %d min for notes fits in "
+               "no shared shift during the family's windows",
+               go, back, dur, notes);
+    else
+      snprintf(u->text, sizeof u->text,
+               "window too short: the family's windows and the shared hours "
+               "of the pairs%s%s overlap by at most %d min, too little for "
+               "the %d-minute visit with the drive there (%.0f min), %d min "
+               "for notes and the drive back (%.0f min) inside the shared "
+               "hours",
+               en ? "" : " that speak ", en ? "" : hv_language_name(lang),
+               overlap, dur, go, notes, back);
     return;
   }
   u->reason = HV_WHY_CAPACITY;

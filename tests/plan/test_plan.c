@@ -261,6 +261,16 @@ static void reasons_are_specific(void) {
                    "the family is available only on days not planned "
                    "this week (sat 10:00-12:00)");
     CHECK((u = why(s, p, "FAR")) && u->reason == HV_WHY_TOO_FAR);
+    if (u) CHECK_STR_CONTAINS(u->text, "too far: the drive");
+    /* A few minutes' drive is not "too far": the window overlaps the
+     * pair's hours (15:00-16:00) by 30 min, just the visit's length. */
+    CHECK((u = why(s, p, "SHORT")) && u->reason == HV_WHY_SHORT_WINDOW);
+    if (u)
+      CHECK_STR_CONTAINS(u->text,
+                         "window too short: the family's windows "
+                         "and the shared hours of the pairs overlap "
+                         "by at most 30 min, too little for the "
+                         "30-minute visit");
     CHECK((u = why(s, p, "NOGEO")) && u->reason == HV_WHY_NO_COORDS);
     CHECK((u = why(s, p, "LOW")) && u->reason == HV_WHY_CAPACITY);
     if (u) CHECK_STR_CONTAINS(u->text, "capacity went to more urgent families");

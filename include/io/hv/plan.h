@@ -45,11 +45,12 @@ typedef enum hv_unvisited_reason {
   HV_WHY_NO_COORDS = 1, /* not geocoded */
   HV_WHY_LANGUAGE,      /* no staff member (or no pair) speaks it */
   HV_WHY_WINDOWS,       /* no pair works during the family's windows */
-  HV_WHY_TOO_FAR,       /* the drive and visit fit in no shared shift */
+  HV_WHY_TOO_FAR,       /* a long drive: the visit fits in no shared shift */
   HV_WHY_CAPACITY,      /* capacity went to more urgent families */
-  HV_WHY_DONE           /* visited earlier this week (re-planning) */
+  HV_WHY_DONE,          /* visited earlier this week (re-planning) */
+  HV_WHY_SHORT_WINDOW   /* windows and shared hours overlap too briefly */
 } hv_unvisited_reason;
-#define HV_WHY_COUNT 7 /* one more than the largest reason */
+#define HV_WHY_COUNT 8 /* one more than the largest reason */
 
 typedef struct hv_unvisited {
   size_t household;
