@@ -345,6 +345,32 @@ static bool attendance_column(const char *name) {
   return false;
 }
 
+/* The visit log: the form staff fill in by hand at the door. */
+static void visit_log(hv__doc *d, const void *ud) {
+  const hv_household *h = ud;
+  hv__doc_heading(d, "Visit log (fill in by hand)");
+  static const char *const outcomes[] = {"met", "not home", "declined", "moved",
+                                         "other"};
+  hv__doc_para(d, HV_RENDER_FONT " Bold 9.5", "Outcome", false);
+  hv__doc_checkboxes(d, outcomes, 5, 5);
+  static const char *const barriers[] = {"transportation", "health",
+                                         "housing",        "childcare",
+                                         "work schedule",  "safety on the way",
+                                         "school climate", "other"};
+  hv__doc_para(d, HV_RENDER_FONT " Bold 9.5", "Barriers found", false);
+  hv__doc_checkboxes(d, barriers, 8, 4);
+  hv__doc_write_line(d, "Resources offered, referrals made:");
+  hv__doc_write_line(d, "");
+  hv__doc_write_line(d, "Agreed next step:");
+  hv__doc_write_line(d, "Follow-up date:");
+  if (h->visit_type == HV_VISIT_RELATIONAL) {
+    hv__doc_write_line(d,
+                       "Reflection (afterwards, together): what did we learn?");
+    hv__doc_write_line(d, "");
+  }
+  hv__doc_write_line(d, "Signatures (both staff):");
+}
+
 static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
                        size_t k, bool unchecked) {
   const hv_plan_stop *ps = &r->stops[k];
@@ -444,27 +470,9 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
       break;
   }
 
-  hv__doc_heading(d, "Visit log (fill in by hand)");
-  static const char *const outcomes[] = {"met", "not home", "declined", "moved",
-                                         "other"};
-  hv__doc_para(d, HV_RENDER_FONT " Bold 9.5", "Outcome", false);
-  hv__doc_checkboxes(d, outcomes, 5, 5);
-  static const char *const barriers[] = {"transportation", "health",
-                                         "housing",        "childcare",
-                                         "work schedule",  "safety on the way",
-                                         "school climate", "other"};
-  hv__doc_para(d, HV_RENDER_FONT " Bold 9.5", "Barriers found", false);
-  hv__doc_checkboxes(d, barriers, 8, 4);
-  hv__doc_write_line(d, "Resources offered, referrals made:");
-  hv__doc_write_line(d, "");
-  hv__doc_write_line(d, "Agreed next step:");
-  hv__doc_write_line(d, "Follow-up date:");
-  if (h->visit_type == HV_VISIT_RELATIONAL) {
-    hv__doc_write_line(d,
-                       "Reflection (afterwards, together): what did we learn?");
-    hv__doc_write_line(d, "");
-  }
-  hv__doc_write_line(d, "Signatures (both staff):");
+  /* The visit log is filled in at the door: keep it on one page. */
+  hv__doc_need(d, hv__doc_measure(d, visit_log, h) + 4);
+  visit_log(d, h);
 
   /* The leave-behind note: its own page to tear off or fold. */
   hv__doc_new_page(d);

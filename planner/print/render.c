@@ -52,6 +52,20 @@ bool hv__doc_close(hv__doc *d, hv_error *err) {
   return true;
 }
 
+double hv__doc_measure(const hv__doc *d, void (*draw)(hv__doc *, const void *),
+                       const void *ud) {
+  hv__doc m = *d;
+  m.surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  m.cr = cairo_create(m.surface);
+  m.height = 1e9;
+  m.y = d->margin;
+  draw(&m, ud);
+  double h = m.y - d->margin;
+  cairo_destroy(m.cr);
+  cairo_surface_destroy(m.surface);
+  return h;
+}
+
 void hv__doc_new_page(hv__doc *d) {
   cairo_show_page(d->cr);
   d->y = d->margin;

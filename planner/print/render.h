@@ -29,6 +29,11 @@ bool hv__doc_close(hv__doc *d, hv_error *err);
 void hv__doc_new_page(hv__doc *d);
 /* Starts a new page unless `need` points still fit on this one. */
 void hv__doc_need(hv__doc *d, double need);
+/* The height in points that draw(d, ud) takes on an endless page as wide
+ * as d's (drawn on a recording surface and thrown away), so that a block
+ * can be kept together: hv__doc_need(d, hv__doc_measure(d, draw, ud)). */
+double hv__doc_measure(const hv__doc *d, void (*draw)(hv__doc *, const void *),
+                       const void *ud);
 
 /* Lays out text (pango markup when markup is true) at (x, y) within width;
  * returns its height.  Draws only when draw is true. */

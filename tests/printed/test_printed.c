@@ -145,6 +145,47 @@ static void packets_hold_the_rest(void) {
   free(text);
 }
 
+/* No page of any packet holds fewer than 5 lines of text: the visit log
+ * is kept on one page, never a signature line alone. */
+static void packet_pages_are_never_near_empty(void) {
+  int short_pages = 0, pages_seen = 0;
+  for (size_t r = 0; r < plan->nroutes; r++) {
+    const hv_plan_route *pr = &plan->routes[r];
+    char path[600], cmd[900];
+    snprintf(path, sizeof path, "%s/packets/%s_%s.pdf", out,
+             hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair);
+    snprintf(cmd, sizeof cmd, "pdfinfo '%s' | grep Pages", path);
+    char *info = run(cmd);
+    int pages = info && strchr(info, ':') ? atoi(strchr(info, ':') + 1) : 0;
+    free(info);
+    CHECK(pages > 0);
+    for (int pg = 1; pg <= pages; pg++) {
+      snprintf(cmd, sizeof cmd, "pdftotext -f %d -l %d -layout '%s' -", pg, pg,
+               path);
+      char *text = run(cmd);
+      int lines = 0;
+      bool blank = true;
+      for (const char *c = text ? text : ""; *c; c++) {
+        if (*c == '\n' || *c == '\f') {
+          lines += !blank;
+          blank = true;
+        } else if (*c != ' ') {
+          blank = false;
+        }
+      }
+      lines += !blank;
+      free(text);
+      pages_seen++;
+      if (lines < 5) {
+        if (short_pages++ < 3)
+          CHECK_FAIL_("%s page %d has only %d lines of text", path, pg, lines);
+      }
+    }
+  }
+  CHECK_INT_EQ(short_pages, 0);
+  CHECK(pages_seen >= 2 * (int)plan->visited);
+}
+
 /* A name with diacritics survives PDF text layout. */
 static void diacritics_survive(void) {
   char cmd[800];
@@ -303,6 +344,7 @@ int main(void) {
   if (plan) {
     RUN(route_sheets_list_every_stop_in_order);
     RUN(packets_hold_the_rest);
+    RUN(packet_pages_are_never_near_empty);
     RUN(diacritics_survive);
     RUN(page_is_not_blank);
     RUN(calendars_parse_back);
