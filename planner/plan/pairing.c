@@ -383,6 +383,14 @@ hv_status hv_plan_form_pairs(const hv_scenario *s, const hv_pair_options *o,
     hv_pair_options_init(&defaults);
     o = &defaults;
   }
+  /* Re-planning forms pairs for the days left: a view of the scenario
+   * with only those days planned (it shares everything else). */
+  hv_scenario view;
+  if (o->days != 0) {
+    view = *s;
+    view.days = s->days & o->days;
+    s = &view;
+  }
   if (o->in_file_order) return file_order(s, o->max_pairs, pairs, npairs, err);
   return form_by_model(s, o->max_pairs, o->fixed, o->nfixed, o->time_limit_s,
                        pairs, npairs, err);

@@ -494,8 +494,8 @@ static int cmp_route(const void *a, const void *b) {
 
 /* The pairs of the week: given, or formed (at most max_pairs). */
 static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
-                            const hv_time_budget *budget, hv_plan *plan,
-                            hv_error *err) {
+                            const hv_time_budget *budget, unsigned days,
+                            hv_plan *plan, hv_error *err) {
   if (o->pairs) {
     plan->pairs = calloc(o->npairs + 1, sizeof *plan->pairs);
     if (plan->pairs == NULL)
@@ -535,6 +535,7 @@ static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
     po.in_file_order = o->pairs_in_file_order;
     po.max_pairs = o->max_pairs;
     po.time_limit_s = budget->pairing_s;
+    po.days = days;
     hv_plan_pair *formed = NULL;
     size_t nformed = 0;
     hv_status st = hv_plan_form_pairs(s, &po, &formed, &nformed, err);
@@ -553,6 +554,82 @@ static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
   }
   if (o->max_pairs > 0 && plan->npairs > (size_t)o->max_pairs)
     plan->npairs = (size_t)o->max_pairs;
+  return HV_OK;
+}
+
+/* Re-planning: a pair id names the same two people all week.  A pair
+ * formed again from the kept days keeps its id; a new pair whose id a kept
+ * pair already uses (for other people) gets a fresh one. */
+static bool same_staff(const hv_plan_route *r, size_t a, size_t b) {
+  long x = r->staff_index[0], y = r->staff_index[1];
+  return (x == (long)a && y == (long)b) || (x == (long)b && y == (long)a);
+}
+
+static bool id_taken(const hv_plan *plan, size_t upto,
+                     const hv_plan_route *kept, size_t nkept, const char *id) {
+  for (size_t r = 0; r < nkept; r++)
+    if (strcmp(kept[r].pair, id) == 0) return true;
+  for (size_t q = 0; q < upto; q++)
+    if (strcmp(plan->pairs[q].id, id) == 0) return true;
+  return false;
+}
+
+static hv_status align_pair_ids(hv_plan *plan, const hv_plan_route *kept,
+                                size_t nkept, hv_error *err) {
+  for (size_t q = 0; q < plan->npairs; q++) {
+    hv_plan_pair *pp = &plan->pairs[q];
+    const char *id = NULL;
+    for (size_t r = 0; r < nkept && id == NULL; r++)
+      if (same_staff(&kept[r], pp->a, pp->b)) id = kept[r].pair;
+    char fresh[32];
+    if (id == NULL) {
+      bool clash = id_taken(plan, q, NULL, 0, pp->id);
+      for (size_t r = 0; r < nkept && !clash; r++)
+        clash = strcmp(kept[r].pair, pp->id) == 0;
+      if (!clash) continue;
+      for (size_t n = 1;; n++) {
+        snprintf(fresh, sizeof fresh, "P%02zu", n);
+        if (!id_taken(plan, plan->npairs, kept, nkept, fresh)) break;
+      }
+      id = fresh;
+    }
+    if ((pp->id = hv__arena_strdup(plan->arena, id)) == NULL)
+      return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  return HV_OK;
+}
+
+/* plan.json lists every pair that appears in a route: the kept days'
+ * pairs that are not formed again come after the week's. */
+static hv_status add_kept_pairs(const hv_scenario *s, hv_plan *plan,
+                                const hv_plan_route *kept, size_t nkept,
+                                int from_day, hv_error *err) {
+  for (size_t r = 0; r < nkept; r++) {
+    const hv_plan_route *kr = &kept[r];
+    if (kr->staff_index[0] < 0 || kr->staff_index[1] < 0) continue;
+    if (id_taken(plan, plan->npairs, NULL, 0, kr->pair)) continue;
+    hv_plan_pair *grown =
+        realloc(plan->pairs, (plan->npairs + 2) * sizeof *plan->pairs);
+    if (grown == NULL)
+      return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    plan->pairs = grown;
+    hv_plan_pair *pp = &plan->pairs[plan->npairs++];
+    memset(pp, 0, sizeof *pp);
+    pp->id = kr->pair;
+    pp->a = (size_t)kr->staff_index[0];
+    pp->b = (size_t)kr->staff_index[1];
+    double mins = 0;
+    for (int d = 0; d < from_day; d++) {
+      int a0, a1;
+      if ((s->days & (1u << d)) && hv__pair_shift(s, pp->a, pp->b, d, &a0, &a1))
+        mins += a1 - a0;
+    }
+    pp->shared_hours = mins / 60.0;
+    snprintf(pp->why, sizeof pp->why,
+             "kept from the earlier plan (days before %s); not paired again "
+             "from %s",
+             hv_day_name(from_day), hv_day_name(from_day));
+  }
   return HV_OK;
 }
 
@@ -609,7 +686,8 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
                         "plan each part",
                         n, HV_PLAN_MAX_HOUSEHOLDS);
   }
-  if (st == HV_OK) st = week_pairs(s, o, &budget, plan, err);
+  if (st == HV_OK) st = week_pairs(s, o, &budget, days, plan, err);
+  if (st == HV_OK && nkept > 0) st = align_pair_ids(plan, kept, nkept, err);
   if (st == HV_OK) st = build_problem(s, plan, days, done, &m, &prob, err);
   hv_solution *start = NULL;
   if (st == HV_OK && o->initial) {
@@ -713,6 +791,7 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
     for (size_t r = 0; r < plan->nroutes; r++)
       plan->travel_minutes += plan->routes[r].travel_min;
     sort_unvisited(s, plan->unvisited, plan->nunvisited);
+    if (nkept > 0) st = add_kept_pairs(s, plan, kept, nkept, o->from_day, err);
     plan->seconds = sol->seconds;
     plan->iterations = sol->iterations;
     free(visited);

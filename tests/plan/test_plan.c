@@ -353,6 +353,33 @@ static void replanning_keeps_the_past(void) {
         CHECK_INT_EQ(a->stops[k].start, b->stops[k].start);
       }
     }
+    /* A pair id names the same two people all week, and plan.json's
+     * pairs list every pair of any route, kept days included. */
+    for (size_t r = 0; r < q->nroutes; r++) {
+      const hv_plan_route *a = &q->routes[r];
+      for (size_t t = r + 1; t < q->nroutes; t++) {
+        const hv_plan_route *b = &q->routes[t];
+        if (strcmp(a->pair, b->pair) != 0) continue;
+        bool same = (strcmp(a->staff[0], b->staff[0]) == 0 &&
+                     strcmp(a->staff[1], b->staff[1]) == 0) ||
+                    (strcmp(a->staff[0], b->staff[1]) == 0 &&
+                     strcmp(a->staff[1], b->staff[0]) == 0);
+        if (!same)
+          CHECK_FAIL_("pair %s is %s+%s on %s and %s+%s on %s", a->pair,
+                      a->staff[0], a->staff[1], hv_day_name(a->day),
+                      b->staff[0], b->staff[1], hv_day_name(b->day));
+      }
+      bool listed = false;
+      for (size_t k = 0; k < q->npairs && !listed; k++) {
+        const hv_plan_pair *pp = &q->pairs[k];
+        listed =
+            strcmp(pp->id, a->pair) == 0 && ((long)pp->a == a->staff_index[0] ||
+                                             (long)pp->b == a->staff_index[0]);
+      }
+      if (!listed)
+        CHECK_FAIL_("pair %s of %s's route is not in the plan's pairs", a->pair,
+                    hv_day_name(a->day));
+    }
     /* S03 is in no route from Wednesday on. */
     for (size_t r = 0; r < q->nroutes; r++)
       if (q->routes[r].day >= 2) {

@@ -50,6 +50,7 @@ typedef struct hv_pair_options {
   const hv_plan_pair *fixed; /* pairs always kept (nested what-if sweeps) */
   size_t nfixed;
   double time_limit_s; /* for the model; its greedy start stands after */
+  unsigned days;       /* days to pair for (bit per day; 0: the scenario's) */
 } hv_pair_options;
 
 void hv_pair_options_init(hv_pair_options *o);
