@@ -223,10 +223,14 @@ static double route_cost(const model *md, const route *r) {
 }
 
 /* Whether every job of the sequence may ride on v, and the whole is
- * feasible. */
-static bool feasible(const model *md, int v, const int *jobs, int n) {
-  double c;
-  return n == 0 || hv__sequence_feasible(md, v, jobs, n, &c);
+ * feasible; *cost is its exact cost as route_cost() counts it. */
+static bool feasible(const model *md, int v, const int *jobs, int n,
+                     double *cost) {
+  *cost = 0;
+  if (n == 0) return true;
+  if (!hv__sequence_feasible(md, v, jobs, n, cost)) return false;
+  if (md->obj == HV_OBJ_VEHICLES) *cost += md->vehicle_cost;
+  return true;
 }
 
 bool hv__sol_set_route(const model *md, sol *s, int v, const int *jobs, int n) {
@@ -304,9 +308,13 @@ static int try_moves(const model *md, sol *s, scratch *sc, int j, int k,
       if (!(c < old - 1e-7)) continue;
     }
     int na = seq_write(&a, sc->a), nb = seq_write(&b, sc->b);
-    if (!feasible(md, ra, sc->a, na) ||
-        (ra != rb && !feasible(md, rb, sc->b, nb)))
+    double ca, cb = 0;
+    if (!feasible(md, ra, sc->a, na, &ca) ||
+        (ra != rb && !feasible(md, rb, sc->b, nb, &cb)))
       continue;
+    /* seq_cost() leaves out idle returns (they depend on the schedule),
+     * so it is a lower bound there: the exact cost decides. */
+    if (!any && md->idle_returns && !(ca + cb < old - 1e-7)) continue;
     if (!hv__sol_set_route(md, s, ra, sc->a, na)) return -1;
     if (ra != rb && !hv__sol_set_route(md, s, rb, sc->b, nb)) return -1;
     return 1;

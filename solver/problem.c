@@ -103,7 +103,7 @@ hv_status hv_problem_add_vehicle(hv_problem *p, const hv_vehicle *v,
   if (v->start >= p->nloc || v->end >= p->nloc)
     return hv_error_set(err, HV_E_RANGE, nowhere(),
                         "vehicle start/end is not in the matrix");
-  if (!(v->open <= v->close) || v->max_jobs < 0)
+  if (!(v->open <= v->close) || v->max_jobs < 0 || !(v->max_wait >= 0))
     return hv_error_set(err, HV_E_RANGE, nowhere(),
                         "vehicle window ends before it opens");
   if (p->nveh >= 100000)
@@ -242,7 +242,8 @@ static bool same_vehicle(const model *md, int a, int b) {
   const hv_vehicle *x = &md->veh[a], *y = &md->veh[b];
   if (x->start != y->start || x->end != y->end || x->open != y->open ||
       x->close != y->close || x->skills != y->skills ||
-      x->capacity != y->capacity || x->max_jobs != y->max_jobs)
+      x->capacity != y->capacity || x->max_jobs != y->max_jobs ||
+      x->max_wait != y->max_wait)
     return false;
   for (int j = 0; j < md->n; j++) {
     if (md->compat[(size_t)j * md->m + a] != md->compat[(size_t)j * md->m + b])
@@ -275,6 +276,8 @@ hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err) {
   md->D = p->dist;
   md->obj = p->obj;
   md->balance = p->balance;
+  for (size_t v = 0; v < p->nveh; v++)
+    md->idle_returns |= p->veh[v].max_wait > 0;
   md->job = p->jobs;
   md->veh = p->veh;
   int n = md->n, m = md->m;

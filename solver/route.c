@@ -87,9 +87,17 @@ void hv__route_update(const model *md, route *r) {
     next = j->location;
   }
   r->L[0] = r->L[1] - md->T[vh->start * N + next];
+  double idle = 0;
+  if (vh->max_wait > 0)
+    for (int p = 2; p <= n; p++) {
+      const hv_job *a = &md->job[r->job[p - 2]], *b = &md->job[r->job[p - 1]];
+      bool back;
+      idle += leg_extra(md, vh, a->location, b->location,
+                        r->e[p - 1] + a->service, r->e[p], &back);
+    }
   r->dist = dist;
   r->load = r->q[n + 1];
-  r->cost = dist - bonus + md->balance * (double)n * (double)n;
+  r->cost = dist + idle - bonus + md->balance * (double)n * (double)n;
 }
 
 bool hv__route_can_insert(const model *md, const route *r, int j, int p,
@@ -144,8 +152,13 @@ bool hv__sequence_feasible(const model *md, int v, const int *jobs, int n,
     const hv_job *jb = &md->job[j];
     double tt = md->T[prev * N + jb->location];
     if (tt >= HV_SOLVER_UNREACHABLE) return false;
-    t = tw_start(jb, t + svc + tt);
+    double free_at = t + svc;
+    t = tw_start(jb, free_at + tt);
     if (!isfinite(t)) return false;
+    if (k > 0 && vh->max_wait > 0) {
+      bool back;
+      dist += leg_extra(md, vh, prev, jb->location, free_at, t, &back);
+    }
     load += jb->demand;
     dist += md->D[prev * N + jb->location];
     if (md->bonus) bonus += md->bonus[(size_t)j * md->m + v];

@@ -42,6 +42,7 @@ void hv_solution_free(hv_solution *s) {
     free(s->routes[i].jobs);
     free(s->routes[i].arrival);
     free(s->routes[i].start);
+    free(s->routes[i].via_start);
   }
   free(s->routes);
   free(s->unassigned);
@@ -49,25 +50,36 @@ void hv_solution_free(hv_solution *s) {
 }
 
 /* Schedules a feasible route: earliest service starts, with the departure
- * delayed so that nobody waits at the first stop. */
-static void schedule(const hv_problem *p, hv_route *rt) {
+ * delayed so that nobody waits at the first stop, and a return to the
+ * start location wherever a wait would exceed the vehicle's max_wait. */
+static void schedule(const model *md, hv_route *rt) {
+  const hv_problem *p = md->p;
   const hv_vehicle *vh = &p->veh[rt->vehicle];
-  double t = vh->open, svc = 0;
-  size_t prev = vh->start;
-  rt->distance = rt->travel_time = 0;
   for (int pass = 0; pass < 2; pass++) {
-    t = pass == 0 ? vh->open : rt->depart;
-    svc = 0;
-    prev = vh->start;
+    double t = pass == 0 ? vh->open : rt->depart, svc = 0;
+    size_t prev = vh->start;
     rt->distance = rt->travel_time = 0;
     for (size_t k = 0; k < rt->njobs; k++) {
       const hv_job *j = &p->jobs[rt->jobs[k]];
       double tt = hv_problem_time(p, prev, j->location);
+      double dd = hv_problem_dist(p, prev, j->location);
       rt->arrival[k] = t + svc + tt;
       rt->start[k] = tw_start(j, rt->arrival[k]);
+      bool back = false;
+      if (k > 0)
+        (void)leg_extra(md, vh, prev, j->location, t + svc, rt->start[k],
+                        &back);
+      rt->via_start[k] = back;
+      if (back) {
+        tt = hv_problem_time(p, prev, vh->start) +
+             hv_problem_time(p, vh->start, j->location);
+        dd = hv_problem_dist(p, prev, vh->start) +
+             hv_problem_dist(p, vh->start, j->location);
+        rt->arrival[k] = rt->start[k];
+      }
       t = rt->start[k];
       svc = j->service;
-      rt->distance += hv_problem_dist(p, prev, j->location);
+      rt->distance += dd;
       rt->travel_time += tt;
       prev = j->location;
     }
@@ -98,10 +110,11 @@ hv_solution *hv__sol_export(const model *md, const sol *s) {
     rt->jobs = malloc((size_t)r->n * sizeof *rt->jobs);
     rt->arrival = malloc((size_t)r->n * sizeof *rt->arrival);
     rt->start = malloc((size_t)r->n * sizeof *rt->start);
-    if (!rt->jobs || !rt->arrival || !rt->start) goto oom;
+    rt->via_start = calloc((size_t)r->n, sizeof *rt->via_start);
+    if (!rt->jobs || !rt->arrival || !rt->start || !rt->via_start) goto oom;
     for (int k = 0; k < r->n; k++)
       rt->jobs[k] = (size_t)r->job[k];
-    schedule(md->p, rt);
+    schedule(md, rt);
     out->distance += rt->distance;
     out->travel_time += rt->travel_time;
     for (int k = 0; k < r->n; k++)
@@ -229,6 +242,15 @@ hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
       if (!hv__allowed(p, jn, rt->vehicle))
         st = bad(err, "job %zu may not go on vehicle %zu", jn, rt->vehicle);
       double arrive = t + svc + hv_problem_time(p, prev, j->location);
+      if (rt->via_start && rt->via_start[k]) {
+        if (k == 0) {
+          st = bad(err, "route %zu goes back to its start before job %zu", i,
+                   jn);
+          break;
+        }
+        arrive = t + svc + hv_problem_time(p, prev, vh->start) +
+                 hv_problem_time(p, vh->start, j->location);
+      }
       double start = arrive;
       bool in = j->ntw == 0;
       for (size_t w = 0; w < j->ntw && !in; w++) {

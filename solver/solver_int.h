@@ -55,6 +55,7 @@ typedef struct model {
   double prize_weight;       /* cost units per unit of prize (PRIZE) */
   double vehicle_cost;       /* per used route (VEHICLES) */
   double balance;            /* per route: balance x jobs^2 */
+  bool idle_returns;         /* some vehicle has max_wait > 0 */
 } model;
 
 hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err);
@@ -83,6 +84,30 @@ static inline double tw_latest(const hv_job *j, double b) {
   return -1.0 / 0.0;
 }
 
+/* Idle returns (hv_vehicle.max_wait): the leg from location `from`, free
+ * at time `free_at`, to job location `to` whose service starts at `start`.
+ * Returns what the leg costs beyond the direct drive: the detour through
+ * the vehicle's start location when the wait exceeds max_wait and the
+ * detour fits (*back set), a penalty per time unit beyond max_wait when it
+ * does not fit, else 0.  Never negative. */
+static inline double leg_extra(const model *md, const hv_vehicle *vh,
+                               size_t from, size_t to, double free_at,
+                               double start, bool *back) {
+  *back = false;
+  if (vh->max_wait <= 0) return 0.0;
+  size_t N = md->nloc, b = vh->start;
+  double wait = start - (free_at + md->T[from * N + to]);
+  if (wait <= vh->max_wait + EPS) return 0.0;
+  double detour = md->T[from * N + b] + md->T[b * N + to];
+  if (free_at + detour <= start + EPS && detour < HV_SOLVER_UNREACHABLE) {
+    *back = true;
+    double extra =
+        md->D[from * N + b] + md->D[b * N + to] - md->D[from * N + to];
+    return extra > 0 ? extra : 0.0;
+  }
+  return wait - vh->max_wait;
+}
+
 /* ---- routes --------------------------------------------------------- */
 
 /* A route of one vehicle.  Position 0 is the start, 1..n the jobs, n+1 the
@@ -94,7 +119,7 @@ typedef struct route {
   int n, cap;
   int *job;
   double *e, *L, *q;
-  double cost; /* distance cost, minus bonuses */
+  double cost; /* distance cost (idle returns included), minus bonuses */
   double dist; /* plain distance */
   double load;
 } route;

@@ -29,6 +29,7 @@ struct hv_scenario {
   } travel;
   struct {
     int default_minutes, buffer_minutes;
+    int max_wait_minutes; /* longer waits: back to school between stops */
   } visits;
   struct {
     double time_limit_s;

@@ -62,7 +62,7 @@ hv_status hv__plan_read_routes(hv_plan *p, const char *path, int from_day,
     int d = day ? hv_day_parse(day) : -1;
     int dep = hv_hhmm_parse(jstr(r, "depart"), (size_t)-1),
         back = hv_hhmm_parse(jstr(r, "return"), (size_t)-1);
-    char field[64];
+    char field[96];
     snprintf(field, sizeof field, "routes[%zu]", i);
     if (d < 0 || !pair || !json_is_array(staff) ||
         json_array_size(staff) != 2 || !json_is_array(stops) || dep < 0 ||
@@ -109,6 +109,29 @@ hv_status hv__plan_read_routes(hv_plan *p, const char *path, int from_day,
       ps->end = hv_hhmm_parse(jstr(stop, "end"), (size_t)-1);
       json_t *t = json_object_get(stop, "travel_minutes");
       ps->travel_min = json_is_number(t) ? json_number_value(t) : 0;
+      ps->school_from = ps->school_to = -1;
+      json_t *bs = json_object_get(stop, "back_at_school");
+      if (bs != NULL) {
+        ps->school_from =
+            json_is_array(bs) && json_array_size(bs) == 2
+                ? hv_hhmm_parse(json_string_value(json_array_get(bs, 0)),
+                                (size_t)-1)
+                : -1;
+        ps->school_to =
+            ps->school_from >= 0
+                ? hv_hhmm_parse(json_string_value(json_array_get(bs, 1)),
+                                (size_t)-1)
+                : -1;
+        if (ps->school_to < 0) {
+          snprintf(field, sizeof field, "routes[%zu].stops[%zu].back_at_school",
+                   i, k);
+          st = hv_error_set(err, HV_E_INPUT,
+                            (hv_where){.source = path, .field = field},
+                            "expected [\"HH:MM\", \"HH:MM\"] (back at school "
+                            "from, until)");
+          goto done;
+        }
+      }
       if (hid == NULL || ps->start < 0 || ps->end < 0) {
         snprintf(field, sizeof field, "routes[%zu].stops[%zu]", i, k);
         st = hv_error_set(err, HV_E_INPUT,
@@ -240,6 +263,12 @@ static json_t *plan_json(const hv_plan *p) {
       const hv_plan_stop *ps = &pr->stops[k];
       json_t *so = json_object();
       json_object_set_new(so, "household", json_string(ps->household_id));
+      if (ps->school_from >= 0) {
+        char t2[HV_HHMM_TEXT];
+        hv_hhmm_format(ps->school_from, t);
+        hv_hhmm_format(ps->school_to, t2);
+        json_object_set_new(so, "back_at_school", json_pack("[ss]", t, t2));
+      }
       hv_hhmm_format(ps->arrive, t);
       json_object_set_new(so, "arrive", json_string(t));
       hv_hhmm_format(ps->start, t);
@@ -289,10 +318,23 @@ static void csv_field(FILE *f, const char *v, bool last) {
 static void roster_csv(const void *ud, FILE *f) {
   const hv_plan *p = ud;
   const hv_scenario *s = p->scenario;
-  static const char *const head[] = {
-      "day",     "date",     "pair",       "staff_a", "staff_b",  "order",
-      "start",   "end",      "household",  "student", "guardian", "phone",
-      "address", "language", "visit_type", "notes"};
+  static const char *const head[] = {"day",
+                                     "date",
+                                     "pair",
+                                     "staff_a",
+                                     "staff_b",
+                                     "order",
+                                     "start",
+                                     "end",
+                                     "household",
+                                     "student",
+                                     "guardian",
+                                     "phone",
+                                     "address",
+                                     "language",
+                                     "visit_type",
+                                     "notes",
+                                     "back_at_school_before"};
   size_t nh = sizeof head / sizeof head[0];
   for (size_t i = 0; i < nh; i++)
     csv_field(f, head[i], i + 1 == nh && s->nhh_extra == 0);
@@ -313,6 +355,12 @@ static void roster_csv(const void *ud, FILE *f) {
       snprintf(order, sizeof order, "%zu", k + 1);
       hv_hhmm_format(ps->start, a);
       hv_hhmm_format(ps->end, b);
+      char back[2 * HV_HHMM_TEXT + 2] = "";
+      if (ps->school_from >= 0) {
+        char x[HV_HHMM_TEXT], y[HV_HHMM_TEXT];
+        snprintf(back, sizeof back, "%s-%s", hv_hhmm_format(ps->school_from, x),
+                 hv_hhmm_format(ps->school_to, y));
+      }
       const char *vals[] = {hv_day_name(pr->day),
                             hv_date_format(pr->date, date),
                             pr->pair,
@@ -328,7 +376,8 @@ static void roster_csv(const void *ud, FILE *f) {
                             h ? h->address : "",
                             h ? h->language : "",
                             h ? types[h->visit_type] : "",
-                            h ? h->notes : ""};
+                            h ? h->notes : "",
+                            back};
       for (size_t i = 0; i < nh; i++)
         csv_field(f, vals[i], i + 1 == nh && s->nhh_extra == 0);
       for (size_t i = 0; i < s->nhh_extra; i++)

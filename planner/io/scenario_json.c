@@ -25,6 +25,7 @@ void hv__scenario_defaults(hv_scenario *s) {
   s->travel.osrm_profile = "driving";
   s->visits.default_minutes = 45;
   s->visits.buffer_minutes = 10;
+  s->visits.max_wait_minutes = 45;
   s->solver.time_limit_s = 30.0;
   s->solver.seed = 1;
   s->geocoder.provider = HV_GEOCODE_NOMINATIM;
@@ -286,12 +287,14 @@ static void read_small_sections(ctx *c, json_t *root) {
   json_t *v = get_obj(c, root, "visits");
   if (v) {
     static const char *const known[] = {"default_minutes", "buffer_minutes",
-                                        NULL};
+                                        "max_wait_minutes", NULL};
     unknown_keys(c, v, "visits.", known);
     get_int(c, v, "default_minutes", "visits.default_minutes", 5, 480,
             &s->visits.default_minutes);
     get_int(c, v, "buffer_minutes", "visits.buffer_minutes", 0, 240,
             &s->visits.buffer_minutes);
+    get_int(c, v, "max_wait_minutes", "visits.max_wait_minutes", 0, 480,
+            &s->visits.max_wait_minutes);
   }
   json_t *so = get_obj(c, root, "solver");
   if (so) {

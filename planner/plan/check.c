@@ -132,8 +132,30 @@ static void check_route(checker *c, size_t r, const double *T, size_t nloc,
       timeline = false;
       continue;
     }
-    if (timeline && loc[ps->household] < nloc) {
+    if (timeline && loc[ps->household] < nloc && ps->school_from >= 0) {
+      /* Back at school in between: the drive there, the drive out. */
+      double in = T[prev_loc * nloc + 0],
+             out = T[0 * nloc + loc[ps->household]];
+      if (k == 0 || ps->school_to < ps->school_from ||
+          free_at + in > ps->school_from + 1e-9 ||
+          ps->school_to + out > ps->start + 1e-9)
+        broken(c, r, (long)k,
+               "back at school %s-%s does not fit between the visits "
+               "(%.0f min drive back, %.0f min out to '%s')",
+               hv_hhmm_format(ps->school_from, a),
+               hv_hhmm_format(ps->school_to, b), in, out, h->id);
+      prev_loc = loc[ps->household];
+    } else if (timeline && loc[ps->household] < nloc) {
       double drive = T[prev_loc * nloc + loc[ps->household]];
+      double wait = ps->start - (free_at + drive);
+      double detour = T[prev_loc * nloc + 0] + T[0 * nloc + loc[ps->household]];
+      int max_wait = s->visits.max_wait_minutes;
+      if (k > 0 && max_wait > 0 && wait > max_wait + 1e-9 &&
+          free_at + detour <= ps->start + 1e-9)
+        broken(c, r, (long)k,
+               "the pair waits %.0f min before the visit to '%s', more than "
+               "visits.max_wait_minutes (%d): back to school in between",
+               wait, h->id, max_wait);
       if (free_at + drive > ps->start + 1e-9)
         broken(c, r, (long)k,
                "the visit to '%s' starts at %s, but the pair "

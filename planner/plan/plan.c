@@ -263,7 +263,8 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
                       .open = d * 1440.0 + a0,
                       .close = d * 1440.0 + a1,
                       .skills = staff_skills(m, sa) | staff_skills(m, sb),
-                      .max_jobs = mx};
+                      .max_jobs = mx,
+                      .max_wait = s->visits.max_wait_minutes};
       size_t idx;
       st = hv_problem_add_vehicle(p, &v, &idx, err);
       m->veh_pair[idx] = q;
@@ -770,6 +771,19 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
         ps->start = (int)lround(rt->start[k] - base);
         ps->end = ps->start + hv_household_minutes(s, &s->households[h]);
         ps->travel_min = travel(&m, prev, m.household_loc[h]);
+        ps->school_from = ps->school_to = -1;
+        if (rt->via_start[k] && k > 0) {
+          /* Back to school after the notes, out again in time. */
+          ps->school_from =
+              (int)lround(rt->start[k - 1] - base +
+                          hv_household_minutes(
+                              s, &s->households[pr->stops[k - 1].household]) +
+                          s->visits.buffer_minutes + travel(&m, prev, 0));
+          ps->school_to = (int)lround(rt->start[k] - base -
+                                      travel(&m, 0, m.household_loc[h]));
+          ps->travel_min =
+              travel(&m, prev, 0) + travel(&m, 0, m.household_loc[h]);
+        }
         prev = m.household_loc[h];
         visited[h] = 1;
         if (s->households[h].priority < vprio[v])

@@ -104,6 +104,33 @@ hv_status hv__write_calendars(const hv_plan *p, const char *dir,
           icalcomponent_add_property(ev, icalproperty_new_location(h->address));
         icalcomponent_add_component(cal, ev);
         events++;
+        if (ps->school_from >= 0) {
+          /* The long gap before this visit, back at school. */
+          icalcomponent *gap = icalcomponent_new_vevent();
+          snprintf(uid, sizeof uid, "%s-%s-school-%zu@hvplan", date, pr->pair,
+                   k + 1);
+          snprintf(summary, sizeof summary, "Back at school (with %s)",
+                   partner);
+          snprintf(desc, sizeof desc,
+                   "Pair %s: back at %s between stops %zu and %zu.", pr->pair,
+                   s->base.name, k, k + 1);
+          icalcomponent_add_property(gap, icalproperty_new_uid(uid));
+          icalcomponent_add_property(gap, icalproperty_new_dtstamp(stamp));
+          icalcomponent_add_property(
+              gap, with_tzid(icalproperty_new_dtstart(
+                                 local_time(pr->date, ps->school_from, tz)),
+                             s->timezone, utc));
+          icalcomponent_add_property(
+              gap, with_tzid(icalproperty_new_dtend(
+                                 local_time(pr->date, ps->school_to, tz)),
+                             s->timezone, utc));
+          icalcomponent_add_property(gap, icalproperty_new_summary(summary));
+          icalcomponent_add_property(gap, icalproperty_new_description(desc));
+          if (s->base.address[0])
+            icalcomponent_add_property(
+                gap, icalproperty_new_location(s->base.address));
+          icalcomponent_add_component(cal, gap);
+        }
       }
     }
     char *text = icalcomponent_as_ical_string_r(cal);

@@ -197,6 +197,23 @@ static void unchecked_banner(hv__doc *d, bool unchecked) {
                true);
 }
 
+/* "Back at school 12:25–14:45" before a stop reached from the school after
+ * a long gap (visits.max_wait_minutes). */
+static void school_break(hv__doc *d, const hv_scenario *s,
+                         const hv_plan_stop *ps, const char *font) {
+  if (ps->school_from < 0) return;
+  char buf[300], a[HV_HHMM_TEXT], b[HV_HHMM_TEXT];
+  char *name = hv__markup_escape(s->base.name);
+  snprintf(buf, sizeof buf,
+           "<i>Back at school %s–%s</i> (%s) — a long gap before the next "
+           "family's window",
+           hv_hhmm_format(ps->school_from, a), hv_hhmm_format(ps->school_to, b),
+           name);
+  g_free(name);
+  hv__doc_para(d, font, buf, true);
+  hv__doc_space(d, 3);
+}
+
 static void route_sheet(hv__doc *d, const hv_scenario *s,
                         const hv_plan_route *r, bool unchecked) {
   char buf[1024], date[64];
@@ -227,6 +244,7 @@ static void route_sheet(hv__doc *d, const hv_scenario *s,
   hv__doc_heading(d, "Stops");
   for (size_t k = 0; k < r->nstops; k++) {
     const hv_plan_stop *ps = &r->stops[k];
+    school_break(d, s, ps, F_BODY);
     const hv_household *h = stop_household(s, ps);
     char ar[6], st[6], en[6], win[40], fn[64];
     hv_hhmm_format(ps->arrive, ar);
@@ -520,6 +538,7 @@ static void roster_pdf(hv__doc *d, const hv_plan *p) {
     hv__doc_heading(d, buf);
     for (size_t k = 0; k < pr->nstops; k++) {
       const hv_household *h = stop_household(s, &pr->stops[k]);
+      school_break(d, s, &pr->stops[k], F_SMALL);
       char st[6], en[6];
       hv_hhmm_format(pr->stops[k].start, st);
       hv_hhmm_format(pr->stops[k].end, en);

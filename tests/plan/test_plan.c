@@ -82,6 +82,24 @@ static int check_plan(const hv_scenario *s, const hv_plan *p, int from_day) {
       prio += h->priority;
       if (pr->kept) continue;
       double t = travel_min(s, lat, lon, h->lat, h->lon);
+      double in = travel_min(s, lat, lon, s->base.lat, s->base.lon),
+             out = travel_min(s, s->base.lat, s->base.lon, h->lat, h->lon);
+      if (ps->school_from >= 0) {
+        /* Back at school in between: drive in, wait there, drive out. */
+        CHECK(k > 0);
+        CHECK(ps->school_from >= clock + (int)in);
+        CHECK(ps->school_to >= ps->school_from);
+        CHECK(ps->arrive >= ps->school_to + (int)out);
+        t = in + out;
+      } else if (k > 0 && s->visits.max_wait_minutes > 0 &&
+                 clock + in + out <= ps->start) {
+        /* No wait beyond visits.max_wait_minutes where going back to
+         * school would have fitted (a minute for rounding). */
+        double wait = ps->start - (clock + t);
+        if (wait > s->visits.max_wait_minutes + 1)
+          CHECK_FAIL_("%s %s: waits %.0f min before %s without going back",
+                      hv_day_name(pr->day), pr->pair, wait, h->id);
+      }
       travel += t;
       CHECK_NEAR(ps->travel_min, t, 1e-9);
       CHECK(ps->arrive >= clock + (int)t);
@@ -244,6 +262,46 @@ static void formed_pairs_beat_file_order(void) {
   hv_plan_free(a);
   hv_plan_free(b);
   hv_scenario_free(s);
+}
+
+/* visits.max_wait_minutes: in every fixture, no pair waits longer than
+ * that between two visits where going back to school fits (check_plan
+ * fails on such a wait); the demo has such gaps, and with waits allowed
+ * (max_wait_minutes 0) the same plan has long waits instead. */
+static void long_waits_go_back_to_school(void) {
+  static const char *const dirs[] = {"demo", "small", "plan/reasons",
+                                     "plan/nobody", "whatif"};
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/%s", HV_FIXTURE_DIR, dirs[i]);
+    hv_scenario *s = load(dir);
+    if (!s) continue;
+    CHECK_INT_EQ(s->visits.max_wait_minutes, 45);
+    hv_plan *p = plan(s, 1, NULL, 0);
+    if (p) CHECK_INT_EQ(check_plan(s, p, 0), 0);
+    size_t returns = 0;
+    for (size_t r = 0; p && r < p->nroutes; r++)
+      for (size_t k = 0; k < p->routes[r].nstops; k++)
+        returns += p->routes[r].stops[k].school_from >= 0;
+    if (strcmp(dirs[i], "demo") == 0) {
+      CHECK(returns > 0);
+      /* Waiting in place instead: some waits are long. */
+      s->visits.max_wait_minutes = 0;
+      hv_plan *q = plan(s, 1, NULL, 0);
+      int longest = 0;
+      for (size_t r = 0; q && r < q->nroutes; r++)
+        for (size_t k = 0; k < q->routes[r].nstops; k++) {
+          const hv_plan_stop *ps = &q->routes[r].stops[k];
+          CHECK(ps->school_from < 0);
+          if (ps->start - ps->arrive > longest)
+            longest = ps->start - ps->arrive;
+        }
+      CHECK(longest > 45);
+      hv_plan_free(q);
+    }
+    hv_plan_free(p);
+    hv_scenario_free(s);
+  }
 }
 
 /* fixtures/plan/reasons: one household per reason. */
@@ -440,6 +498,7 @@ int main(void) {
   RUN(demo_plan_obeys_every_rule);
   RUN(formed_pairs_beat_file_order);
   RUN(replanning_keeps_the_past);
+  RUN(long_waits_go_back_to_school);
   RUN(many_pairs_all_named);
   return CHECK_DONE();
 }

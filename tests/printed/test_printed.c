@@ -186,6 +186,39 @@ static void packet_pages_are_never_near_empty(void) {
   CHECK(pages_seen >= 2 * (int)plan->visited);
 }
 
+/* A long gap between visits (visits.max_wait_minutes) shows as the time
+ * back at school on the route sheet, the roster and in roster.csv. */
+static void school_breaks_printed(void) {
+  size_t found = 0;
+  for (size_t r = 0; r < plan->nroutes; r++) {
+    const hv_plan_route *pr = &plan->routes[r];
+    for (size_t k = 0; k < pr->nstops; k++) {
+      const hv_plan_stop *ps = &pr->stops[k];
+      if (ps->school_from < 0) continue;
+      char a[HV_HHMM_TEXT], b[HV_HHMM_TEXT], want[64], cmd[800];
+      hv_hhmm_format(ps->school_from, a);
+      hv_hhmm_format(ps->school_to, b);
+      snprintf(want, sizeof want, "Back at school %s–%s", a, b);
+      snprintf(cmd, sizeof cmd, "pdftotext '%s/routes/%s_%s.pdf' -", out,
+               hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair);
+      char *text = squash(run(cmd));
+      CHECK_STR_CONTAINS(text, want);
+      free(text);
+      snprintf(cmd, sizeof cmd, "pdftotext '%s/roster.pdf' -", out);
+      text = squash(run(cmd));
+      CHECK_STR_CONTAINS(text, want);
+      free(text);
+      snprintf(want, sizeof want, ",%s-%s,", a, b);
+      snprintf(cmd, sizeof cmd, "%s/roster.csv", out);
+      text = check_read_file(cmd);
+      CHECK_STR_CONTAINS(text, want);
+      free(text);
+      found++;
+    }
+  }
+  CHECK(found > 0); /* the demo has such gaps */
+}
+
 /* A name with diacritics survives PDF text layout. */
 static void diacritics_survive(void) {
   char cmd[800];
@@ -243,7 +276,8 @@ static void calendars_parse_back(void) {
     for (size_t r = 0; r < plan->nroutes; r++)
       if (strcmp(plan->routes[r].staff[0], st->id) == 0 ||
           strcmp(plan->routes[r].staff[1], st->id) == 0)
-        want += plan->routes[r].nstops;
+        for (size_t k = 0; k < plan->routes[r].nstops; k++)
+          want += 1 + (plan->routes[r].stops[k].school_from >= 0);
     char path[700];
     snprintf(path, sizeof path, "%s/calendars/%s.ics", out, st->id);
     char *text = check_read_file(path);
@@ -287,8 +321,15 @@ static void calendars_parse_back(void) {
           snprintf(u, sizeof u, "%s-%s-%s@hvplan",
                    hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair,
                    pr->stops[k].household_id);
-          if (strcmp(u, uid) != 0) continue;
-          match = t.hour * 60 + t.minute == pr->stops[k].start &&
+          bool visit = strcmp(u, uid) == 0;
+          /* The time back at school before a stop after a long gap. */
+          snprintf(u, sizeof u, "%s-%s-school-%zu@hvplan",
+                   hv_date_format(pr->date, (char[HV_DATE_TEXT]){0}), pr->pair,
+                   k + 1);
+          bool school = strcmp(u, uid) == 0;
+          if (!visit && !school) continue;
+          match = t.hour * 60 + t.minute ==
+                      (visit ? pr->stops[k].start : pr->stops[k].school_from) &&
                   t.year == pr->date.y && t.day == pr->date.d;
         }
       }
@@ -345,6 +386,7 @@ int main(void) {
     RUN(route_sheets_list_every_stop_in_order);
     RUN(packets_hold_the_rest);
     RUN(packet_pages_are_never_near_empty);
+    RUN(school_breaks_printed);
     RUN(diacritics_survive);
     RUN(page_is_not_blank);
     RUN(calendars_parse_back);

@@ -374,6 +374,74 @@ static void prize_prefers_valuable_jobs(void) {
   hv_problem_free(p);
 }
 
+/* max_wait: two jobs next to each other, the second's window opening two
+ * hours after the first ends.  The vehicle goes back to its start in
+ * between (the detour counted as distance and travel time); without
+ * max_wait it waits.  Given the choice of a third job that fills the gap,
+ * the solver takes the order without a return. */
+static void idle_returns(void) {
+  /* Locations on a line: start 0, jobs at 10, 11, and 20. */
+  const double x[4] = {0, 10, 11, 20};
+  double T[16];
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 4; j++)
+      T[i * 4 + j] = fabs(x[i] - x[j]);
+  for (int variant = 0; variant < 3; variant++) {
+    hv_problem *p = hv_problem_create(4, T, NULL, NULL);
+    hv_problem_set_objective(p, HV_OBJ_DISTANCE);
+    hv_job a = {.location = 1, .service = 30, .ntw = 1, .tw = {{20, 20}}};
+    hv_job b = {.location = 2, .service = 30, .ntw = 1, .tw = {{180, 200}}};
+    hv_problem_add_job(p, &a, NULL, NULL);
+    hv_problem_add_job(p, &b, NULL, NULL);
+    if (variant == 2) {
+      /* A job at 20 that fits between a and b: no wait left to return. */
+      hv_job c = {.location = 3, .service = 100, .ntw = 1, .tw = {{60, 80}}};
+      hv_problem_add_job(p, &c, NULL, NULL);
+    }
+    hv_vehicle v = {.start = 0,
+                    .end = 0,
+                    .open = 0,
+                    .close = 400,
+                    .max_wait = variant == 0 ? 0 : 45};
+    hv_problem_add_vehicle(p, &v, NULL, NULL);
+    hv_solution *s = NULL;
+    hv_error err;
+    hv_solve_options o;
+    hv_solve_options_init(&o);
+    o.max_iterations = 500;
+    CHECK_INT_EQ(hv_solve(p, &o, &s, &err), HV_OK);
+    if (s) {
+      CHECK_INT_EQ(hv_solution_check(p, s, &err), HV_OK);
+      CHECK_INT_EQ(s->nunassigned, 0);
+      CHECK_INT_EQ(s->nroutes, 1);
+      const hv_route *rt = &s->routes[0];
+      if (variant == 0) {
+        /* 10 out (leaving at 10), 1 across, 11 back; waits 129 min at b. */
+        CHECK(!rt->via_start[1]);
+        CHECK_NEAR(rt->travel_time, 22, 1e-9);
+        CHECK_NEAR(rt->arrival[1], 51, 1e-9);
+      } else if (variant == 1) {
+        /* 10 out, 10 back, 11 out, 11 back. */
+        CHECK(rt->via_start[1]);
+        CHECK_NEAR(rt->travel_time, 42, 1e-9);
+        CHECK_NEAR(rt->distance, 42, 1e-9);
+        CHECK_NEAR(rt->start[1], 180, 1e-9);
+        CHECK_NEAR(rt->arrival[1], 180, 1e-9);
+        CHECK_NEAR(hv_solution_cost(p, s), 42, 1e-9);
+      } else {
+        /* a, c, b: 10 + 10 + 9 + 11 = 40, no waits long enough to return
+         * (c ends at 160, b opens at 180 after a 9-minute drive). */
+        CHECK_INT_EQ(rt->njobs, 3);
+        for (size_t k = 0; k < rt->njobs; k++)
+          CHECK(!rt->via_start[k]);
+        CHECK_NEAR(rt->distance, 40, 1e-9);
+      }
+    }
+    hv_solution_free(s);
+    hv_problem_free(p);
+  }
+}
+
 /* A job whose only vehicle lacks its skill, and one behind an unreachable
  * edge, stay unassigned; the rest is served. */
 static void skills_and_unreachable(void) {
@@ -522,6 +590,7 @@ int main(void) {
   RUN(prize_prefers_valuable_jobs);
   RUN(skills_and_unreachable);
   RUN(balance_spreads_work);
+  RUN(idle_returns);
   RUN(heuristic_matches_exact_optimum);
   RUN(solomon_25_optima);
   RUN(solomon_100_feasible_and_deterministic);

@@ -24,6 +24,10 @@ typedef struct hv_plan_stop {
   const char *household_id; /* as given (also for kept routes) */
   int arrive, start, end;   /* minutes after midnight of the route's day */
   double travel_min;        /* from the previous stop (or the school) */
+  /* Back at school between the previous stop and this one (a long wait,
+   * visits.max_wait_minutes): arrives at school_from, leaves at school_to;
+   * both -1 when the pair drives straight here. */
+  int school_from, school_to;
 } hv_plan_stop;
 
 typedef struct hv_plan_route {

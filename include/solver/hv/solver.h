@@ -49,6 +49,13 @@ typedef struct hv_vehicle {
   uint64_t skills;
   double capacity; /* <= 0: unlimited */
   int max_jobs;    /* 0: unlimited */
+  /* > 0: between two jobs, a wait longer than this sends the vehicle back
+   * to its start location and out again (when that detour fits in the
+   * wait); the detour's extra distance counts in the route's cost, and a
+   * longer wait with no time to go back costs 1 per time unit beyond
+   * max_wait.  0: waits of any length, no returns.  hv_solve_exact
+   * ignores it. */
+  double max_wait;
 } hv_vehicle;
 
 typedef struct hv_problem hv_problem; /* opaque */
@@ -122,6 +129,8 @@ typedef struct hv_route {
   size_t *jobs;       /* in visit order */
   double *arrival;    /* per job: arrival time */
   double *start;      /* per job: service start (after any wait) */
+  bool *via_start;    /* per job: went back to the start location since the
+                         previous job (max_wait); arrival = start then */
   double depart;      /* leaves the start location */
   double back;        /* arrives at the end location */
   double distance;    /* sum of distances */
