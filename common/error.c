@@ -28,6 +28,8 @@ const char *hv_strerror(hv_status code) {
       return "network service failed";
     case HV_E_INTERRUPTED:
       return "interrupted";
+    case HV_E_STORE:
+      return "program database failed";
   }
   return "unknown error";
 }

@@ -17,15 +17,16 @@
 /* Append only: the numbers are also the CLI's exit codes. */
 typedef enum hv_status {
   HV_OK = 0,
-  HV_E_NOMEM,      /* allocation failed */
-  HV_E_IO,         /* cannot open, read or write a file */
-  HV_E_PARSE,      /* input is not well-formed CSV/JSON */
-  HV_E_INPUT,      /* well-formed, but a value is invalid */
-  HV_E_GEOCODE,    /* geocoder unreachable or no match */
-  HV_E_SOLVER,     /* GLPK failed (an infeasible plan is not an error) */
-  HV_E_RANGE,      /* argument out of range: a bug in the caller */
-  HV_E_NETWORK,    /* a web service could not be reached or answered badly */
-  HV_E_INTERRUPTED /* stopped by a signal before finishing */
+  HV_E_NOMEM,       /* allocation failed */
+  HV_E_IO,          /* cannot open, read or write a file */
+  HV_E_PARSE,       /* input is not well-formed CSV/JSON */
+  HV_E_INPUT,       /* well-formed, but a value is invalid */
+  HV_E_GEOCODE,     /* geocoder unreachable or no match */
+  HV_E_SOLVER,      /* GLPK failed (an infeasible plan is not an error) */
+  HV_E_RANGE,       /* argument out of range: a bug in the caller */
+  HV_E_NETWORK,     /* a web service could not be reached or answered badly */
+  HV_E_INTERRUPTED, /* stopped by a signal before finishing */
+  HV_E_STORE        /* the program database failed or is not usable */
 } hv_status;
 
 /* Where in the input a problem is; 0 / NULL mean "not known". */

@@ -1,0 +1,197 @@
+/* hv/store.h -- the program database: one SQLite file per home-visit
+ * program (DIR/program.sqlite) holding what happened, week after week:
+ * households and their students, staff, weeks, planned visits, visit
+ * outcomes (with every correction kept), contact attempts (calls, letters,
+ * texts) and the office's list.  The CSV scenario stays the format for
+ * what should happen; this is the record of what did.
+ *
+ * It knows nothing of scenarios, plans or HTTP: values come in and go out
+ * as plain strings (dates "YYYY-MM-DD", times "HH:MM").  Foreign keys are
+ * on, the journal is WAL with full sync, and every write a command makes
+ * goes between hv_store_begin() and hv_store_commit(): a command killed at
+ * any point leaves the database as it was before or as it is after.
+ *
+ * The schema has a version (PRAGMA user_version) and forward migrations:
+ * opening an older database upgrades it in one transaction; a newer one is
+ * refused.  docs/database.md describes every table. */
+#ifndef HV_STORE_H
+#define HV_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hv/error.h"
+
+#define HV_STORE_FILE "program.sqlite"
+#define HV_STORE_SCHEMA 2 /* the version this build writes */
+
+typedef struct hv_store hv_store; /* opaque */
+
+/* Opens the database at path; with create, makes it when missing.
+ * Upgrades an older schema; refuses a newer one (HV_E_STORE). */
+hv_status hv_store_open(const char *path, bool create, hv_store **out,
+                        hv_error *err);
+/* For tests of the migrations: creates or upgrades only up to `version`. */
+hv_status hv_store_open_version(const char *path, int version, hv_store **out,
+                                hv_error *err);
+void hv_store_close(hv_store *st);
+int hv_store_version(const hv_store *st);
+const char *hv_store_path(const hv_store *st);
+
+/* One transaction per command (BEGIN IMMEDIATE: one writer at a time; a
+ * busy database is waited for up to 10 s). */
+hv_status hv_store_begin(hv_store *st, hv_error *err);
+hv_status hv_store_commit(hv_store *st, hv_error *err);
+void hv_store_rollback(hv_store *st);
+
+/* ---- households and staff ------------------------------------------ */
+
+typedef enum hv_store_status {
+  HV_HH_ACTIVE = 0, /* planned when flagged */
+  HV_HH_DECLINED,   /* the family said no: never planned automatically */
+  HV_HH_MOVED       /* moved away: the office updates the address */
+} hv_store_status;
+
+typedef struct hv_store_household {
+  const char *id, *guardian, *address, *language, *phone, *availability, *notes,
+      *visit_type, *preferred_staff;
+  const char *students; /* names, ';'-separated */
+  bool has_coords;
+  double lat, lon;
+  int priority; /* as flagged (before the attempt rule) */
+} hv_store_household;
+
+/* Adds a household or updates its details; its status, first-seen date
+ * and history stay.  `today` is the date of the change. */
+hv_status hv_store_put_household(hv_store *st, const hv_store_household *h,
+                                 const char *today, hv_error *err);
+hv_status hv_store_set_status(hv_store *st, const char *household,
+                              hv_store_status status, hv_error *err);
+/* *found false when the household is not in the database. */
+hv_status hv_store_get_status(hv_store *st, const char *household,
+                              hv_store_status *status, bool *found,
+                              hv_error *err);
+const char *hv_store_status_name(hv_store_status s);
+
+typedef struct hv_store_staff {
+  const char *id, *name, *languages, *phone, *availability;
+  int max_visits_per_day;
+} hv_store_staff;
+
+hv_status hv_store_put_staff(hv_store *st, const hv_store_staff *s,
+                             hv_error *err);
+
+/* ---- weeks and planned visits -------------------------------------- */
+
+typedef struct hv_store_visit {
+  const char *week_of, *household, *date, *pair, *staff_a, *staff_b, *start,
+      *end, *visit_type, *mode;
+  int attempt; /* 1 for a first visit, 2 for the first retry, ... */
+} hv_store_visit;
+
+/* Starts (or restarts) storing week_of's plan: the planned visits of that
+ * week that have no outcome yet are removed; those with one stay.
+ * *kept_out (may be NULL) is their number. */
+hv_status hv_store_replan_week(hv_store *st, const char *week_of,
+                               const char *plan_path, const char *now,
+                               size_t *kept_out, hv_error *err);
+/* Adds a planned visit; a household that already has a visit with an
+ * outcome that week is left as it is (*added false). */
+hv_status hv_store_add_visit(hv_store *st, const hv_store_visit *v, bool *added,
+                             hv_error *err);
+
+/* The planned visit of household in week_of: *found false when there is
+ * none.  id, date and the pair's staff are filled. */
+typedef struct hv_store_planned {
+  long long id;
+  char date[11], pair[32], staff_a[64], staff_b[64], start[6];
+  int attempt;
+} hv_store_planned;
+hv_status hv_store_find_visit(hv_store *st, const char *week_of,
+                              const char *household, hv_store_planned *out,
+                              bool *found, hv_error *err);
+/* Whether week_of has been planned (stored by `hvplan plan`). */
+hv_status hv_store_has_week(hv_store *st, const char *week_of, bool *found,
+                            hv_error *err);
+
+/* ---- outcomes and contact attempts --------------------------------- */
+
+typedef enum hv_store_change {
+  HV_STORE_SAME = 0,  /* recorded before exactly so: nothing changed */
+  HV_STORE_NEW,       /* recorded now */
+  HV_STORE_CORRECTED, /* replaced an earlier record (which is kept) */
+} hv_store_change;
+
+typedef struct hv_store_outcome {
+  long long visit_id;
+  const char *household, *date, *outcome, *barriers, *referrals, *next_step,
+      *follow_up_date, *notes, *staff, *source;
+} hv_store_outcome;
+
+/* Records what happened at a planned visit, keyed by household and date:
+ * the same row again changes nothing; a different one replaces it and
+ * the earlier version goes to outcome_revision. */
+hv_status hv_store_put_outcome(hv_store *st, const hv_store_outcome *o,
+                               const char *now, hv_store_change *change,
+                               hv_error *err);
+
+typedef struct hv_store_contact {
+  const char *household, *date, *kind, *result, *staff, *notes, *source;
+} hv_store_contact;
+
+/* Records a call, letter, text or email, keyed by household, date, kind
+ * and staff, with the same rules as outcomes. */
+hv_status hv_store_put_contact(hv_store *st, const hv_store_contact *c,
+                               const char *now, hv_store_change *change,
+                               hv_error *err);
+
+/* ---- the office's list --------------------------------------------- */
+
+/* A family listed for the office instead of another drive (too many
+ * attempts, moved): one open task per household and reason. */
+hv_status hv_store_add_office_task(hv_store *st, const char *household,
+                                   const char *week_of, const char *reason,
+                                   const char *text, const char *now,
+                                   hv_error *err);
+
+/* ---- what the next week needs -------------------------------------- */
+
+/* One household's standing, from its whole history. */
+typedef struct hv_store_standing {
+  char id[64];
+  hv_store_status status;
+  int not_home;       /* not-home visits since the last meeting */
+  int visits;         /* visits with an outcome, all told */
+  char last_date[11]; /* the last visit with an outcome ("" if none) */
+  char last_start[6];
+  char last_outcome[16];
+  char last_pair[32], last_staff_a[64], last_staff_b[64];
+  char next_step[256];
+  char follow_up[11];  /* agreed follow-up date ("" if none) */
+  bool follow_up_done; /* a visit was made on or after it */
+} hv_store_standing;
+
+/* The standing of every household in the database, in id order (an array
+ * to free with free()). */
+hv_status hv_store_standings(hv_store *st, hv_store_standing **out, size_t *n,
+                             hv_error *err);
+
+/* ---- history ------------------------------------------------------- */
+
+typedef struct hv_store_event {
+  const char *date, *kind; /* kind: planned, visit, phone, letter, text,
+                              email, office */
+  const char *result;      /* outcome or result */
+  const char *staff, *pair, *time, *barriers, *referrals, *next_step,
+      *follow_up_date, *notes;
+  int attempt;   /* visits: the attempt number */
+  int revisions; /* times this record was corrected */
+} hv_store_event;
+
+/* Calls fn for every event of household in date order (then time, then
+ * kind).  *found false when the household is not in the database. */
+hv_status hv_store_history(hv_store *st, const char *household,
+                           void (*fn)(const hv_store_event *e, void *ud),
+                           void *ud, bool *found, hv_error *err);
+
+#endif /* HV_STORE_H */
