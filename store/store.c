@@ -250,6 +250,23 @@ hv_status hv_store_set_status(hv_store *st, const char *household,
   return run(st, q, "changing a household's status", err);
 }
 
+hv_status hv_store_refresh_status(hv_store *st, const char *household,
+                                  hv_store_status *now, hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      "UPDATE household SET status = coalesce((SELECT CASE outcome "
+      "WHEN 'declined' THEN 'declined' WHEN 'moved' THEN 'moved' "
+      "ELSE 'active' END FROM outcome WHERE household_id = ?1 "
+      "ORDER BY date DESC, id DESC LIMIT 1), 'active') WHERE id = ?1",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, household);
+  hv_status rc = run(st, q, "updating a household's status", err);
+  if (rc != HV_OK || now == NULL) return rc;
+  bool found;
+  return hv_store_get_status(st, household, now, &found, err);
+}
+
 hv_status hv_store_get_status(hv_store *st, const char *household,
                               hv_store_status *status, bool *found,
                               hv_error *err) {
@@ -264,6 +281,40 @@ hv_status hv_store_get_status(hv_store *st, const char *household,
     *found = true;
     for (int i = 0; i < 3; i++)
       if (strcmp(col(q, 0), status_names[i]) == 0) *status = i;
+  }
+  sqlite3_finalize(q);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE
+             ? HV_OK
+             : hv__store_fail(st, "reading a household", err);
+}
+
+hv_status hv_store_get_household(hv_store *st, const char *household,
+                                 hv_store_details *out, bool *found,
+                                 hv_error *err) {
+  *found = false;
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      "SELECT guardian, address, language, phone, availability, notes, lat, "
+      "lon, priority, (SELECT group_concat(name, '; ') FROM student WHERE "
+      "household_id = h.id) FROM household h WHERE id = ?1",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, household);
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) {
+    *found = true;
+    hv__store_col(q, 0, out->guardian, sizeof out->guardian);
+    hv__store_col(q, 1, out->address, sizeof out->address);
+    hv__store_col(q, 2, out->language, sizeof out->language);
+    hv__store_col(q, 3, out->phone, sizeof out->phone);
+    hv__store_col(q, 4, out->availability, sizeof out->availability);
+    hv__store_col(q, 5, out->notes, sizeof out->notes);
+    out->has_coords = sqlite3_column_type(q, 6) != SQLITE_NULL;
+    out->lat = sqlite3_column_double(q, 6);
+    out->lon = sqlite3_column_double(q, 7);
+    out->priority = sqlite3_column_int(q, 8);
+    hv__store_col(q, 9, out->students, sizeof out->students);
   }
   sqlite3_finalize(q);
   return rc == SQLITE_ROW || rc == SQLITE_DONE

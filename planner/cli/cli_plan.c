@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hv/cycle.h"
 #include "hv/planning.h"
 #include "hv/print.h"
 #include "hv/values.h"
@@ -226,6 +227,24 @@ int hv_cli_plan(int argc, char **argv) {
       rc = 130;
     }
     if (st == HV_OK && !quiet) print_summary(p, out, !no_pdf);
+    /* The program database records the week when there is one. */
+    if (st == HV_OK && !interrupted && hv_cycle_has_program(s)) {
+      hv_store *db = NULL;
+      hv_cycle_stored got;
+      char plan_path[4200];
+      snprintf(plan_path, sizeof plan_path, "%s/plan.json", out);
+      st = hv_cycle_open(s, false, &db, &err);
+      if (st == HV_OK) st = hv_cycle_store_plan(db, p, plan_path, &got, &err);
+      hv_store_close(db);
+      if (st != HV_OK) {
+        hv_cli_print_error(&err);
+        rc = hv_cli_exit_code(st);
+      } else if (!quiet) {
+        printf("\nStored in %s: %zu planned visits%s\n", HV_STORE_FILE,
+               got.visits,
+               got.kept ? " (and the week's visits that have an outcome)" : "");
+      }
+    }
   }
   hv_plan_free(p);
   hv_scenario_free(s);

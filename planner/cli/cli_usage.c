@@ -50,6 +50,46 @@ static const hv_cli_command commands[] = {
      "family visited once, each staff member in one route a day.  Prints\n"
      "one line per broken rule; exit status 0 when there is none, 4 "
      "otherwise.\n"},
+    {"init", hv_cli_init,
+     "create the program database (program.sqlite) and import the lists",
+     "usage: hvplan init DIR\n"
+     "\n"
+     "Creates DIR/program.sqlite, the program's case history (or the one\n"
+     "scenario.json's \"program\" names), and stores the households and\n"
+     "staff of scenario DIR.  Run again to update their details; history\n"
+     "is never lost.  From then on `hvplan plan` stores each week's plan.\n"},
+    {"record", hv_cli_record, "record visit outcomes and contact attempts",
+     "usage: hvplan record DIR --week OUT/plan.json --log visits.csv\n"
+     "       hvplan record DIR --contacts calls.csv\n"
+     "\n"
+     "Records what staff wrote on the visit logs (visits.csv: household,\n"
+     "date, outcome, barriers, referrals, next_step, follow_up_date, notes,\n"
+     "staff) against the week's plan, and calls, letters, texts and emails\n"
+     "(calls.csv: household, date, kind, result, staff, notes) in DIR's\n"
+     "program database.  Every row is checked first; with any problem\n"
+     "nothing is recorded.  Recording the same log again changes nothing; a\n"
+     "corrected row replaces the earlier one, which is kept.\n"
+     "\n"
+     "options:\n"
+     "  --week PLAN      the week's plan.json (for --log)\n"
+     "  --log FILE       the visit log\n"
+     "  --contacts FILE  contact attempts\n"},
+    {"next", hv_cli_next, "write next week's scenario from the history",
+     "usage: hvplan next DIR --week-of YYYY-MM-DD -o NEXT [--max-attempts N]\n"
+     "\n"
+     "Writes the scenario folder NEXT for the week of YYYY-MM-DD from\n"
+     "scenario DIR (the current flagged list, staff and settings) and the\n"
+     "program database, and prints what changed and why: families not home\n"
+     "are tried again on another day or window with a higher priority;\n"
+     "after N attempts (default 3) they go to the office's list; follow-ups\n"
+     "due that week go to the same pair; families met are not visited again\n"
+     "unless flagged again; declined and moved families are not planned.\n"
+     "See docs/cycle.md.\n"},
+    {"history", hv_cli_history, "a family's whole history",
+     "usage: hvplan history DIR --household ID [--csv]\n"
+     "\n"
+     "Prints every visit, outcome, contact attempt and office note of one\n"
+     "household in date order; --csv for a spreadsheet.\n"},
     {"whatif", hv_cli_whatif, "coverage by staffing level",
      "usage: hvplan whatif DIR -o OUT [--pairs A..B]\n"
      "                     [--add-staff \"LANGS DAYS HH:MM-HH:MM\" --count "

@@ -15,6 +15,7 @@ struct hv_scenario {
   hv_arena *arena; /* owns everything below */
   const char *dir; /* folder it was read from */
   const char *name;
+  const char *program;  /* scenario.json "program": the program folder */
   hv_date week_of;      /* as given */
   hv_date monday;       /* Monday of that week */
   const char *timezone; /* IANA name */

@@ -215,3 +215,18 @@ hv_status hv_avail_parse(const char *text, hv_avail *out, hv_error *err) {
   out->w = w;
   return HV_OK;
 }
+
+char *hv_avail_format(const hv_avail *a, char *buf, size_t size) {
+  size_t n = 0;
+  if (size > 0) buf[0] = '\0';
+  for (size_t i = 0; i < a->n && n < size; i++) {
+    char x[HV_HHMM_TEXT], y[HV_HHMM_TEXT];
+    int w =
+        snprintf(buf + n, size - n, "%s%s %s-%s", i ? "; " : "",
+                 hv_day_name(a->w[i].day), hv_hhmm_format(a->w[i].start_min, x),
+                 hv_hhmm_format(a->w[i].end_min, y));
+    if (w < 0) break;
+    n += (size_t)w;
+  }
+  return buf;
+}

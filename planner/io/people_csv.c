@@ -173,6 +173,7 @@ enum {
   H_TYPE,
   H_NOTES,
   H_PREFERRED,
+  H_ATTEMPTS,
   H_NCOLS
 };
 
@@ -191,6 +192,7 @@ static const colspec household_cols[H_NCOLS] = {
     [H_TYPE] = {"visit_type", {"type"}},
     [H_NOTES] = {"notes", {"note", "comments"}},
     [H_PREFERRED] = {"preferred_staff", {"staff_preference"}},
+    [H_ATTEMPTS] = {"attempts", {"attempt"}},
 };
 
 static bool read_coords(const hv_csv_table *t, const hv_csv_row *r,
@@ -281,6 +283,8 @@ static void read_household(const hv_csv_table *t, const hv_csv_row *r,
              at_cell(t, r, c, H_AVAIL, "availability"), d);
   read_int(cell(r, c, H_DURATION), 5, 480, &h->duration_min,
            at_cell(t, r, c, H_DURATION, "duration_min"), d);
+  read_int(cell(r, c, H_ATTEMPTS), 0, 99, &h->attempts,
+           at_cell(t, r, c, H_ATTEMPTS, "attempts"), d);
 
   const char *type = cell(r, c, H_TYPE);
   if (type[0] == '\0' || hv__strcasecmp(type, "attendance") == 0)

@@ -24,6 +24,35 @@ long hv_scenario_find_staff(const hv_scenario *s, const char *id) {
   return -1;
 }
 
+size_t hv_household_preferred(const hv_scenario *s, const hv_household *h,
+                              long out[2]) {
+  size_t n = 0;
+  const char *p = h->preferred_staff ? h->preferred_staff : "";
+  while (*p && n < 2) {
+    const char *e = strchr(p, ';');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    char id[128];
+    snprintf(id, sizeof id, "%.*s", (int)(len < 127 ? len : 127), p);
+    hv__trim(id);
+    long k = id[0] ? hv_scenario_find_staff(s, id) : -1;
+    if (k >= 0) out[n++] = k;
+    p = e ? e + 1 : p + len;
+  }
+  return n;
+}
+
+bool hv_scenario_program_dir(const hv_scenario *s, char *buf, size_t size) {
+  const char *prog = s->program ? s->program : "";
+  int n;
+  if (prog[0] == '\0')
+    n = snprintf(buf, size, "%s", s->dir);
+  else if (prog[0] == '/')
+    n = snprintf(buf, size, "%s", prog);
+  else
+    n = snprintf(buf, size, "%s/%s", s->dir, prog);
+  return n >= 0 && (size_t)n < size;
+}
+
 bool hv_staff_speaks(const hv_staff *st, const char *lang) {
   for (size_t i = 0; i < st->nlang; i++)
     if (strcmp(st->languages[i], lang) == 0) return true;
@@ -210,11 +239,15 @@ static void check_household(const hv_scenario *s, const hv_household *h,
                  "no staff member speaks '%s' (%s): household '%s' cannot be "
                  "visited",
                  h->language, hv_language_name(h->language), h->id);
+  long pref[2];
+  size_t named = 1;
+  for (const char *c = h->preferred_staff; *c; c++)
+    named += *c == ';';
   if (h->preferred_staff[0] != '\0' &&
-      hv_scenario_find_staff(s, h->preferred_staff) < 0)
+      hv_household_preferred(s, h, pref) < named)
     hv_diags_add(
         d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "preferred_staff"),
-        "unknown staff member '%s' (not in staff.csv)", h->preferred_staff);
+        "unknown staff member in '%s' (not in staff.csv)", h->preferred_staff);
   if (h->avail.n == 0) return;
   unsigned hd = avail_days(&h->avail);
   if ((hd & s->days) == 0) {

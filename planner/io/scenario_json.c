@@ -348,10 +348,12 @@ static bool timezone_known(const char *tz) {
 static void read_root(ctx *c, json_t *root) {
   hv_scenario *s = c->s;
   static const char *const known[] = {
-      "name",   "week_of", "timezone", "days",    "base",    "travel",
-      "visits", "solver",  "geocoder", "$schema", "comment", NULL};
+      "name",    "week_of", "timezone", "days",     "base",
+      "travel",  "visits",  "solver",   "geocoder", "$schema",
+      "comment", "program", NULL};
   unknown_keys(c, root, "", known);
   get_str(c, root, "name", "name", &s->name);
+  get_str(c, root, "program", "program", &s->program);
   const char *week = NULL;
   if (get_str(c, root, "week_of", "week_of", &week)) {
     if (!hv_date_parse(week, &s->week_of))

@@ -280,15 +280,18 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
     if (days & (1u << d)) last_day = d;
   for (size_t j = 0; j < m->njobs && st == HV_OK; j++) {
     const hv_household *hh = &s->households[m->job_household[j]];
-    long pref = hh->preferred_staff[0]
-                    ? hv_scenario_find_staff(s, hh->preferred_staff)
-                    : -1;
+    long pref[2];
+    size_t npref = hv_household_preferred(s, hh, pref);
     for (size_t v = 0; v < m->nveh; v++) {
       const hv_plan_pair *pp = &plan->pairs[m->veh_pair[v]];
       double bonus = EARLY_BONUS_PER_DAY * (hh->priority / 100.0) *
                      (double)(last_day - m->veh_day[v]);
-      if (pref >= 0 && (pp->a == (size_t)pref || pp->b == (size_t)pref))
-        bonus += CONTINUITY_BONUS;
+      /* Continuity: each preferred person in the pair; the same pair as
+       * last time (a follow-up) counts three times as much. */
+      size_t match = 0;
+      for (size_t i = 0; i < npref; i++)
+        match += pp->a == (size_t)pref[i] || pp->b == (size_t)pref[i];
+      if (match > 0) bonus += CONTINUITY_BONUS * (match == 2 ? 3 : 1);
       if (bonus > 0) st = hv_problem_set_bonus(p, j, v, bonus);
     }
   }
@@ -537,9 +540,49 @@ static hv_status week_pairs(const hv_scenario *s, const hv_plan_options *o,
     po.max_pairs = o->max_pairs;
     po.time_limit_s = budget->pairing_s;
     po.days = days;
+    /* Follow-ups go to the pair that made the last visit: such pairs are
+     * kept when both work this week (most urgent first, each person in
+     * one pair). */
+    hv_plan_pair *keep = calloc(s->nhouseholds + 1, sizeof *keep);
+    char(*keep_id)[24] = calloc(s->nhouseholds + 1, sizeof *keep_id);
+    if (keep == NULL || keep_id == NULL) {
+      free(keep);
+      free(keep_id);
+      return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    }
+    size_t nkeep = 0;
+    if (!o->pairs_in_file_order)
+      for (int pass = 100; pass >= 1; pass--)
+        for (size_t h = 0; h < s->nhouseholds; h++) {
+          const hv_household *hh = &s->households[h];
+          long pref[2];
+          if (hh->priority != pass || hh->visit_type != HV_VISIT_FOLLOW_UP ||
+              hv_household_preferred(s, hh, pref) != 2 || pref[0] == pref[1])
+            continue;
+          bool busy = false, works = false;
+          for (size_t k = 0; k < nkeep; k++)
+            for (int i = 0; i < 2; i++)
+              busy |= (long)keep[k].a == pref[i] || (long)keep[k].b == pref[i];
+          for (int d = 0; d < HV_DAYS && !busy; d++) {
+            int a0, a1;
+            works |= (days & (1u << d)) &&
+                     hv__pair_shift(s, (size_t)pref[0], (size_t)pref[1], d, &a0,
+                                    &a1) &&
+                     a1 - a0 >= 60;
+          }
+          if (busy || !works) continue;
+          snprintf(keep_id[nkeep], sizeof keep_id[0], "P%02zu", nkeep + 1);
+          keep[nkeep] = (hv_plan_pair){
+              .id = keep_id[nkeep], .a = (size_t)pref[0], .b = (size_t)pref[1]};
+          nkeep++;
+        }
+    po.fixed = keep;
+    po.nfixed = nkeep;
     hv_plan_pair *formed = NULL;
     size_t nformed = 0;
     hv_status st = hv_plan_form_pairs(s, &po, &formed, &nformed, err);
+    free(keep);
+    free(keep_id);
     if (st != HV_OK) return st;
     plan->pairs = calloc(nformed + 1, sizeof *plan->pairs);
     for (size_t q = 0; plan->pairs && q < nformed; q++) {

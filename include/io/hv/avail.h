@@ -42,6 +42,9 @@ void hv_avail_clear(hv_avail *a);
 
 /* Day name or abbreviation (any case) to 0..6; -1 if unknown. */
 int hv_day_parse(const char *name);
+/* Writes a in the grammar above ("mon 15:00-16:00; sat 10:00-12:00"), one
+ * part per window; "" when a is empty.  Returns buf. */
+char *hv_avail_format(const hv_avail *a, char *buf, size_t size);
 /* "mon".."sun"; NULL for out-of-range. */
 const char *hv_day_name(int day);
 /* "Monday".."Sunday". */

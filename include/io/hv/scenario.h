@@ -30,13 +30,14 @@ typedef struct hv_household {
   const char *id;
   const char *student, *guardian, *phone, *address, *notes; /* "" if none */
   const char *language;        /* ISO 639-1, lower case ("en" default) */
-  const char *preferred_staff; /* staff id or "" */
+  const char *preferred_staff; /* one or two staff ids (';'), or "" */
   bool has_coords;
   double lat, lon;  /* degrees, WGS84 */
   int priority;     /* 1..100, higher is more urgent */
   hv_avail avail;   /* empty: any time its visitors work */
   int duration_min; /* 0: the scenario's default */
   hv_visit_type visit_type;
+  int attempts;       /* earlier visits with nobody home (hvplan next) */
   uint32_t line;      /* line in households.csv */
   const char **extra; /* values of the unknown columns */
 } hv_household;
@@ -94,6 +95,14 @@ bool hv_staff_speaks(const hv_staff *st, const char *lang);
 
 /* Index of a staff member by id, or -1. */
 long hv_scenario_find_staff(const hv_scenario *s, const char *id);
+/* The staff h prefers (preferred_staff: one id, or two for a pair, ';'
+ * between): their indices in out[0..1]; returns how many are known. */
+size_t hv_household_preferred(const hv_scenario *s, const hv_household *h,
+                              long out[2]);
+/* The program folder whose program.sqlite records this scenario's weeks:
+ * scenario.json's "program" (relative to the scenario folder), else the
+ * scenario folder itself.  False when it does not fit in buf. */
+bool hv_scenario_program_dir(const hv_scenario *s, char *buf, size_t size);
 
 /* Date of day `day` (0 = Mon) of the scenario's week. */
 hv_date hv_scenario_date(const hv_scenario *s, int day);

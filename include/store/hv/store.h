@@ -67,11 +67,28 @@ hv_status hv_store_put_household(hv_store *st, const hv_store_household *h,
                                  const char *today, hv_error *err);
 hv_status hv_store_set_status(hv_store *st, const char *household,
                               hv_store_status status, hv_error *err);
+/* Sets the status from the latest outcome (declined, moved, else active);
+ * the new status through *now (may be NULL). */
+hv_status hv_store_refresh_status(hv_store *st, const char *household,
+                                  hv_store_status *now, hv_error *err);
 /* *found false when the household is not in the database. */
 hv_status hv_store_get_status(hv_store *st, const char *household,
                               hv_store_status *status, bool *found,
                               hv_error *err);
 const char *hv_store_status_name(hv_store_status s);
+
+/* A household's details as last stored (strings valid until the next call
+ * on st): *found false when unknown. */
+typedef struct hv_store_details {
+  char guardian[256], address[512], language[16], phone[64], availability[512],
+      notes[512], students[512];
+  bool has_coords;
+  double lat, lon;
+  int priority;
+} hv_store_details;
+hv_status hv_store_get_household(hv_store *st, const char *household,
+                                 hv_store_details *out, bool *found,
+                                 hv_error *err);
 
 typedef struct hv_store_staff {
   const char *id, *name, *languages, *phone, *availability;
