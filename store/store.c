@@ -602,9 +602,9 @@ hv_status hv_store_add_office_task(hv_store *st, const char *household,
   sqlite3_stmt *q = hv__store_prepare(
       st,
       "INSERT INTO office_task (household_id, week_of, reason, text, "
-      "created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-      "ON CONFLICT (household_id, reason, week_of) DO UPDATE SET "
-      "text = excluded.text",
+      "created_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM "
+      "office_task WHERE household_id = ?1 AND reason = ?3 AND done_at IS "
+      "NULL)",
       err);
   if (q == NULL) return HV_E_STORE;
   hv__store_text(q, 1, household);

@@ -122,15 +122,20 @@ int hv_cli_record(int argc, char **argv) {
   hv_store *db = NULL;
   hv_record_summary sum;
   hv_error err = {0};
-  if (st != HV_OK || hv_diags_errors(d) > 0) {
+  if (st != HV_OK) {
+    /* Not readable at all. */
     hv_cli_print_diags(d);
-    fprintf(stderr, "hvplan: %zu problem%s: nothing recorded\n",
-            hv_diags_errors(d), hv_diags_errors(d) == 1 ? "" : "s");
-    rc = hv_cli_exit_code(st != HV_OK ? st : HV_E_INPUT);
+    rc = hv_cli_exit_code(st);
   } else if (open_program(dir, &db, &rc)) {
+    /* Every row is checked, also when the reader found problems, so that
+     * all of them are listed at once. */
     st = hv_cycle_record(db, p, vl, cl, &sum, d, &err);
     hv_cli_print_diags(d);
-    if (st != HV_OK) {
+    if (st == HV_E_INPUT) {
+      fprintf(stderr, "hvplan: %zu problem%s: nothing recorded\n",
+              hv_diags_errors(d), hv_diags_errors(d) == 1 ? "" : "s");
+      rc = hv_cli_exit_code(st);
+    } else if (st != HV_OK) {
       hv_cli_print_error(&err);
       rc = hv_cli_exit_code(st);
     } else {

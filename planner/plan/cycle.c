@@ -189,7 +189,6 @@ static hv_status record_visits(hv_store *st, const hv_plan *week,
   hv_date_format(monday, wk);
   hv_date_format(sunday, last);
   const char *file = hv_visit_log_name(log);
-  size_t bad0 = hv_diags_errors(d);
   /* First every check, then (only when all pass) every write. */
   for (size_t i = 0; i < hv_visit_log_visits(log); i++) {
     const hv_log_visit *v = hv_visit_log_visit(log, i);
@@ -215,7 +214,8 @@ static hv_status record_visits(hv_store *st, const hv_plan *week,
                 "%s is outside the week of %s (%s to %s)", date, wk, wk, last);
     }
   }
-  if (hv_diags_errors(d) > bad0) return HV_E_INPUT;
+  /* Errors the reader found count too: all or nothing. */
+  if (hv_diags_errors(d) > 0) return HV_E_INPUT;
   for (size_t i = 0; i < hv_visit_log_visits(log); i++) {
     const hv_log_visit *v = hv_visit_log_visit(log, i);
     hv_store_planned pv;
@@ -262,7 +262,6 @@ static hv_status record_contacts(hv_store *st, const hv_scenario *s,
                                  hv_record_summary *sum, hv_diags *d,
                                  hv_error *err) {
   const char *file = hv_visit_log_name(log);
-  size_t bad0 = hv_diags_errors(d);
   hv_date today = hv_date_today();
   for (size_t i = 0; i < hv_visit_log_contacts(log); i++) {
     const hv_log_contact *c = hv_visit_log_contact(log, i);
@@ -281,7 +280,8 @@ static hv_status record_contacts(hv_store *st, const hv_scenario *s,
                 hv_date_format(c->date, date));
     }
   }
-  if (hv_diags_errors(d) > bad0) return HV_E_INPUT;
+  /* Errors the reader found count too: all or nothing. */
+  if (hv_diags_errors(d) > 0) return HV_E_INPUT;
   for (size_t i = 0; i < hv_visit_log_contacts(log); i++) {
     const hv_log_contact *c = hv_visit_log_contact(log, i);
     char date[HV_DATE_TEXT];

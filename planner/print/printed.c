@@ -432,12 +432,24 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
   window_text(h, r->day, ps->start, ps->end, win, sizeof win);
   field_line(d, "Family's window", win);
   field_line(d, "Notes", h->notes);
+  if (h->attempts > 0) {
+    snprintf(buf, sizeof buf, "%d (nobody was home %d time%s before)",
+             h->attempts + 1, h->attempts, h->attempts == 1 ? "" : "s");
+    field_line(d, "Attempt", buf);
+  }
+  /* What `hvplan next` carries from the last visit, with plain labels. */
+  static const char *const labels[][2] = {{"last_visit", "Last visit"},
+                                          {"last_outcome", "Last outcome"},
+                                          {"next_step", "Agreed next step"}};
   for (size_t i = 0; i < s->nhh_extra; i++) {
     /* Relational visits bring no attendance data. */
     if (h->visit_type == HV_VISIT_RELATIONAL &&
         attendance_column(s->hh_extra_names[i]))
       continue;
-    field_line(d, s->hh_extra_names[i], h->extra[i]);
+    const char *label = s->hh_extra_names[i];
+    for (size_t l = 0; l < sizeof labels / sizeof labels[0]; l++)
+      if (strcmp(label, labels[l][0]) == 0) label = labels[l][1];
+    field_line(d, label, h->extra[i]);
   }
 
   hv__doc_heading(d, "Why we visit");

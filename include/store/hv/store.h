@@ -165,7 +165,8 @@ hv_status hv_store_put_contact(hv_store *st, const hv_store_contact *c,
 /* ---- the office's list --------------------------------------------- */
 
 /* A family listed for the office instead of another drive (too many
- * attempts, moved): one open task per household and reason. */
+ * attempts, moved): one open task per household and reason (listing it
+ * again while that task is open changes nothing). */
 hv_status hv_store_add_office_task(hv_store *st, const char *household,
                                    const char *week_of, const char *reason,
                                    const char *text, const char *now,
