@@ -1,8 +1,11 @@
 /* store/store.c -- opening the program database, transactions, and the
  * reads and writes the weekly cycle needs.  Every statement is prepared
  * with bound parameters; nothing is pasted into SQL text. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store_int.h"
 
@@ -74,6 +77,13 @@ static hv_status open_at(const char *path, bool create, int version,
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   snprintf(st->path, sizeof st->path, "%s", path);
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  /* A new file is the owner's only: it holds children's case histories. */
+  struct stat sb;
+  bool fresh = create && stat(path, &sb) != 0;
+  if (fresh) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd >= 0) close(fd);
+  }
   hv_status rc = HV_OK;
   if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
     rc = create ? hv__store_fail(st, "cannot open the program database", err)

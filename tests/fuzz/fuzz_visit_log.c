@@ -12,12 +12,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
   hv_diags *d = hv_diags_create();
   hv_visit_log *log = NULL;
-  hv_status st =
-      data[0] % 2 == 0
-          ? hv_visit_log_parse((const char *)data + 1, size - 1, "visits.csv",
-                               &log, d)
-          : hv_contact_log_parse((const char *)data + 1, size - 1, "calls.csv",
-                                 &log, d);
+  hv_status st = data[0] % 2 == 0
+                     ? hv_visit_log_parse((const char *)data + 1, size - 1,
+                                          "visits.csv", &log, d)
+                     : hv_contact_log_parse((const char *)data + 1, size - 1,
+                                            "calls.csv", &log, d);
   if (st == HV_OK) {
     /* Every row read is whole: a household, a known outcome or kind. */
     for (size_t i = 0; i < hv_visit_log_visits(log); i++) {
