@@ -709,7 +709,140 @@ hv_status hv_store_standings(hv_store *st, hv_store_standing **out, size_t *n,
   return HV_OK;
 }
 
+/* ---- summary -------------------------------------------------------- */
+
+static long count_of(hv_store *st, const char *sql, const char *from,
+                     const char *to, hv_status *rc, hv_error *err) {
+  if (*rc != HV_OK) return 0;
+  sqlite3_stmt *q = hv__store_prepare(st, sql, err);
+  if (q == NULL) {
+    *rc = HV_E_STORE;
+    return 0;
+  }
+  hv__store_text(q, 1, from);
+  hv__store_text(q, 2, to);
+  long n = 0;
+  if (sqlite3_step(q) == SQLITE_ROW)
+    n = (long)sqlite3_column_int64(q, 0);
+  else
+    *rc = hv__store_fail(st, "summarising", err);
+  sqlite3_finalize(q);
+  return n;
+}
+
+static void tally_add(hv_store_tally *t, size_t *n, const char *name,
+                      size_t len, long k) {
+  for (size_t i = 0; i < *n; i++)
+    if (strlen(t[i].name) == len && strncmp(t[i].name, name, len) == 0) {
+      t[i].n += k;
+      return;
+    }
+  if (*n < HV_STORE_TALLIES) {
+    snprintf(t[*n].name, sizeof t[*n].name, "%.*s", (int)len, name);
+    t[(*n)++].n = k;
+  }
+}
+
+/* Most first, then by name (insertion sort: at most 16). */
+static void tally_sort(hv_store_tally *t, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    hv_store_tally x = t[i];
+    size_t k = i;
+    while (k > 0 && (t[k - 1].n < x.n ||
+                     (t[k - 1].n == x.n && strcmp(t[k - 1].name, x.name) > 0))) {
+      t[k] = t[k - 1];
+      k--;
+    }
+    t[k] = x;
+  }
+}
+
+static hv_status tally_query(hv_store *st, const char *sql, const char *from,
+                             const char *to, bool split, hv_store_tally *t,
+                             size_t *n, hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(st, sql, err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, from);
+  hv__store_text(q, 2, to);
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    const char *v = col(q, 0);
+    long k = (long)sqlite3_column_int64(q, 1);
+    while (split && *v) {
+      const char *e = strchr(v, ';');
+      size_t len = e ? (size_t)(e - v) : strlen(v);
+      if (len) tally_add(t, n, v, len, k);
+      v = e ? e + 1 : v + len;
+    }
+    if (!split) tally_add(t, n, v, strlen(v), k);
+  }
+  sqlite3_finalize(q);
+  tally_sort(t, *n);
+  return rc == SQLITE_DONE ? HV_OK : hv__store_fail(st, "summarising", err);
+}
+
+hv_status hv_store_summarise(hv_store *st, const char *from, const char *to,
+                             hv_store_summary *out, hv_error *err) {
+  memset(out, 0, sizeof *out);
+  hv_status rc = HV_OK;
+  out->planned = count_of(
+      st, "SELECT count(*) FROM visit WHERE date BETWEEN ?1 AND ?2", from, to,
+      &rc, err);
+  out->attempted = count_of(
+      st, "SELECT count(*) FROM outcome WHERE date BETWEEN ?1 AND ?2", from,
+      to, &rc, err);
+  out->households_attempted =
+      count_of(st,
+               "SELECT count(DISTINCT household_id) FROM outcome WHERE date "
+               "BETWEEN ?1 AND ?2",
+               from, to, &rc, err);
+  out->households_met =
+      count_of(st,
+               "SELECT count(DISTINCT household_id) FROM outcome WHERE date "
+               "BETWEEN ?1 AND ?2 AND outcome = 'met'",
+               from, to, &rc, err);
+  out->referrals = count_of(st,
+                            "SELECT count(*) FROM outcome WHERE date BETWEEN "
+                            "?1 AND ?2 AND referrals <> ''",
+                            from, to, &rc, err);
+  out->follow_ups_agreed =
+      count_of(st,
+               "SELECT count(*) FROM outcome WHERE date BETWEEN ?1 AND ?2 AND "
+               "follow_up_date IS NOT NULL",
+               from, to, &rc, err);
+  out->follow_ups_kept = count_of(
+      st,
+      "SELECT count(*) FROM outcome o WHERE o.date BETWEEN ?1 AND ?2 AND "
+      "o.follow_up_date IS NOT NULL AND EXISTS (SELECT 1 FROM outcome m "
+      "WHERE m.household_id = o.household_id AND m.outcome = 'met' AND "
+      "m.date >= o.follow_up_date AND m.date <= date(o.follow_up_date, "
+      "'+7 days'))",
+      from, to, &rc, err);
+  if (rc == HV_OK)
+    rc = tally_query(st,
+                     "SELECT outcome, count(*) FROM outcome WHERE date BETWEEN "
+                     "?1 AND ?2 GROUP BY outcome",
+                     from, to, false, out->outcomes, &out->noutcomes, err);
+  if (rc == HV_OK)
+    rc = tally_query(st,
+                     "SELECT barriers, count(*) FROM outcome WHERE date "
+                     "BETWEEN ?1 AND ?2 AND barriers <> '' GROUP BY barriers",
+                     from, to, true, out->barriers, &out->nbarriers, err);
+  if (rc == HV_OK)
+    rc = tally_query(st,
+                     "SELECT kind, count(*) FROM contact WHERE date BETWEEN "
+                     "?1 AND ?2 GROUP BY kind",
+                     from, to, false, out->contacts, &out->ncontacts, err);
+  return rc;
+}
+
 /* ---- history -------------------------------------------------------- */
+
+/* "Ana Ruiz (S01) + Dung Tran (S05)": names from the staff table. */
+#define STAFF_NAME(col)                                                  \
+  "coalesce((SELECT name || ' (' || id || ')' FROM staff WHERE id = " col \
+  "), " col ")"
+#define STAFF_PAIR STAFF_NAME("v.staff_a") " || ' + ' || " STAFF_NAME("v.staff_b")
 
 hv_status hv_store_history(hv_store *st, const char *household,
                            void (*fn)(const hv_store_event *e, void *ud),
@@ -719,14 +852,14 @@ hv_status hv_store_history(hv_store *st, const char *household,
   if (s != HV_OK || !*found) return s;
   sqlite3_stmt *q = hv__store_prepare(
       st,
-      "SELECT v.date, 'planned', '', v.staff_a || ' + ' || v.staff_b, v.pair, "
+      "SELECT v.date, 'planned', '', " STAFF_PAIR ", v.pair, "
       "  v.start, '', '', '', '', '', v.attempt, 0, 0 "
       "FROM visit v WHERE v.household_id = ?1 AND NOT EXISTS "
       "  (SELECT 1 FROM outcome o WHERE o.visit_id = v.id) "
       "UNION ALL "
       "SELECT o.date, 'visit', o.outcome, "
       "  CASE WHEN o.staff <> '' THEN o.staff "
-      "       ELSE v.staff_a || ' + ' || v.staff_b END, v.pair, v.start, "
+      "       ELSE " STAFF_PAIR " END, v.pair, v.start, "
       "  o.barriers, o.referrals, o.next_step, "
       "  coalesce(o.follow_up_date, ''), o.notes, v.attempt, o.revisions, 1 "
       "FROM outcome o JOIN visit v ON v.id = o.visit_id "

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "hv/cycle.h"
+#include "hv/print.h"
 #include "hv/values.h"
 
 /* The program database for folder dir: dir/program.sqlite, or the one its
@@ -325,6 +326,69 @@ int hv_cli_history(int argc, char **argv) {
             hv_store_path(db));
     rc = hv_cli_exit_code(HV_E_INPUT);
   }
+  hv_store_close(db);
+  return rc;
+}
+
+/* ---- report --------------------------------------------------------- */
+
+int hv_cli_report(int argc, char **argv) {
+  const char *dir = NULL, *hh = NULL, *from = NULL, *to = NULL, *out = NULL;
+  bool a4 = false, bad = false;
+  for (int i = 1; i < argc && !bad; i++) {
+    if (strcmp(argv[i], "--household") == 0 && i + 1 < argc)
+      hh = argv[++i];
+    else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+      from = argv[++i];
+    else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+      to = argv[++i];
+    else if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) &&
+             i + 1 < argc)
+      out = argv[++i];
+    else if (strcmp(argv[i], "--a4") == 0)
+      a4 = true;
+    else if (argv[i][0] != '-' && dir == NULL)
+      dir = argv[i];
+    else
+      bad = true;
+  }
+  if (bad || !dir || !out || (hh == NULL) == (from == NULL && to == NULL) ||
+      (!hh && (!from || !to))) {
+    hv_cli_usage("report", stderr);
+    return 64;
+  }
+  hv_date a, b;
+  if (!hh && (!hv_date_parse(from, &a) || !hv_date_parse(to, &b) ||
+              hv_date_cmp(a, b) > 0)) {
+    fprintf(stderr,
+            "hvplan: error: --from/--to: give two dates YYYY-MM-DD, the "
+            "first not after the second\n");
+    return 64;
+  }
+  int rc = 0;
+  hv_store *db = NULL;
+  if (!open_program(dir, &db, &rc)) return rc;
+  /* The program's name, from its scenario when it has one. */
+  hv_diags *d = hv_diags_create();
+  hv_scenario *s = NULL;
+  if (d) hv_scenario_load(dir, &s, d);
+  const char *name = s ? hv_scenario_name(s) : "";
+  hv_error err = {0};
+  hv_status st = hh ? hv_report_household(db, hh, name, out, a4, &err)
+                    : hv_report_program(db, from, to, name, out, a4, &err);
+  if (st != HV_OK) {
+    hv_cli_print_error(&err);
+    rc = hv_cli_exit_code(st);
+  } else if (hh) {
+    printf("Wrote %s: the contact-attempt record of household %s\n", out, hh);
+  } else {
+    printf(
+        "Wrote %s/summary.pdf, summary.csv, barriers.svg, barriers.png "
+        "(%s to %s)\n",
+        out, from, to);
+  }
+  hv_scenario_free(s);
+  hv_diags_free(d);
   hv_store_close(db);
   return rc;
 }

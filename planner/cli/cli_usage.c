@@ -90,6 +90,18 @@ static const hv_cli_command commands[] = {
      "\n"
      "Prints every visit, outcome, contact attempt and office note of one\n"
      "household in date order; --csv for a spreadsheet.\n"},
+    {"report", hv_cli_report, "a family's SARB record, or the program summary",
+     "usage: hvplan report DIR --household ID -o FILE.pdf [--a4]\n"
+     "       hvplan report DIR --from YYYY-MM-DD --to YYYY-MM-DD -o OUT "
+     "[--a4]\n"
+     "\n"
+     "With --household: the family's contact-attempt record for a SARB\n"
+     "referral (every visit, outcome, call and letter with date and staff,\n"
+     "the totals, and a sign-off section), as a PDF.\n"
+     "With --from/--to: the program's summary for those dates in the folder\n"
+     "OUT: visits made and attempted, outcomes, barriers found (counts and\n"
+     "a bar chart, barriers.svg and barriers.png), referrals, follow-ups\n"
+     "kept; summary.csv and summary.pdf.\n"},
     {"whatif", hv_cli_whatif, "coverage by staffing level",
      "usage: hvplan whatif DIR -o OUT [--pairs A..B]\n"
      "                     [--add-staff \"LANGS DAYS HH:MM-HH:MM\" --count "

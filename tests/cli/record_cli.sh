@@ -101,5 +101,31 @@ expect "unknown household in history is an error" test $? -eq 4
 # Statuses follow the outcomes.
 expect "declined families marked" test "$(db "SELECT count(*) FROM household WHERE status = 'declined'")" -gt 0
 expect "moved families marked" test "$(db "SELECT count(*) FROM household WHERE status = 'moved'")" -gt 0
+# Reports: the family's SARB record, and the program summary.
+out=$("$hvplan" report "$prog" --household "$H" -o "$tmp/sarb.pdf" 2>&1)
+expect "report --household exits 0" test $? -eq 0
+sarb=$(pdftotext -layout "$tmp/sarb.pdf" - | tr -s ' \n' ' ')
+expect "SARB record titled" has "$sarb" "Contact-attempt record — household $H"
+expect "SARB record has the visit" has "$sarb" "$D"
+expect "SARB record has the call" has "$sarb" "Phone call: no answer"
+expect "SARB record has the letter" has "$sarb" "Letter: sent"
+expect "SARB record names the staff" has "$sarb" "(S01)"
+expect "SARB record totals" has "$sarb" "1 home visit attempted"
+expect "SARB record has the sign-off" has "$sarb" "Reviewed by (attendance office):"
+"$hvplan" report "$prog" --household NOPE -o "$tmp/x.pdf" >/dev/null 2>&1
+expect "an unknown household's report is refused" test $? -eq 4
+expect "and no file is left" test ! -e "$tmp/x.pdf" -a ! -e "$tmp/x.pdf.tmp"
+out=$("$hvplan" report "$prog" --from 2026-03-01 --to 2026-03-31 -o "$tmp/rep" 2>&1)
+expect "report --from --to exits 0" test $? -eq 0
+sum=$(cat "$tmp/rep/summary.csv")
+expect "summary: visits attempted" has "$sum" "visits_attempted,$(db "SELECT count(*) FROM outcome")"
+expect "summary: families met" has "$sum" "households_met,$(db "SELECT count(DISTINCT household_id) FROM outcome WHERE outcome = 'met'")"
+expect "summary: barriers counted one by one" has "$sum" "barrier_transportation,$(db "SELECT count(*) FROM outcome WHERE barriers LIKE '%transportation%'")"
+expect "summary: calls" has "$sum" "contact_phone,1"
+expect "the chart as PNG" test "$(head -c 4 "$tmp/rep/barriers.png" | tail -c 3)" = PNG
+expect "the chart as SVG" grep -q "<svg" "$tmp/rep/barriers.svg"
+expect "summary PDF" has "$(pdftotext "$tmp/rep/summary.pdf" - | tr -s ' \n' ' ')" "Barriers found at visits"
+"$hvplan" report "$prog" --from 2026-04-01 --to 2026-03-01 -o "$tmp/rep2" >/dev/null 2>&1
+expect "a backwards date range is a usage error" test $? -eq 64
 expect "integrity_check ok" test "$(db "PRAGMA integrity_check")" = ok
 finish

@@ -10,6 +10,7 @@
 #include "hv/error.h"
 #include "hv/plan.h"
 #include "hv/planning.h"
+#include "hv/store.h"
 
 typedef struct hv_write_options {
   bool printed; /* route sheets, packets, roster.pdf, week.svg, calendars */
@@ -33,6 +34,21 @@ hv_status hv_plan_write_printed(const hv_plan *p, const char *dir, bool a4,
  * with two or more sweep variants, whatif.svg and whatif.png (the coverage
  * curve with its knee) into dir, which must exist. */
 hv_status hv_whatif_write(const hv_whatif *w, const char *dir, hv_error *err);
+
+/* One family's contact-attempt record for a SARB referral: every visit,
+ * outcome, call, letter and office note in date order, the totals, and a
+ * review and sign-off section; a PDF at path (written whole or not at
+ * all).  program names the program in the heading. */
+hv_status hv_report_household(hv_store *st, const char *household,
+                              const char *program, const char *path, bool a4,
+                              hv_error *err);
+
+/* The program's summary for the dates from..to (YYYY-MM-DD, included):
+ * dir/summary.csv, barriers.svg and barriers.png (a bar chart), and
+ * summary.pdf; dir is replaced as a whole. */
+hv_status hv_report_program(hv_store *st, const char *from, const char *to,
+                            const char *program, const char *dir, bool a4,
+                            hv_error *err);
 
 /* Releases the process-wide caches of the printing libraries (pango's font
  * map, cairo's static data, fontconfig, libical's time zones) so that leak

@@ -194,6 +194,32 @@ typedef struct hv_store_standing {
 hv_status hv_store_standings(hv_store *st, hv_store_standing **out, size_t *n,
                              hv_error *err);
 
+/* ---- the program in a date range ------------------------------------ */
+
+typedef struct hv_store_tally {
+  char name[32];
+  long n;
+} hv_store_tally;
+
+#define HV_STORE_TALLIES 16
+typedef struct hv_store_summary {
+  long planned;              /* visits planned in the range */
+  long attempted;            /* visits with an outcome */
+  long households_attempted; /* families with at least one */
+  long households_met;       /* families met at least once */
+  long referrals;            /* visits where referrals were made */
+  long follow_ups_agreed;    /* follow-up dates set at visits in the range */
+  long follow_ups_kept; /* ...with a meeting within 7 days from that date */
+  size_t noutcomes, nbarriers, ncontacts;
+  hv_store_tally outcomes[HV_STORE_TALLIES]; /* by outcome, most first */
+  hv_store_tally barriers[HV_STORE_TALLIES]; /* by barrier named, most first */
+  hv_store_tally contacts[HV_STORE_TALLIES]; /* calls, letters... by kind */
+} hv_store_summary;
+
+/* Counts for the dates from..to (YYYY-MM-DD, both included). */
+hv_status hv_store_summarise(hv_store *st, const char *from, const char *to,
+                             hv_store_summary *out, hv_error *err);
+
 /* ---- history ------------------------------------------------------- */
 
 typedef struct hv_store_event {
