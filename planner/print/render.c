@@ -5,7 +5,6 @@
 #include "hv/print.h"
 
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 #include <libical/ical.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
@@ -191,9 +190,11 @@ bool hv__doc_qr(cairo_t *cr, double x, double y, double size,
 }
 
 void hv_print_global_cleanup(void) {
+  /* Not cairo_debug_reset_static_data() nor FcFini(): pango's font
+   * threads may still hold fonts at exit, and cairo then aborts (seen on
+   * short runs such as `hvplan report`).  fontconfig's patterns are left
+   * to the system; tests/lsan.supp tells the leak checker so. */
   pango_cairo_font_map_set_default(NULL);
-  cairo_debug_reset_static_data();
-  FcFini();
   icaltimezone_free_builtin_timezones();
 }
 
