@@ -394,7 +394,8 @@ typedef struct next_ctx {
   size_t nch;
   hv_next_row *rows;
   size_t nrows;
-  char (*texts)[512]; /* per row: availability, preferred, last visit */
+  char (*texts)[512]; /* per row: availability, preferred, last visit and
+                         its outcome */
 } next_ctx;
 
 static hv_next_change *change(next_ctx *c, const char *id, hv_next_kind k,
@@ -448,7 +449,7 @@ hv_status hv_cycle_next(hv_store *st, const hv_scenario *s,
   size_t H = hv_scenario_household_count(s), cap = H + nsd + 1;
   next_ctx c = {.ch = calloc(cap, sizeof *c.ch),
                 .rows = calloc(cap, sizeof *c.rows),
-                .texts = calloc(3 * cap, sizeof *c.texts)};
+                .texts = calloc(4 * cap, sizeof *c.texts)};
   if (rc == HV_OK && (!c.ch || !c.rows || !c.texts))
     rc = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   /* The flagged list, in file order, then families the history brings
@@ -463,13 +464,17 @@ hv_status hv_cycle_next(hv_store *st, const hv_scenario *s,
                   strcmp(g->follow_up, wk_end) <= 0;
     if (!h && !(fu_due && g->status == HV_HH_ACTIVE)) continue;
     hv_next_row *row = &c.rows[c.nrows];
-    char(*tx)[512] = &c.texts[3 * c.nrows];
+    char(*tx)[512] = &c.texts[4 * c.nrows];
     memset(row, 0, sizeof *row);
     row->id = id;
     if (g && g->last_date[0]) {
       snprintf(tx[2], sizeof tx[2], "%s", g->last_date);
       row->last_visit = tx[2];
-      row->last_outcome = g->last_outcome;
+      /* As the packet says it: "not home". */
+      snprintf(tx[3], sizeof tx[3], "%s", g->last_outcome);
+      for (char *u = tx[3]; *u; u++)
+        if (*u == '_') *u = ' ';
+      row->last_outcome = tx[3];
       row->next_step = g->next_step;
     }
     if (g && g->status == HV_HH_DECLINED) {

@@ -101,6 +101,21 @@ expect "unknown household in history is an error" test $? -eq 4
 # Statuses follow the outcomes.
 expect "declined families marked" test "$(db "SELECT count(*) FROM household WHERE status = 'declined'")" -gt 0
 expect "moved families marked" test "$(db "SELECT count(*) FROM household WHERE status = 'moved'")" -gt 0
+# Next week: the packets carry the attempt and the last visit, the route
+# sheets never do.
+out=$("$hvplan" next "$prog" --week-of 2026-03-09 -o "$tmp/n2" 2>&1)
+expect "next exits 0" test $? -eq 0
+expect "next lists retries" has "$out" "retry"
+expect "next lists the office's families" has "$out" "listed for the office"
+"$hvplan" plan "$tmp/n2" -o "$tmp/w2" --time-limit 1 -q >/dev/null 2>&1
+expect "the next week plans" test -s "$tmp/w2/plan.json"
+packets=$(for f in "$tmp"/w2/packets/*.pdf; do pdftotext "$f" -; done)
+sheets=$(for f in "$tmp"/w2/routes/*.pdf; do pdftotext "$f" -; done)
+expect "a packet shows the attempt" has "$packets" "Attempt: 2 (nobody was home 1 time before)"
+expect "a packet shows the last outcome" has "$packets" "Last outcome: not home"
+expect "no route sheet shows an attempt" test -z "$(grep -E 'Attempt|Last visit|Last outcome|not_home' <<<"$sheets")"
+expect "the next week is stored too" test "$(db "SELECT count(*) FROM week")" = 2
+
 # Reports: the family's SARB record, and the program summary.
 out=$("$hvplan" report "$prog" --household "$H" -o "$tmp/sarb.pdf" 2>&1)
 expect "report --household exits 0" test $? -eq 0
