@@ -104,6 +104,22 @@ static const char *const migration[HV_STORE_SCHEMA] = {
     "  created_at TEXT NOT NULL,"
     "  done_at TEXT,"
     "  UNIQUE (household_id, reason, week_of));",
+
+    /* 2 -> 3: attendance as imported by `hvplan flag`, one row per student
+     * and export date (for absence rates before and after the visits). */
+    "CREATE TABLE attendance ("
+    "  student_id TEXT NOT NULL,"
+    "  household_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL DEFAULT '',"
+    "  grade TEXT NOT NULL DEFAULT '',"
+    "  as_of TEXT NOT NULL,"
+    "  enrolled_days REAL NOT NULL CHECK (enrolled_days > 0),"
+    "  absent_days REAL NOT NULL CHECK (absent_days >= 0 AND "
+    "    absent_days <= enrolled_days),"
+    "  source TEXT NOT NULL DEFAULT '',"
+    "  imported_at TEXT NOT NULL,"
+    "  PRIMARY KEY (student_id, as_of));"
+    "CREATE INDEX attendance_household ON attendance(household_id, as_of);",
 };
 
 hv_status hv__store_migrate(hv_store *st, int target, hv_error *err) {

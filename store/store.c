@@ -605,6 +605,47 @@ hv_status hv_store_put_contact(hv_store *st, const hv_store_contact *c,
   return run(st, q, "storing a contact attempt", err);
 }
 
+hv_status hv_store_put_attendance(hv_store *st, const hv_store_attendance *a,
+                                  const char *now, hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      "INSERT INTO attendance (student_id, household_id, name, grade, as_of, "
+      "enrolled_days, absent_days, source, imported_at) VALUES (?1, ?2, ?3, "
+      "?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (student_id, as_of) DO UPDATE SET "
+      "household_id = excluded.household_id, name = excluded.name, "
+      "grade = excluded.grade, enrolled_days = excluded.enrolled_days, "
+      "absent_days = excluded.absent_days, source = excluded.source, "
+      "imported_at = excluded.imported_at",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, a->student);
+  hv__store_text(q, 2, a->household);
+  hv__store_text(q, 3, a->name);
+  hv__store_text(q, 4, a->grade);
+  hv__store_text(q, 5, a->as_of);
+  sqlite3_bind_double(q, 6, a->enrolled);
+  sqlite3_bind_double(q, 7, a->absent);
+  hv__store_text(q, 8, a->source);
+  hv__store_text(q, 9, now);
+  return run(st, q, "storing attendance", err);
+}
+
+hv_status hv_store_contacts(hv_store *st,
+                            void (*fn)(const char *household,
+                                       const char *result, void *ud),
+                            void *ud, hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(
+      st, "SELECT household_id, result FROM contact ORDER BY id", err);
+  if (q == NULL) return HV_E_STORE;
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+    fn(col(q, 0), col(q, 1), ud);
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE
+             ? HV_OK
+             : hv__store_fail(st, "reading contact attempts", err);
+}
+
 hv_status hv_store_add_office_task(hv_store *st, const char *household,
                                    const char *week_of, const char *reason,
                                    const char *text, const char *now,

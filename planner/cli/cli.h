@@ -22,6 +22,7 @@ int hv_cli_record(int argc, char **argv);
 int hv_cli_next(int argc, char **argv);
 int hv_cli_history(int argc, char **argv);
 int hv_cli_report(int argc, char **argv);
+int hv_cli_flag(int argc, char **argv);
 
 /* A subcommand: its name, entry point, one-line summary and usage text. */
 typedef struct hv_cli_command {

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "hv/cycle.h"
+#include "hv/flag.h"
 #include "hv/print.h"
 #include "hv/values.h"
 
@@ -390,5 +391,105 @@ int hv_cli_report(int argc, char **argv) {
   hv_scenario_free(s);
   hv_diags_free(d);
   hv_store_close(db);
+  return rc;
+}
+
+/* ---- flag ----------------------------------------------------------- */
+
+int hv_cli_flag(int argc, char **argv) {
+  const char *dir = NULL, *export = NULL, *calls = NULL, *explain = NULL;
+  bool bad = false;
+  for (int i = 1; i < argc && !bad; i++) {
+    if (strcmp(argv[i], "--attendance") == 0 && i + 1 < argc)
+      export = argv[++i];
+    else if (strcmp(argv[i], "--contacts") == 0 && i + 1 < argc)
+      calls = argv[++i];
+    else if (strcmp(argv[i], "--explain") == 0 && i + 1 < argc)
+      explain = argv[++i];
+    else if (argv[i][0] != '-' && dir == NULL)
+      dir = argv[i];
+    else
+      bad = true;
+  }
+  if (bad || !dir || !export) {
+    hv_cli_usage("flag", stderr);
+    return 64;
+  }
+  int rc = 0;
+  hv_diags *d = hv_diags_create();
+  hv_scenario *s = NULL;
+  hv_attendance *att = NULL;
+  hv_visit_log *cl = NULL;
+  hv_store *db = NULL;
+  hv_flag_result *res = NULL;
+  hv_error err = {0};
+  hv_status st = d ? hv_scenario_load_settings(dir, &s, d) : HV_E_NOMEM;
+  const char *base = strrchr(export, '/');
+  if (st == HV_OK)
+    st = hv_attendance_read(export, base ? base + 1 : export,
+                            hv_scenario_attendance(s), &att, d);
+  if (st == HV_OK && calls) {
+    const char *cb = strrchr(calls, '/');
+    st = hv_contact_log_read(calls, cb ? cb + 1 : calls, &cl, d);
+  }
+  if (st == HV_OK && hv_cycle_has_program(s))
+    st = hv_cycle_open(s, false, &db, &err);
+  if (st == HV_OK && hv_diags_errors(d) == 0)
+    st = hv_flag_run(s, att, cl, db, &res, d, &err);
+  hv_cli_print_diags(d);
+  if (st != HV_OK && hv_diags_errors(d) == 0) hv_cli_print_error(&err);
+  if (st != HV_OK || hv_diags_errors(d) > 0) {
+    if (hv_diags_errors(d) > 0)
+      fprintf(stderr, "hvplan: %zu problem%s: households.csv not written\n",
+              hv_diags_errors(d), hv_diags_errors(d) == 1 ? "" : "s");
+    rc = hv_cli_exit_code(st != HV_OK ? st : HV_E_INPUT);
+  } else if (explain) {
+    char text[8192];
+    if (hv_flag_explain(res, s, explain, text, sizeof text)) {
+      fputs(text, stdout);
+    } else {
+      fprintf(stderr,
+              "hvplan: error: --explain: '%s' is not flagged or in "
+              "households.csv\n",
+              explain);
+      rc = hv_cli_exit_code(HV_E_INPUT);
+    }
+  } else {
+    st = hv_flag_write(res, s, db, base ? base + 1 : export, &err);
+    if (st != HV_OK) {
+      hv_cli_print_error(&err);
+      rc = hv_cli_exit_code(st);
+    } else {
+      size_t c[4] = {0};
+      for (size_t i = 0; i < res->nhouseholds; i++)
+        c[res->households[i].status]++;
+      char as_of[HV_DATE_TEXT];
+      printf(
+          "%s: %zu students read (%s), as of %s; %zu flagged in %zu "
+          "households (%zu new, %zu already listed)\n",
+          base ? base + 1 : export, res->nstudents,
+          hv_attendance_shape_of(att) == HV_ATT_PER_STUDENT
+              ? "one row per student"
+              : "one row per absence",
+          hv_date_format(res->as_of, as_of), res->flagged_students,
+          c[HV_FLAG_NEW] + c[HV_FLAG_KEPT], c[HV_FLAG_NEW], c[HV_FLAG_KEPT]);
+      for (size_t i = 0; i < res->nhouseholds; i++) {
+        const hv_flag_household *fh = &res->households[i];
+        if (fh->status == HV_FLAG_DROPPED)
+          printf("  %-12s %s; left out of households.csv\n", fh->id, fh->why);
+        else if (fh->address_changed)
+          printf("  %-12s the address changed: run 'hvplan geocode %s'\n",
+                 fh->id, dir);
+      }
+      printf("Wrote %s/households.csv%s\n", dir,
+             db ? " and the attendance in program.sqlite" : "");
+    }
+  }
+  hv_flag_free(res);
+  hv_store_close(db);
+  hv_visit_log_free(cl);
+  hv_attendance_free(att);
+  hv_scenario_free(s);
+  hv_diags_free(d);
   return rc;
 }

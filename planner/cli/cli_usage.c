@@ -50,6 +50,20 @@ static const hv_cli_command commands[] = {
      "family visited once, each staff member in one route a day.  Prints\n"
      "one line per broken rule; exit status 0 when there is none, 4 "
      "otherwise.\n"},
+    {"flag", hv_cli_flag, "flag students from an attendance export",
+     "usage: hvplan flag DIR --attendance export.csv [--contacts calls.csv]\n"
+     "                  [--explain HOUSEHOLD]\n"
+     "\n"
+     "Reads a student-information system's attendance export (one row per\n"
+     "student with enrolled and absent days, or one row per absence), flags\n"
+     "students chronically absent (10 % or more of enrolled days), trending\n"
+     "there (the last 30 school days), or unreachable (unanswered contact\n"
+     "attempts), groups siblings into households (same guardian and\n"
+     "address), gives each a priority, and merges DIR/households.csv: ids,\n"
+     "coordinates and manual edits stay; households no longer flagged are\n"
+     "listed.  --explain prints how a household's priority was made and\n"
+     "writes nothing.  The rules and the column map are in scenario.json's\n"
+     "\"attendance\" (docs/flagging.md).\n"},
     {"init", hv_cli_init,
      "create the program database (program.sqlite) and import the lists",
      "usage: hvplan init DIR\n"

@@ -8,6 +8,7 @@
 #define HV_SCENARIO_DEF_H
 
 #include "common_int.h"
+#include "hv/attendance.h"
 #include "hv/geo.h"
 #include "hv/scenario.h"
 
@@ -32,6 +33,7 @@ struct hv_scenario {
     int default_minutes, buffer_minutes;
     int max_wait_minutes; /* longer waits: back to school between stops */
   } visits;
+  hv_attendance_rules attendance; /* scenario.json "attendance" */
   struct {
     double time_limit_s;
     uint64_t seed;

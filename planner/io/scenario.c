@@ -41,6 +41,10 @@ size_t hv_household_preferred(const hv_scenario *s, const hv_household *h,
   return n;
 }
 
+const hv_attendance_rules *hv_scenario_attendance(const hv_scenario *s) {
+  return &s->attendance;
+}
+
 bool hv_scenario_program_dir(const hv_scenario *s, char *buf, size_t size) {
   const char *prog = s->program ? s->program : "";
   int n;
@@ -105,7 +109,8 @@ hv_scenario *hv__scenario_new(void) {
   return s;
 }
 
-hv_status hv_scenario_load(const char *dir, hv_scenario **out, hv_diags *d) {
+static hv_status load(const char *dir, bool lists_required, hv_scenario **out,
+                      hv_diags *d) {
   *out = NULL;
   hv_scenario *s = calloc(1, sizeof *s);
   hv_arena *a = hv__arena_create();
@@ -130,8 +135,8 @@ hv_status hv_scenario_load(const char *dir, hv_scenario **out, hv_diags *d) {
   }
   s->monday = hv_date_add(s->week_of, -hv_date_weekday(s->week_of));
 
-  read_table(dir, "households.csv", true, s, d, hv__read_households);
-  read_table(dir, "staff.csv", true, s, d, hv__read_staff);
+  read_table(dir, "households.csv", lists_required, s, d, hv__read_households);
+  read_table(dir, "staff.csv", lists_required, s, d, hv__read_staff);
   /* Pairs refer to staff by id, so they come after staff. */
   if (s->staff != NULL || hv_diags_errors(d) == errors_before) {
     read_table(dir, "pairs.csv", false, s, d, hv__read_pairs);
@@ -150,6 +155,15 @@ hv_status hv_scenario_load(const char *dir, hv_scenario **out, hv_diags *d) {
   }
   *out = s;
   return HV_OK;
+}
+
+hv_status hv_scenario_load(const char *dir, hv_scenario **out, hv_diags *d) {
+  return load(dir, true, out, d);
+}
+
+hv_status hv_scenario_load_settings(const char *dir, hv_scenario **out,
+                                    hv_diags *d) {
+  return load(dir, false, out, d);
 }
 
 hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,

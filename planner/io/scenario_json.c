@@ -26,6 +26,7 @@ void hv__scenario_defaults(hv_scenario *s) {
   s->visits.default_minutes = 45;
   s->visits.buffer_minutes = 10;
   s->visits.max_wait_minutes = 45;
+  hv_attendance_rules_init(&s->attendance);
   s->solver.time_limit_s = 30.0;
   s->solver.seed = 1;
   s->geocoder.provider = HV_GEOCODE_NOMINATIM;
@@ -282,8 +283,80 @@ static void read_travel(ctx *c, json_t *root) {
   get_str(c, t, "osrm_profile", "travel.osrm_profile", &s->travel.osrm_profile);
 }
 
+static void read_attendance(ctx *c, json_t *root) {
+  hv_attendance_rules *r = &c->s->attendance;
+  json_t *a = get_obj(c, root, "attendance");
+  if (a == NULL) return;
+  static const char *const known[] = {
+      "threshold",       "trend_days", "unanswered_min",
+      "periods_per_day", "term_start", "weights",
+      "grades",          "columns",    NULL};
+  unknown_keys(c, a, "attendance.", known);
+  get_num(c, a, "threshold", "attendance.threshold", 0.01, 1.0, &r->threshold);
+  get_int(c, a, "trend_days", "attendance.trend_days", 5, 200, &r->trend_days);
+  get_int(c, a, "unanswered_min", "attendance.unanswered_min", 1, 50,
+          &r->unanswered_min);
+  get_int(c, a, "periods_per_day", "attendance.periods_per_day", 1, 20,
+          &r->periods_per_day);
+  const char *ts = NULL;
+  if (get_str(c, a, "term_start", "attendance.term_start", &ts)) {
+    r->has_term_start = hv_date_parse(ts, &r->term_start);
+    if (!r->has_term_start)
+      err_at(c, "attendance.term_start",
+             "'%s' is not a date of the form YYYY-MM-DD", ts);
+  }
+  json_t *w = get_obj(c, a, "weights");
+  if (w) {
+    static const char *const wk[] = {"rate", "trend", "unanswered", "grade",
+                                     NULL};
+    unknown_keys(c, w, "attendance.weights.", wk);
+    get_num(c, w, "rate", "attendance.weights.rate", 0, 1000, &r->w_rate);
+    get_num(c, w, "trend", "attendance.weights.trend", 0, 1000, &r->w_trend);
+    get_num(c, w, "unanswered", "attendance.weights.unanswered", 0, 1000,
+            &r->w_unanswered);
+    get_num(c, w, "grade", "attendance.weights.grade", 0, 1000, &r->w_grade);
+    if (r->w_rate + r->w_trend + r->w_unanswered + r->w_grade <= 0)
+      err_at(c, "attendance.weights", "at least one weight must be above 0");
+  }
+  json_t *g = json_object_get(a, "grades");
+  if (g && !json_is_array(g)) {
+    err_at(c, "attendance.grades",
+           "expected a list of grades, e.g. [\"K\", "
+           "\"9\"]");
+  } else if (g) {
+    r->ngrades = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(g, i, v) {
+      if (!json_is_string(v) || r->ngrades == HV_ATT_MAX_GRADES) {
+        err_at(c, "attendance.grades", "at most %d grades, each a string",
+               HV_ATT_MAX_GRADES);
+        break;
+      }
+      r->grades[r->ngrades++] =
+          hv__arena_strdup(c->arena, json_string_value(v));
+    }
+  }
+  json_t *m = get_obj(c, a, "columns");
+  if (m) {
+    const char *key;
+    json_t *v;
+    json_object_foreach(m, key, v) {
+      if (!json_is_string(v) || r->ncolumns == HV_ATT_MAX_COLUMNS) {
+        err_at(c, "attendance.columns",
+               "map each column name to the export's header (a string)");
+        break;
+      }
+      r->column_name[r->ncolumns] = hv__arena_strdup(c->arena, key);
+      r->column_header[r->ncolumns++] =
+          hv__arena_strdup(c->arena, json_string_value(v));
+    }
+  }
+}
+
 static void read_small_sections(ctx *c, json_t *root) {
   hv_scenario *s = c->s;
+  read_attendance(c, root);
   json_t *v = get_obj(c, root, "visits");
   if (v) {
     static const char *const known[] = {"default_minutes", "buffer_minutes",
@@ -348,9 +421,9 @@ static bool timezone_known(const char *tz) {
 static void read_root(ctx *c, json_t *root) {
   hv_scenario *s = c->s;
   static const char *const known[] = {
-      "name",    "week_of", "timezone", "days",     "base",
-      "travel",  "visits",  "solver",   "geocoder", "$schema",
-      "comment", "program", NULL};
+      "name",    "week_of", "timezone",   "days",     "base",
+      "travel",  "visits",  "solver",     "geocoder", "$schema",
+      "comment", "program", "attendance", NULL};
   unknown_keys(c, root, "", known);
   get_str(c, root, "name", "name", &s->name);
   get_str(c, root, "program", "program", &s->program);

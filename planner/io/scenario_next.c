@@ -112,16 +112,26 @@ static void put_row(FILE *f, char **cells, size_t n) {
   fputs("\r\n", f);
 }
 
-static hv_status write_households(const hv_scenario *src,
-                                  const hv_next_row *rows, size_t n,
-                                  const char *to, hv_error *err) {
-  char path[PATH_MAX];
-  if (!hv__path_join(path, sizeof path, src->dir, "households.csv"))
-    return hv_error_set(err, HV_E_IO, (hv_where){.source = src->dir},
+hv_status hv_households_write(const char *src_dir, const hv_next_row *rows,
+                              size_t n, const char *to, hv_error *err) {
+  char path[PATH_MAX] = "";
+  if (src_dir && !hv__path_join(path, sizeof path, src_dir, "households.csv"))
+    return hv_error_set(err, HV_E_IO, (hv_where){.source = src_dir},
                         "path too long");
   hv_diags *d = hv_diags_create();
   hv_csv_table *t = NULL;
-  hv_status st = d ? hv__csv_read(path, "households.csv", &t, d) : HV_E_NOMEM;
+  FILE *probe = path[0] ? fopen(path, "rb") : NULL;
+  hv_status st;
+  if (probe) {
+    fclose(probe);
+    st = d ? hv__csv_read(path, "households.csv", &t, d) : HV_E_NOMEM;
+  } else {
+    static const char header[] =
+        "id,student,guardian,phone,address,lat,lon,language,priority,"
+        "availability,visit_type,notes\n";
+    st = d ? hv__csv_parse(header, sizeof header - 1, "households.csv", &t, d)
+           : HV_E_NOMEM;
+  }
   hv_diags_free(d);
   if (st != HV_OK)
     return hv_error_set(err, st, (hv_where){.source = path},
@@ -131,13 +141,24 @@ static hv_status write_households(const hv_scenario *src,
     col[k] = hv__csv_col(t, names[k]);
     for (int a = 0; col[k] < 0 && a < 3 && aliases[k][a]; a++)
       col[k] = hv__csv_col(t, aliases[k][a]);
-    if (col[k] < 0) col[k] = hv__csv_add_column(t, names[k]);
+    /* The packet's columns only when some row carries them. */
+    bool used = k < K_ATTEMPTS;
+    for (size_t i = 0; i < n && !used; i++)
+      used = (k == K_ATTEMPTS && rows[i].attempts > 0) ||
+             (k == K_LAST_VISIT && rows[i].last_visit) ||
+             (k == K_LAST_OUTCOME && rows[i].last_outcome) ||
+             (k == K_NEXT_STEP && rows[i].next_step);
+    if (col[k] < 0 && used) col[k] = hv__csv_add_column(t, names[k]);
   }
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < rows[i].nset; k++)
+      if (hv__csv_col(t, rows[i].set_names[k]) < 0)
+        hv__csv_add_column(t, rows[i].set_names[k]);
   char **cells = calloc(t->ncols + 1, sizeof *cells);
   char *mem = NULL;
   size_t memlen = 0;
   FILE *f = open_memstream(&mem, &memlen);
-  if (cells == NULL || f == NULL || col[K_N - 1] < 0) {
+  if (cells == NULL || f == NULL) {
     free(cells);
     if (f) fclose(f);
     free(mem);
@@ -181,11 +202,20 @@ static hv_status write_households(const hv_scenario *src,
     if (r->preferred_staff)
       cells[col[K_PREFERRED]] = (char *)r->preferred_staff;
     snprintf(att, sizeof att, "%d", r->attempts);
-    cells[col[K_ATTEMPTS]] = r->attempts > 0 ? att : "";
-    cells[col[K_LAST_VISIT]] = (char *)(r->last_visit ? r->last_visit : "");
-    cells[col[K_LAST_OUTCOME]] =
-        (char *)(r->last_outcome ? r->last_outcome : "");
-    cells[col[K_NEXT_STEP]] = (char *)(r->next_step ? r->next_step : "");
+    if (col[K_ATTEMPTS] >= 0)
+      cells[col[K_ATTEMPTS]] = r->attempts > 0 ? att : "";
+    if (col[K_LAST_VISIT] >= 0)
+      cells[col[K_LAST_VISIT]] = (char *)(r->last_visit ? r->last_visit : "");
+    if (col[K_LAST_OUTCOME] >= 0)
+      cells[col[K_LAST_OUTCOME]] =
+          (char *)(r->last_outcome ? r->last_outcome : "");
+    if (col[K_NEXT_STEP] >= 0)
+      cells[col[K_NEXT_STEP]] = (char *)(r->next_step ? r->next_step : "");
+    if (r->clear_coords) cells[col[K_LAT]] = cells[col[K_LON]] = "";
+    for (size_t k = 0; k < r->nset; k++) {
+      int ci = hv__csv_col(t, r->set_names[k]);
+      if (ci >= 0) cells[ci] = (char *)r->set_values[k];
+    }
     put_row(f, cells, t->ncols);
   }
   fclose(f);
@@ -217,7 +247,7 @@ hv_status hv_next_scenario_write(const hv_scenario *src, hv_date week_of,
   }
   if (st == HV_OK) {
     hv__path_join(b, sizeof b, staging, "households.csv");
-    st = write_households(src, rows, n, b, err);
+    st = hv_households_write(src->dir, rows, n, b, err);
   }
   if (st != HV_OK) {
     hv__outdir_abort(staging);

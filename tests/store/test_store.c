@@ -78,8 +78,8 @@ static void new_database_has_the_schema(void) {
   CHECK_INT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE type = "
                       "'table' AND name IN ('household', 'student', 'staff', "
                       "'week', 'visit', 'outcome', 'outcome_revision', "
-                      "'contact', 'office_task')"),
-               9);
+                      "'contact', 'office_task', 'attendance')"),
+               10);
   /* WAL mode is stored in the file. */
   sqlite3 *db;
   CHECK(sqlite3_open(path, &db) == SQLITE_OK);
@@ -106,7 +106,7 @@ static void older_database_is_upgraded(void) {
                0);
   /* Opening it now upgrades it and keeps the data. */
   CHECK_INT_EQ(hv_store_open(path, false, &st, &err), HV_OK);
-  if (st) CHECK_INT_EQ(hv_store_version(st), 2);
+  if (st) CHECK_INT_EQ(hv_store_version(st), HV_STORE_SCHEMA);
   hv_store_close(st);
   CHECK_INT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name = "
                       "'office_task'"),
@@ -130,7 +130,7 @@ static void newer_or_foreign_database_is_refused(void) {
   CHECK(st == NULL);
   CHECK_STR_CONTAINS(err.text,
                      "schema version 99; this hvplan knows "
-                     "versions up to 2: use a newer hvplan");
+                     "versions up to 3: use a newer hvplan");
   /* An SQLite file of someone else's. */
   unlink(path);
   CHECK(sqlite3_open(path, &db) == SQLITE_OK);

@@ -26,7 +26,19 @@ typedef struct hv_next_row {
   /* What the packet shows (never the route sheet). */
   int attempts;
   const char *last_visit, *last_outcome, *next_step;
+  /* Any other columns to set (added to the header when missing), and
+   * whether to clear lat/lon (the address changed). */
+  size_t nset;
+  const char *const *set_names, *const *set_values;
+  bool clear_coords;
 } hv_next_row;
+
+/* Writes households.csv at dst (atomically) from the one in src_dir (or,
+ * when src_dir is NULL or has none, hvplan's own columns): the rows listed,
+ * in order, changed as each says; rows of the source not listed are left
+ * out. */
+hv_status hv_households_write(const char *src_dir, const hv_next_row *rows,
+                              size_t n, const char *dst, hv_error *err);
 
 /* Writes the folder out_dir (replaced as a whole, atomically) from the
  * scenario src for the week of week_of; program_dir is where the program

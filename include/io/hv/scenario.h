@@ -75,6 +75,10 @@ typedef struct hv_scenario hv_scenario;
  * Free with hv_scenario_free(). */
 hv_status hv_scenario_load(const char *dir, hv_scenario **out, hv_diags *diags);
 void hv_scenario_free(hv_scenario *s);
+/* As hv_scenario_load, but households.csv and staff.csv may be missing
+ * (a program folder before its first `hvplan flag`). */
+hv_status hv_scenario_load_settings(const char *dir, hv_scenario **out,
+                                    hv_diags *diags);
 
 /* Cross-file checks that need the whole scenario (language coverage,
  * windows against staff hours, missing coordinates).  Only warnings. */
@@ -103,6 +107,9 @@ size_t hv_household_preferred(const hv_scenario *s, const hv_household *h,
  * scenario.json's "program" (relative to the scenario folder), else the
  * scenario folder itself.  False when it does not fit in buf. */
 bool hv_scenario_program_dir(const hv_scenario *s, char *buf, size_t size);
+/* scenario.json's "attendance" rules (defaults when absent). */
+#include "hv/attendance.h"
+const hv_attendance_rules *hv_scenario_attendance(const hv_scenario *s);
 
 /* Date of day `day` (0 = Mon) of the scenario's week. */
 hv_date hv_scenario_date(const hv_scenario *s, int day);

@@ -23,7 +23,7 @@
 #include "hv/error.h"
 
 #define HV_STORE_FILE "program.sqlite"
-#define HV_STORE_SCHEMA 2 /* the version this build writes */
+#define HV_STORE_SCHEMA 3 /* the version this build writes */
 
 typedef struct hv_store hv_store; /* opaque */
 
@@ -161,6 +161,25 @@ typedef struct hv_store_contact {
 hv_status hv_store_put_contact(hv_store *st, const hv_store_contact *c,
                                const char *now, hv_store_change *change,
                                hv_error *err);
+
+/* ---- attendance ---------------------------------------------------- */
+
+typedef struct hv_store_attendance {
+  const char *student, *household, *name, *grade, *as_of, *source;
+  double enrolled, absent;
+} hv_store_attendance;
+
+/* Stores one student's attendance as of a date (a later import for the
+ * same date replaces it). */
+hv_status hv_store_put_attendance(hv_store *st, const hv_store_attendance *a,
+                                  const char *now, hv_error *err);
+
+/* Calls fn for every contact attempt (household, result), e.g. to count
+ * the unanswered ones. */
+hv_status hv_store_contacts(hv_store *st,
+                            void (*fn)(const char *household,
+                                       const char *result, void *ud),
+                            void *ud, hv_error *err);
 
 /* ---- the office's list --------------------------------------------- */
 
