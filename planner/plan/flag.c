@@ -450,12 +450,25 @@ hv_status hv_flag_write(const hv_flag_result *r, const hv_scenario *s,
   hv_date_format(hv_date_today(), today);
   /* Existing rows first, in file order; then new households, most urgent
    * first. */
+  /* Existing households by their row in households.csv. */
+  size_t *order = calloc(r->nhouseholds + 1, sizeof *order);
+  if (order == NULL) {
+    free(rows), free(vals), free(ptrs), free(prio);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  size_t norder = 0;
+  for (size_t h = 0; h < s->nhouseholds; h++)
+    for (size_t i = 0; i < r->nhouseholds; i++)
+      if (r->households[i].row == (long)h &&
+          r->households[i].status != HV_FLAG_NEW)
+        order[norder++] = i;
+  for (size_t i = 0; i < r->nhouseholds; i++)
+    if (r->households[i].status == HV_FLAG_NEW) order[norder++] = i;
   for (int pass = 0; pass < 2; pass++) {
-    for (size_t i = 0; i < r->nhouseholds; i++) {
-      const hv_flag_household *fh = &r->households[i];
+    for (size_t oi = 0; oi < norder; oi++) {
+      const hv_flag_household *fh = &r->households[order[oi]];
       if (fh->status == HV_FLAG_DROPPED) continue;
       if ((pass == 0) != (fh->status != HV_FLAG_NEW)) continue;
-      (void)prio;
       rows[n].id = fh->id;
       rows[n].new_row = fh->status == HV_FLAG_NEW;
       if (fh->status == HV_FLAG_MANUAL) {
@@ -562,5 +575,6 @@ hv_status hv_flag_write(const hv_flag_result *r, const hv_scenario *s,
       hv_store_rollback(db);
   }
   free(rows), free(vals), free(ptrs), free(prio);
+  free(order);
   return st;
 }
