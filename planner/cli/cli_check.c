@@ -81,8 +81,11 @@ int hv_cli_check(int argc, char **argv) {
     size_t visits = 0;
     for (size_t r = 0; r < hv_plan_route_count(p); r++)
       visits += hv_plan_route_at(p, r)->nstops;
-    printf("%s: every planning rule holds (%zu routes, %zu visits)\n",
-           plan_path, hv_plan_route_count(p), visits);
+    size_t calls = hv_plan_call_count(p);
+    printf("%s: every planning rule holds (%zu routes, %zu visits", plan_path,
+           hv_plan_route_count(p), visits);
+    if (calls > 0) printf(", %zu video call%s", calls, calls == 1 ? "" : "s");
+    printf(")\n");
   }
   hv_plan_free(p);
   hv_scenario_free(s);

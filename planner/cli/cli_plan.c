@@ -81,6 +81,19 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
     if (any) printf("  %s %d", hv_day_name(d), n);
   }
   printf("\n");
+  size_t ncalls = hv_plan_call_count(p);
+  if (ncalls > 0) {
+    printf("\nVideo calls: %zu\n", ncalls);
+    for (size_t c = 0; c < ncalls; c++) {
+      const hv_plan_call *pc = hv_plan_call_at(p, c);
+      char a[HV_HHMM_TEXT], b[HV_HHMM_TEXT];
+      long k = pc->staff_index;
+      printf("  %s %s-%s  %s with %s %s\n", hv_day_name(pc->day),
+             hv_hhmm_format(pc->start, a), hv_hhmm_format(pc->end, b),
+             pc->household_id, pc->staff,
+             k >= 0 ? hv_scenario_staff(s, (size_t)k)->name : "");
+    }
+  }
   size_t nun = hv_plan_unvisited_count(p);
   if (nun > 0) {
     int count[HV_WHY_COUNT] = {0};
@@ -102,6 +115,11 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
       const hv_unvisited *u = hv_plan_unvisited_at(p, i);
       const hv_household *h = hv_scenario_household(s, u->household);
       printf("  %s (priority %d): %s\n", h->id, h->priority, u->text);
+      if (u->virtual_option[0])
+        printf(
+            "    a video call could reach this family (%s); set its mode "
+            "to 'virtual' if the family agrees\n",
+            u->virtual_option);
     }
   }
   printf("\nWrote %s/plan.json, roster.csv, unvisited.csv", out);

@@ -13,6 +13,8 @@ struct hv_plan {
   const hv_scenario *scenario;
   size_t nroutes;
   hv_plan_route *routes; /* by day, then pair */
+  size_t ncalls;
+  hv_plan_call *calls; /* video calls, by day then start */
   size_t nunvisited;
   hv_unvisited *unvisited; /* by priority, highest first */
   size_t npairs;
@@ -37,6 +39,11 @@ hv_plan *hv__plan_new(const hv_scenario *s);
 hv_status hv__plan_read_routes(hv_plan *p, const char *path, int from_day,
                                hv_plan_route **out, size_t *nout,
                                hv_error *err);
+
+/* Reads the video calls of days before from_day from a plan.json (as
+ * hv__plan_read_routes). */
+hv_status hv__plan_read_calls(hv_plan *p, const char *path, int from_day,
+                              hv_plan_call **out, size_t *nout, hv_error *err);
 
 /* Writes plan.json, roster.csv and unvisited.csv into a staging folder. */
 hv_status hv__plan_write_data(const hv_plan *p, const char *staging,

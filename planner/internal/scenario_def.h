@@ -31,7 +31,9 @@ struct hv_scenario {
   } travel;
   struct {
     int default_minutes, buffer_minutes;
-    int max_wait_minutes; /* longer waits: back to school between stops */
+    int max_wait_minutes;   /* longer waits: back to school between stops */
+    int virtual_minutes;    /* a video call's length (20-30 min usual) */
+    const char *video_link; /* default video-call room, or "" */
   } visits;
   hv_attendance_rules attendance; /* scenario.json "attendance" */
   struct {
@@ -44,6 +46,10 @@ struct hv_scenario {
     double max_distance_km; /* results farther from base are suspect */
     double min_interval_s;  /* between requests (1 s for Nominatim) */
   } geocoder;
+
+  size_t nplaces; /* places.csv (optional) */
+  hv_place *places;
+  bool has_places;
 
   size_t nhouseholds;
   hv_household *households;

@@ -230,3 +230,46 @@ char *hv_avail_format(const hv_avail *a, char *buf, size_t size) {
   }
   return buf;
 }
+
+hv_status hv_avail_intersect(const hv_avail *x, const hv_avail *y,
+                             hv_avail *out) {
+  out->n = 0;
+  out->w = NULL;
+  const hv_avail *only = x->n == 0 ? y : y->n == 0 ? x : NULL;
+  size_t cap = only ? only->n : x->n + y->n;
+  if (cap == 0) return HV_OK;
+  hv_window *w = malloc(cap * sizeof *w);
+  if (w == NULL) return HV_E_NOMEM;
+  size_t n = 0;
+  if (only) {
+    memcpy(w, only->w, only->n * sizeof *w);
+    n = only->n;
+  } else {
+    /* Both sorted by day then start, disjoint within a day: a merge. */
+    size_t i = 0, j = 0;
+    while (i < x->n && j < y->n) {
+      const hv_window *a = &x->w[i], *b = &y->w[j];
+      if (a->day != b->day) {
+        if (a->day < b->day)
+          i++;
+        else
+          j++;
+        continue;
+      }
+      int s = a->start_min > b->start_min ? a->start_min : b->start_min;
+      int e = a->end_min < b->end_min ? a->end_min : b->end_min;
+      if (s < e) w[n++] = (hv_window){a->day, s, e};
+      if (a->end_min < b->end_min)
+        i++;
+      else
+        j++;
+    }
+  }
+  if (n == 0) {
+    free(w);
+    w = NULL;
+  }
+  out->n = n;
+  out->w = w;
+  return HV_OK;
+}

@@ -174,6 +174,7 @@ enum {
   H_NOTES,
   H_PREFERRED,
   H_ATTEMPTS,
+  H_MODE,
   H_NCOLS
 };
 
@@ -193,13 +194,65 @@ static const colspec household_cols[H_NCOLS] = {
     [H_NOTES] = {"notes", {"note", "comments"}},
     [H_PREFERRED] = {"preferred_staff", {"staff_preference"}},
     [H_ATTEMPTS] = {"attempts", {"attempt"}},
+    [H_MODE] = {"mode", {"visit_mode", "meeting"}},
 };
 
+/* households.csv "mode": home, place:<name> (places.csv) or virtual.  A
+ * place visit's windows become the family's within the place's hours. */
+static void read_mode(const hv_csv_table *t, const hv_csv_row *r, const cols *c,
+                      hv_scenario *s, hv_household *h, hv_diags *d) {
+  const char *mode = cell(r, c, H_MODE);
+  hv_where at = at_cell(t, r, c, H_MODE, "mode");
+  h->mode = HV_MODE_HOME;
+  h->place = -1;
+  if (mode[0] == '\0' || hv__strcasecmp(mode, "home") == 0) return;
+  if (hv__strcasecmp(mode, "virtual") == 0 ||
+      hv__strcasecmp(mode, "video") == 0) {
+    h->mode = HV_MODE_VIRTUAL;
+    return;
+  }
+  if (hv__strncasecmp(mode, "place:", 6) != 0) {
+    hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, at,
+                 "unknown mode '%s' (use home, place:<name of a place in "
+                 "places.csv> or virtual)",
+                 mode);
+    return;
+  }
+  const char *name = mode + 6;
+  while (*name == ' ')
+    name++;
+  for (size_t i = 0; i < s->nplaces; i++)
+    if (hv__strcasecmp(s->places[i].name, name) == 0) h->place = (long)i;
+  if (h->place < 0) {
+    hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, at,
+                 s->has_places ? "unknown place '%s' (not in places.csv)"
+                               : "unknown place '%s' (list it in places.csv "
+                                 "next to households.csv)",
+                 name);
+    return;
+  }
+  h->mode = HV_MODE_PLACE;
+  const hv_place *pl = &s->places[h->place];
+  h->own_avail = h->avail;
+  if (hv_avail_intersect(&h->own_avail, &pl->hours, &h->avail) != HV_OK) {
+    h->avail = (hv_avail){0};
+    hv_diags_add(d, HV_SEV_ERROR, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    return;
+  }
+  if (h->avail.n == 0 && (h->own_avail.n > 0 || pl->hours.n > 0))
+    hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, at,
+                 "the family's windows never fall in the opening hours of "
+                 "'%s' (places.csv line %u)",
+                 pl->name, (unsigned)pl->line);
+}
+
+/* Columns ilat and ilon into lat and lon; false when empty or bad. */
 static bool read_coords(const hv_csv_table *t, const hv_csv_row *r,
-                        const cols *c, double *lat, double *lon, hv_diags *d) {
-  const char *slat = cell(r, c, H_LAT), *slon = cell(r, c, H_LON);
-  hv_where wlat = at_cell(t, r, c, H_LAT, "lat");
-  hv_where wlon = at_cell(t, r, c, H_LON, "lon");
+                        const cols *c, int ilat, int ilon, double *lat,
+                        double *lon, hv_diags *d) {
+  const char *slat = cell(r, c, ilat), *slon = cell(r, c, ilon);
+  hv_where wlat = at_cell(t, r, c, ilat, "lat");
+  hv_where wlon = at_cell(t, r, c, ilon, "lon");
   if (slat[0] == '\0' && slon[0] == '\0') return false;
   if ((slat[0] == '\0') != (slon[0] == '\0')) {
     hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, slat[0] ? wlon : wlat,
@@ -251,8 +304,12 @@ static void read_household(const hv_csv_table *t, const hv_csv_row *r,
   else
     check_unique(ids, h->id, h->line, at_cell(t, r, c, H_ID, "id"), d);
 
-  h->has_coords = read_coords(t, r, c, &h->lat, &h->lon, d);
-  if (!h->has_coords && h->address[0] == '\0' && cell(r, c, H_LAT)[0] == '\0')
+  h->has_coords = read_coords(t, r, c, H_LAT, H_LON, &h->lat, &h->lon, d);
+  /* A visit at a place or by video does not need the home's location. */
+  bool needs_home = cell(r, c, H_MODE)[0] == '\0' ||
+                    hv__strcasecmp(cell(r, c, H_MODE), "home") == 0;
+  if (needs_home && !h->has_coords && h->address[0] == '\0' &&
+      cell(r, c, H_LAT)[0] == '\0')
     hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT,
                  at_cell(t, r, c, H_ADDRESS, "address"),
                  "needs an address or lat/lon");
@@ -285,6 +342,7 @@ static void read_household(const hv_csv_table *t, const hv_csv_row *r,
            at_cell(t, r, c, H_DURATION, "duration_min"), d);
   read_int(cell(r, c, H_ATTEMPTS), 0, 99, &h->attempts,
            at_cell(t, r, c, H_ATTEMPTS, "attempts"), d);
+  read_mode(t, r, c, s, h, d);
 
   const char *type = cell(r, c, H_TYPE);
   if (type[0] == '\0' || hv__strcasecmp(type, "attendance") == 0)
@@ -344,6 +402,7 @@ enum {
   S_MAX,
   S_PHONE,
   S_EMAIL,
+  S_VIDEO,
   S_NCOLS
 };
 
@@ -356,6 +415,7 @@ static const colspec staff_cols[S_NCOLS] = {
     [S_MAX] = {"max_visits_per_day", {"max_visits", "max_per_day"}},
     [S_PHONE] = {"phone", {"mobile", "cell"}},
     [S_EMAIL] = {"email", {"e-mail", "mail"}},
+    [S_VIDEO] = {"video_link", {"meeting_link", "video"}},
 };
 
 /* Splits "en;es" (also "en, es" or "en es") into codes. */
@@ -418,7 +478,9 @@ void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
     st->role = hv__arena_strdup(a, cell(r, &c, S_ROLE));
     st->phone = hv__arena_strdup(a, cell(r, &c, S_PHONE));
     st->email = hv__arena_strdup(a, cell(r, &c, S_EMAIL));
-    if (!st->id || !st->name || !st->role || !st->phone || !st->email) {
+    st->video_link = hv__arena_strdup(a, cell(r, &c, S_VIDEO));
+    if (!st->id || !st->name || !st->role || !st->phone || !st->email ||
+        !st->video_link) {
       hv_diags_add(d, HV_SEV_ERROR, HV_E_NOMEM, (hv_where){0}, "out of memory");
       return;
     }
@@ -516,5 +578,59 @@ void hv__read_pairs(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
     p->b = (size_t)ib;
     s->npairs++;
     seen[ia] = seen[ib] = s->npairs;
+  }
+}
+
+/* ---- places --------------------------------------------------------- */
+
+enum { L_NAME, L_ADDRESS, L_LAT, L_LON, L_HOURS, L_NCOLS };
+
+static const colspec place_cols[L_NCOLS] = {
+    [L_NAME] = {"name", {"place", "place_name"}},
+    [L_ADDRESS] = {"address", {"street_address"}},
+    [L_LAT] = {"lat", {"latitude"}},
+    [L_LON] = {"lon", {"lng", "long", "longitude"}},
+    [L_HOURS] = {"hours", {"opening_hours", "availability"}},
+};
+
+void hv__read_places(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
+  cols c;
+  map_columns(t, place_cols, L_NCOLS, &c);
+  bool ok = true;
+  for (int k = 0; k < L_NCOLS; k++)
+    if (c.at[k] < 0 && k != L_HOURS)
+      missing_column(t, d, place_cols[k].name, ""), ok = false;
+  if (!ok) return;
+  hv_arena *a = s->arena;
+  s->places = hv__arena_alloc(a, (t->nrows + 1) * sizeof *s->places);
+  idset ids;
+  if (!s->places || !idset_init(&ids, t->nrows, a)) {
+    hv_diags_add(d, HV_SEV_ERROR, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    return;
+  }
+  for (size_t i = 0; i < t->nrows; i++) {
+    const hv_csv_row *r = &t->rows[i];
+    hv_place *pl = &s->places[s->nplaces];
+    memset(pl, 0, sizeof *pl);
+    pl->line = r->line;
+    pl->name = hv__arena_strdup(a, cell(r, &c, L_NAME));
+    pl->address = hv__arena_strdup(a, cell(r, &c, L_ADDRESS));
+    if (!pl->name || !pl->address) {
+      hv_diags_add(d, HV_SEV_ERROR, HV_E_NOMEM, (hv_where){0}, "out of memory");
+      return;
+    }
+    hv_where wn = at_cell(t, r, &c, L_NAME, "name");
+    if (pl->name[0] == '\0')
+      hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, wn, "missing required value");
+    else
+      check_unique(&ids, pl->name, pl->line, wn, d);
+    /* A place is public: its coordinates are given, never looked up. */
+    if (!read_coords(t, r, &c, L_LAT, L_LON, &pl->lat, &pl->lon, d) &&
+        cell(r, &c, L_LAT)[0] == '\0')
+      hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, at_cell(t, r, &c, L_LAT, "lat"),
+                   "a place needs lat and lon");
+    read_avail(cell(r, &c, L_HOURS), &pl->hours,
+               at_cell(t, r, &c, L_HOURS, "hours"), d);
+    s->nplaces++;
   }
 }

@@ -20,10 +20,19 @@ hv_plan *hv__plan_new(const hv_scenario *s) {
 void hv_plan_free(hv_plan *p) {
   if (p == NULL) return;
   free(p->routes);
+  free(p->calls);
   free(p->unvisited);
   free(p->pairs);
   hv__arena_free(p->arena);
   free(p);
+}
+
+size_t hv_plan_call_count(const hv_plan *p) {
+  return p->ncalls;
+}
+
+const hv_plan_call *hv_plan_call_at(const hv_plan *p, size_t i) {
+  return i < p->ncalls ? &p->calls[i] : NULL;
 }
 
 const hv_scenario *hv_plan_scenario(const hv_plan *p) {

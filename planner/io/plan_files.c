@@ -151,6 +151,67 @@ done:
   return st;
 }
 
+hv_status hv__plan_read_calls(hv_plan *p, const char *path, int from_day,
+                              hv_plan_call **out, size_t *nout, hv_error *err) {
+  const hv_scenario *s = p->scenario;
+  *out = NULL;
+  *nout = 0;
+  json_t *root;
+  hv_status st = load_json(path, &root, err);
+  if (st != HV_OK) return st;
+  json_t *calls = json_object_get(root, "virtual_visits");
+  if (calls != NULL && !json_is_array(calls))
+    st = hv_error_set(err, HV_E_INPUT,
+                      (hv_where){.source = path, .field = "virtual_visits"},
+                      "expected an array of video calls");
+  if (st == HV_OK) {
+    *out = calloc(json_array_size(calls) + 1, sizeof **out);
+    if (*out == NULL)
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  size_t i;
+  json_t *c;
+  json_array_foreach(calls, i, c) {
+    if (st != HV_OK) break;
+    const char *day = jstr(c, "day"), *hid = jstr(c, "household"),
+               *staff = jstr(c, "staff"), *date = jstr(c, "date");
+    int d = day ? hv_day_parse(day) : -1;
+    int a = hv_hhmm_parse(jstr(c, "start"), (size_t)-1),
+        b = hv_hhmm_parse(jstr(c, "end"), (size_t)-1);
+    if (d < 0 || !hid || !staff || a < 0 || b < 0) {
+      char field[64];
+      snprintf(field, sizeof field, "virtual_visits[%zu]", i);
+      st = hv_error_set(err, HV_E_INPUT,
+                        (hv_where){.source = path, .field = field},
+                        "video call is missing day, household, staff, start "
+                        "or end");
+      break;
+    }
+    if (d >= from_day) continue;
+    hv_plan_call *pc = &(*out)[(*nout)++];
+    pc->day = d;
+    pc->kept = true;
+    if (date == NULL || !hv_date_parse(date, &pc->date))
+      pc->date = hv_scenario_date(s, d);
+    long h = hv_scenario_find_household(s, hid);
+    pc->household = h >= 0 ? (size_t)h : SIZE_MAX;
+    pc->household_id = hv__arena_strdup(p->arena, hid);
+    pc->staff = hv__arena_strdup(p->arena, staff);
+    pc->staff_index = hv_scenario_find_staff(s, staff);
+    pc->start = a;
+    pc->end = b;
+    if (!pc->household_id || !pc->staff)
+      st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  json_decref(root);
+  if (st != HV_OK) {
+    free(*out);
+    *out = NULL;
+    *nout = 0;
+  }
+  return st;
+}
+
 hv_status hv_plan_load(const hv_scenario *s, const char *path, hv_plan **out,
                        hv_error *err) {
   *out = NULL;
@@ -159,6 +220,8 @@ hv_status hv_plan_load(const hv_scenario *s, const char *path, hv_plan **out,
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   hv_status st =
       hv__plan_read_routes(p, path, HV_DAYS, &p->routes, &p->nroutes, err);
+  if (st == HV_OK)
+    st = hv__plan_read_calls(p, path, HV_DAYS, &p->calls, &p->ncalls, err);
   if (st == HV_OK) {
     p->households = s->nhouseholds;
     uint8_t *seen = calloc(s->nhouseholds + 1, 1);
@@ -175,6 +238,15 @@ hv_status hv_plan_load(const hv_scenario *s, const char *path, hv_plan **out,
           p->visited++;
           p->priority_covered += s->households[h].priority;
         }
+      }
+    }
+    for (size_t c = 0; st == HV_OK && c < p->ncalls; c++) {
+      size_t h = p->calls[c].household;
+      p->calls[c].kept = false;
+      if (h < s->nhouseholds && !seen[h]) {
+        seen[h] = 1;
+        p->visited++;
+        p->priority_covered += s->households[h].priority;
       }
     }
     for (size_t h = 0; h < s->nhouseholds; h++)
@@ -283,6 +355,26 @@ static json_t *plan_json(const hv_plan *p) {
     json_array_append_new(routes, o);
   }
   json_object_set_new(root, "routes", routes);
+  if (p->ncalls > 0) {
+    json_t *calls = json_array();
+    for (size_t c = 0; c < p->ncalls; c++) {
+      const hv_plan_call *pc = &p->calls[c];
+      json_t *o = json_object();
+      char cdate[HV_DATE_TEXT];
+      json_object_set_new(o, "day", json_string(hv_day_name(pc->day)));
+      json_object_set_new(o, "date",
+                          json_string(hv_date_format(pc->date, cdate)));
+      json_object_set_new(o, "staff", json_string(pc->staff));
+      json_object_set_new(o, "household", json_string(pc->household_id));
+      hv_hhmm_format(pc->start, t);
+      json_object_set_new(o, "start", json_string(t));
+      hv_hhmm_format(pc->end, t);
+      json_object_set_new(o, "end", json_string(t));
+      if (pc->kept) json_object_set_new(o, "kept", json_true());
+      json_array_append_new(calls, o);
+    }
+    json_object_set_new(root, "virtual_visits", calls);
+  }
   json_t *un = json_array();
   for (size_t i = 0; i < p->nunvisited; i++) {
     const hv_unvisited *u = &p->unvisited[i];
@@ -292,6 +384,8 @@ static json_t *plan_json(const hv_plan *p) {
     json_object_set_new(o, "priority", json_integer(h->priority));
     json_object_set_new(o, "code", json_string(hv_unvisited_code(u->reason)));
     json_object_set_new(o, "reason", json_string(u->text));
+    if (u->virtual_option[0])
+      json_object_set_new(o, "virtual_option", json_string(u->virtual_option));
     json_array_append_new(un, o);
   }
   json_object_set_new(root, "unvisited", un);
@@ -334,7 +428,9 @@ static void roster_csv(const void *ud, FILE *f) {
                                      "language",
                                      "visit_type",
                                      "notes",
-                                     "back_at_school_before"};
+                                     "back_at_school_before",
+                                     "mode",
+                                     "meeting_place"};
   size_t nh = sizeof head / sizeof head[0];
   for (size_t i = 0; i < nh; i++)
     csv_field(f, head[i], i + 1 == nh && s->nhh_extra == 0);
@@ -355,41 +451,94 @@ static void roster_csv(const void *ud, FILE *f) {
       snprintf(order, sizeof order, "%zu", k + 1);
       hv_hhmm_format(ps->start, a);
       hv_hhmm_format(ps->end, b);
-      char back[2 * HV_HHMM_TEXT + 2] = "";
+      char back[2 * HV_HHMM_TEXT + 2] = "", mode[160] = "", place[400] = "";
+      if (h && h->mode == HV_MODE_PLACE)
+        hv_household_site_text(s, h, place, sizeof place);
       if (ps->school_from >= 0) {
         char x[HV_HHMM_TEXT], y[HV_HHMM_TEXT];
         snprintf(back, sizeof back, "%s-%s", hv_hhmm_format(ps->school_from, x),
                  hv_hhmm_format(ps->school_to, y));
       }
-      const char *vals[] = {hv_day_name(pr->day),
-                            hv_date_format(pr->date, date),
-                            pr->pair,
-                            na,
-                            nb,
-                            order,
-                            a,
-                            b,
-                            ps->household_id,
-                            h ? h->student : "",
-                            h ? h->guardian : "",
-                            h ? h->phone : "",
-                            h ? h->address : "",
-                            h ? h->language : "",
-                            h ? types[h->visit_type] : "",
-                            h ? h->notes : "",
-                            back};
+      const char *vals[] = {
+          hv_day_name(pr->day),
+          hv_date_format(pr->date, date),
+          pr->pair,
+          na,
+          nb,
+          order,
+          a,
+          b,
+          ps->household_id,
+          h ? h->student : "",
+          h ? h->guardian : "",
+          h ? h->phone : "",
+          h ? h->address : "",
+          h ? h->language : "",
+          h ? types[h->visit_type] : "",
+          h ? h->notes : "",
+          back,
+          h ? hv_household_mode_text(s, h, mode, sizeof mode) : "",
+          place};
       for (size_t i = 0; i < nh; i++)
         csv_field(f, vals[i], i + 1 == nh && s->nhh_extra == 0);
       for (size_t i = 0; i < s->nhh_extra; i++)
         csv_field(f, h ? h->extra[i] : "", i + 1 == s->nhh_extra);
     }
   }
+  /* Video calls: one person, no route. */
+  for (size_t c = 0; c < p->ncalls; c++) {
+    const hv_plan_call *pc = &p->calls[c];
+    const hv_household *h =
+        pc->household < s->nhouseholds ? &s->households[pc->household] : NULL;
+    const char *name =
+        pc->staff_index >= 0 ? s->staff[pc->staff_index].name : pc->staff;
+    char a[HV_HHMM_TEXT], b[HV_HHMM_TEXT], date[HV_DATE_TEXT], link[512];
+    hv_plan_call_link(s, pc, link, sizeof link);
+    const char *vals[] = {hv_day_name(pc->day),
+                          hv_date_format(pc->date, date),
+                          "",
+                          name,
+                          "",
+                          "call",
+                          hv_hhmm_format(pc->start, a),
+                          hv_hhmm_format(pc->end, b),
+                          pc->household_id,
+                          h ? h->student : "",
+                          h ? h->guardian : "",
+                          h ? h->phone : "",
+                          h ? h->address : "",
+                          h ? h->language : "",
+                          h ? types[h->visit_type] : "",
+                          h ? h->notes : "",
+                          "",
+                          "virtual",
+                          link};
+    for (size_t i = 0; i < nh; i++)
+      csv_field(f, vals[i], i + 1 == nh && s->nhh_extra == 0);
+    for (size_t i = 0; i < s->nhh_extra; i++)
+      csv_field(f, h ? h->extra[i] : "", i + 1 == s->nhh_extra);
+  }
+}
+
+char *hv_plan_call_link(const hv_scenario *s, const hv_plan_call *pc, char *buf,
+                        size_t size) {
+  const hv_staff *st = pc->staff_index >= 0 ? &s->staff[pc->staff_index] : NULL;
+  const hv_household *h =
+      pc->household < s->nhouseholds ? &s->households[pc->household] : NULL;
+  const char *link =
+      st && st->video_link[0] ? st->video_link : s->visits.video_link;
+  if (link[0])
+    snprintf(buf, size, "video call: %s", link);
+  else
+    snprintf(buf, size, "video call: the staff member calls %s",
+             h && h->phone[0] ? h->phone : "the family");
+  return buf;
 }
 
 static void unvisited_csv(const void *ud, FILE *f) {
   const hv_plan *p = ud;
   const hv_scenario *s = p->scenario;
-  fputs("household,priority,language,code,reason\r\n", f);
+  fputs("household,priority,language,code,reason,virtual_option\r\n", f);
   for (size_t i = 0; i < p->nunvisited; i++) {
     const hv_unvisited *u = &p->unvisited[i];
     const hv_household *h = &s->households[u->household];
@@ -399,7 +548,8 @@ static void unvisited_csv(const void *ud, FILE *f) {
     csv_field(f, prio, false);
     csv_field(f, h->language, false);
     csv_field(f, hv_unvisited_code(u->reason), false);
-    csv_field(f, u->text, true);
+    csv_field(f, u->text, false);
+    csv_field(f, u->virtual_option, true);
   }
 }
 

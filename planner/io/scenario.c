@@ -9,8 +9,12 @@
 
 void hv_scenario_free(hv_scenario *s) {
   if (s == NULL) return;
-  for (size_t i = 0; i < s->nhouseholds; i++)
+  for (size_t i = 0; i < s->nhouseholds; i++) {
     hv_avail_clear(&s->households[i].avail);
+    hv_avail_clear(&s->households[i].own_avail);
+  }
+  for (size_t i = 0; i < s->nplaces; i++)
+    hv_avail_clear(&s->places[i].hours);
   for (size_t i = 0; i < s->nstaff; i++)
     hv_avail_clear(&s->staff[i].avail);
   hv_arena *a = s->arena;
@@ -64,7 +68,66 @@ bool hv_staff_speaks(const hv_staff *st, const char *lang) {
 }
 
 int hv_household_minutes(const hv_scenario *s, const hv_household *h) {
-  return h->duration_min > 0 ? h->duration_min : s->visits.default_minutes;
+  if (h->duration_min > 0) return h->duration_min;
+  return h->mode == HV_MODE_VIRTUAL ? s->visits.virtual_minutes
+                                    : s->visits.default_minutes;
+}
+
+const hv_avail *hv_household_family_avail(const hv_household *h) {
+  return h->mode == HV_MODE_PLACE ? &h->own_avail : &h->avail;
+}
+
+const hv_place *hv_household_place(const hv_scenario *s,
+                                   const hv_household *h) {
+  return h->mode == HV_MODE_PLACE && h->place >= 0 &&
+                 (size_t)h->place < s->nplaces
+             ? &s->places[h->place]
+             : NULL;
+}
+
+bool hv_household_site(const hv_scenario *s, const hv_household *h, double *lat,
+                       double *lon) {
+  const hv_place *pl = hv_household_place(s, h);
+  if (pl) {
+    *lat = pl->lat;
+    *lon = pl->lon;
+    return true;
+  }
+  if (h->mode == HV_MODE_VIRTUAL || !h->has_coords) return false;
+  *lat = h->lat;
+  *lon = h->lon;
+  return true;
+}
+
+char *hv_household_site_text(const hv_scenario *s, const hv_household *h,
+                             char *buf, size_t size) {
+  const hv_place *pl = hv_household_place(s, h);
+  if (pl)
+    snprintf(buf, size, "%s, %s", pl->name, pl->address);
+  else if (h->mode == HV_MODE_VIRTUAL)
+    snprintf(buf, size, "video call");
+  else
+    snprintf(buf, size, "%s", h->address);
+  return buf;
+}
+
+char *hv_household_mode_text(const hv_scenario *s, const hv_household *h,
+                             char *buf, size_t size) {
+  const hv_place *pl = hv_household_place(s, h);
+  snprintf(buf, size, "%s%s",
+           pl                           ? "place:"
+           : h->mode == HV_MODE_VIRTUAL ? "virtual"
+                                        : "home",
+           pl ? pl->name : "");
+  return buf;
+}
+
+size_t hv_scenario_place_count(const hv_scenario *s) {
+  return s->nplaces;
+}
+
+const hv_place *hv_scenario_place(const hv_scenario *s, size_t i) {
+  return i < s->nplaces ? &s->places[i] : NULL;
 }
 
 hv_date hv_scenario_date(const hv_scenario *s, int day) {
@@ -135,6 +198,9 @@ static hv_status load(const char *dir, bool lists_required, hv_scenario **out,
   }
   s->monday = hv_date_add(s->week_of, -hv_date_weekday(s->week_of));
 
+  /* Households name places, so places come first. */
+  read_table(dir, "places.csv", false, s, d, hv__read_places);
+  s->has_places = s->places != NULL;
   read_table(dir, "households.csv", lists_required, s, d, hv__read_households);
   read_table(dir, "staff.csv", lists_required, s, d, hv__read_staff);
   /* Pairs refer to staff by id, so they come after staff. */
@@ -181,7 +247,7 @@ hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
   memset(st, 0, sizeof *st);
   st->id = hv__arena_strdup(a, id);
   st->name = hv__arena_strdup(a, name);
-  st->role = st->phone = st->email = "";
+  st->role = st->phone = st->email = st->video_link = "";
   hv_diags *d = hv_diags_create();
   hv__read_languages(languages, st, a, at, d);
   const hv_diag *bad = hv_diags_first_error(d);
@@ -230,14 +296,15 @@ static unsigned avail_days(const hv_avail *a) {
 static void check_household(const hv_scenario *s, const hv_household *h,
                             hv_diags *d) {
   const char *F = "households.csv";
-  if (!h->has_coords)
+  if (!h->has_coords && h->mode == HV_MODE_HOME)
     hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "lat"),
                  "household '%s' has no coordinates yet: run 'hvplan "
                  "geocode' to look up its address",
                  h->id);
-  if (h->has_coords && s->base.has_coords) {
+  double lat, lon;
+  if (hv_household_site(s, h, &lat, &lon) && s->base.has_coords) {
     double km = hv_geodesic_m((hv_latlon){s->base.lat, s->base.lon},
-                              (hv_latlon){h->lat, h->lon}) /
+                              (hv_latlon){lat, lon}) /
                 1000.0;
     if (km > s->geocoder.max_distance_km)
       hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT, at_line(F, h->line, "lat"),

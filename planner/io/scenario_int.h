@@ -20,6 +20,7 @@ void hv__scenario_defaults(hv_scenario *s);
 void hv__read_households(const hv_csv_table *t, hv_scenario *s, hv_diags *d);
 void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d);
 void hv__read_pairs(const hv_csv_table *t, hv_scenario *s, hv_diags *d);
+void hv__read_places(const hv_csv_table *t, hv_scenario *s, hv_diags *d);
 /* A staff member's languages ("en;es") into st; problems go to d. */
 void hv__read_languages(const char *text, hv_staff *st, hv_arena *a,
                         hv_where at, hv_diags *d);

@@ -26,6 +26,8 @@ void hv__scenario_defaults(hv_scenario *s) {
   s->visits.default_minutes = 45;
   s->visits.buffer_minutes = 10;
   s->visits.max_wait_minutes = 45;
+  s->visits.virtual_minutes = 30;
+  s->visits.video_link = "";
   hv_attendance_rules_init(&s->attendance);
   s->solver.time_limit_s = 30.0;
   s->solver.seed = 1;
@@ -359,8 +361,9 @@ static void read_small_sections(ctx *c, json_t *root) {
   read_attendance(c, root);
   json_t *v = get_obj(c, root, "visits");
   if (v) {
-    static const char *const known[] = {"default_minutes", "buffer_minutes",
-                                        "max_wait_minutes", NULL};
+    static const char *const known[] = {"default_minutes",  "buffer_minutes",
+                                        "max_wait_minutes", "virtual_minutes",
+                                        "video_link",       NULL};
     unknown_keys(c, v, "visits.", known);
     get_int(c, v, "default_minutes", "visits.default_minutes", 5, 480,
             &s->visits.default_minutes);
@@ -368,6 +371,9 @@ static void read_small_sections(ctx *c, json_t *root) {
             &s->visits.buffer_minutes);
     get_int(c, v, "max_wait_minutes", "visits.max_wait_minutes", 0, 480,
             &s->visits.max_wait_minutes);
+    get_int(c, v, "virtual_minutes", "visits.virtual_minutes", 10, 120,
+            &s->visits.virtual_minutes);
+    get_str(c, v, "video_link", "visits.video_link", &s->visits.video_link);
   }
   json_t *so = get_obj(c, root, "solver");
   if (so) {

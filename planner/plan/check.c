@@ -21,7 +21,9 @@ static void broken(checker *c, size_t r, long k, const char *fmt, ...)
 
 static void broken(checker *c, size_t r, long k, const char *fmt, ...) {
   char field[64], text[320];
-  if (k < 0)
+  if (k == -2)
+    snprintf(field, sizeof field, "virtual_visits[%zu]", r);
+  else if (k < 0)
     snprintf(field, sizeof field, "routes[%zu]", r);
   else
     snprintf(field, sizeof field, "routes[%zu].stops[%ld]", r, k);
@@ -127,7 +129,16 @@ static void check_route(checker *c, size_t r, const double *T, size_t nloc,
              "family's windows on %s",
              h->id, hv_hhmm_format(ps->start, a), hv_hhmm_format(ps->end, b),
              hv_day_name(pr->day));
-    if (!h->has_coords) {
+    double lat, lon;
+    if (h->mode == HV_MODE_VIRTUAL) {
+      broken(c, r, (long)k,
+             "household '%s' asked for a video call (mode virtual), not a "
+             "visit",
+             h->id);
+      timeline = false;
+      continue;
+    }
+    if (!hv_household_site(s, h, &lat, &lon)) {
       broken(c, r, (long)k, "household '%s' has no coordinates", h->id);
       timeline = false;
       continue;
@@ -176,6 +187,88 @@ static void check_route(checker *c, size_t r, const double *T, size_t nloc,
   }
 }
 
+/* Whether [start, end) on `day` lies inside one window of a. */
+static bool inside(const hv_avail *a, int day, int start, int end) {
+  for (size_t i = 0; i < a->n; i++)
+    if (a->w[i].day == day && a->w[i].start_min <= start &&
+        end <= a->w[i].end_min)
+      return true;
+  return false;
+}
+
+static void check_call(checker *c, size_t i, long *visit_of) {
+  const hv_scenario *s = c->s;
+  const hv_plan *p = c->p;
+  const hv_plan_call *pc = &p->calls[i];
+  char a[HV_HHMM_TEXT], b[HV_HHMM_TEXT];
+  if (pc->household >= s->nhouseholds) {
+    broken(c, i, -2, "household '%s' is not in households.csv",
+           pc->household_id);
+    return;
+  }
+  const hv_household *h = &s->households[pc->household];
+  if (h->mode != HV_MODE_VIRTUAL)
+    broken(c, i, -2,
+           "household '%s' is to be visited in person: a video call needs "
+           "mode 'virtual' in households.csv (the coordinator's choice)",
+           h->id);
+  long *v = &visit_of[pc->household];
+  if (*v >= 0)
+    broken(c, i, -2, "household '%s' is visited twice this week", h->id);
+  *v = (long)(p->nroutes + i);
+  if (pc->day < 0 || pc->day >= HV_DAYS || !(s->days & (1u << pc->day))) {
+    broken(c, i, -2, "the call to '%s' is on a day not planned this week",
+           h->id);
+    return;
+  }
+  if (pc->staff_index < 0) {
+    broken(c, i, -2, "staff member '%s' is not in staff.csv", pc->staff);
+    return;
+  }
+  const hv_staff *st = &s->staff[pc->staff_index];
+  if (strcmp(h->language, "en") != 0 && !hv_staff_speaks(st, h->language))
+    broken(c, i, -2, "%s does not speak %s, household '%s''s language", st->id,
+           hv_language_name(h->language), h->id);
+  int minutes = hv_household_minutes(s, h);
+  if (pc->end - pc->start != minutes)
+    broken(c, i, -2, "the call to '%s' lasts %d minutes; it takes %d", h->id,
+           pc->end - pc->start, minutes);
+  hv_hhmm_format(pc->start, a);
+  hv_hhmm_format(pc->end, b);
+  if (!in_window(h, pc->day, pc->start, pc->end))
+    broken(c, i, -2,
+           "the call to '%s' (%s-%s) is outside the family's windows on %s",
+           h->id, a, b, hv_day_name(pc->day));
+  if (!inside(&st->avail, pc->day, pc->start, pc->end))
+    broken(c, i, -2, "the call to '%s' (%s-%s) is outside %s's hours on %s",
+           h->id, a, b, st->id, hv_day_name(pc->day));
+  /* Never during the person's route, nor in another call. */
+  int iv[256][2];
+  int visits;
+  size_t n =
+      hv__staff_busy(p, (size_t)pc->staff_index, pc->day, iv, 256, &visits);
+  int notes = s->visits.buffer_minutes;
+  bool self_seen = false;
+  for (size_t k = 0; k < n; k++) {
+    if (!self_seen && iv[k][0] == pc->start && iv[k][1] == pc->end + notes) {
+      self_seen = true; /* the call itself */
+      continue;
+    }
+    if (pc->start < iv[k][1] && pc->end + notes > iv[k][0]) {
+      char x[HV_HHMM_TEXT], y[HV_HHMM_TEXT];
+      broken(c, i, -2,
+             "the call to '%s' (%s-%s, then %d min for notes) overlaps %s's "
+             "route or another call (%s-%s)",
+             h->id, a, b, notes, st->id, hv_hhmm_format(iv[k][0], x),
+             hv_hhmm_format(iv[k][1], y));
+      break;
+    }
+  }
+  if (st->max_visits_per_day > 0 && visits > st->max_visits_per_day)
+    broken(c, i, -2, "%s has %d visits and calls on %s, more than %d", st->id,
+           visits, hv_day_name(pc->day), st->max_visits_per_day);
+}
+
 hv_status hv_plan_check(const hv_plan *p, const char *source, hv_diags *d,
                         hv_error *err) {
   const hv_scenario *s = p->scenario;
@@ -202,9 +295,11 @@ hv_status hv_plan_check(const hv_plan *p, const char *source, hv_diags *d,
     for (size_t r = 0; r < p->nroutes; r++)
       for (size_t k = 0; k < p->routes[r].nstops; k++) {
         size_t h = p->routes[r].stops[k].household;
-        if (h < H && s->households[h].has_coords && loc[h] == SIZE_MAX) {
+        double lat, lon;
+        if (h < H && loc[h] == SIZE_MAX &&
+            hv_household_site(s, &s->households[h], &lat, &lon)) {
           loc[h] = n;
-          pts[n++] = (hv_latlon){s->households[h].lat, s->households[h].lon};
+          pts[n++] = (hv_latlon){lat, lon};
         }
       }
     st = hv__travel_minutes(s, pts, n, &T, err);
@@ -217,6 +312,8 @@ hv_status hv_plan_check(const hv_plan *p, const char *source, hv_diags *d,
   }
   for (size_t r = 0; r < p->nroutes; r++)
     check_route(&c, r, T, n, loc, route_of, visit_of);
+  for (size_t i = 0; i < p->ncalls; i++)
+    check_call(&c, i, visit_of);
 done:
   free(route_of), free(visit_of), free(loc), free(pts), free(T);
   return st;

@@ -59,7 +59,7 @@ hv_status hv_cycle_import(hv_store *st, const hv_scenario *s, hv_error *err) {
   for (size_t i = 0; rc == HV_OK && i < hv_scenario_household_count(s); i++) {
     const hv_household *h = hv_scenario_household(s, i);
     char avail[1024];
-    hv_avail_format(&h->avail, avail, sizeof avail);
+    hv_avail_format(hv_household_family_avail(h), avail, sizeof avail);
     hv_store_household sh = {.id = h->id,
                              .guardian = h->guardian,
                              .address = h->address,
@@ -119,21 +119,43 @@ static hv_status store_plan(hv_store *st, const hv_plan *p,
                                   : NULL;
       if (h == NULL) continue; /* kept from a plan, since removed */
       char a[HV_HHMM_TEXT], b[HV_HHMM_TEXT];
-      hv_store_visit v = {.week_of = week,
-                          .household = h->id,
-                          .date = date,
-                          .pair = pr->pair,
-                          .staff_a = pr->staff[0],
-                          .staff_b = pr->staff[1],
-                          .start = hv_hhmm_format(ps->start, a),
-                          .end = hv_hhmm_format(ps->end, b),
-                          .visit_type = visit_type_name(h->visit_type),
-                          .mode = "home",
-                          .attempt = h->attempts + 1};
+      hv_store_visit v = {
+          .week_of = week,
+          .household = h->id,
+          .date = date,
+          .pair = pr->pair,
+          .staff_a = pr->staff[0],
+          .staff_b = pr->staff[1],
+          .start = hv_hhmm_format(ps->start, a),
+          .end = hv_hhmm_format(ps->end, b),
+          .visit_type = visit_type_name(h->visit_type),
+          .mode = h->mode == HV_MODE_PLACE ? "community" : "home",
+          .attempt = h->attempts + 1};
       bool added;
       rc = hv_store_add_visit(st, &v, &added, err);
       got.visits += added;
     }
+  }
+  /* Video calls: one staff member, no pair. */
+  for (size_t c = 0; rc == HV_OK && c < hv_plan_call_count(p); c++) {
+    const hv_plan_call *pc = hv_plan_call_at(p, c);
+    if (pc->household >= hv_scenario_household_count(s)) continue;
+    const hv_household *h = hv_scenario_household(s, pc->household);
+    char date[HV_DATE_TEXT], a[HV_HHMM_TEXT], b[HV_HHMM_TEXT];
+    hv_store_visit v = {.week_of = week,
+                        .household = h->id,
+                        .date = hv_date_format(pc->date, date),
+                        .pair = "",
+                        .staff_a = pc->staff,
+                        .staff_b = "",
+                        .start = hv_hhmm_format(pc->start, a),
+                        .end = hv_hhmm_format(pc->end, b),
+                        .visit_type = visit_type_name(h->visit_type),
+                        .mode = "video",
+                        .attempt = h->attempts + 1};
+    bool added;
+    rc = hv_store_add_visit(st, &v, &added, err);
+    got.visits += added;
   }
   if (out) *out = got;
   return rc;
@@ -176,6 +198,11 @@ static bool planned_in(const hv_plan *p, const char *id, hv_date *date) {
         return true;
       }
   }
+  for (size_t c = 0; c < hv_plan_call_count(p); c++)
+    if (strcmp(hv_plan_call_at(p, c)->household_id, id) == 0) {
+      *date = hv_plan_call_at(p, c)->date;
+      return true;
+    }
   return false;
 }
 
@@ -538,7 +565,7 @@ hv_status hv_cycle_next(hv_store *st, const hv_scenario *s,
     if (g && g->not_home > 0 && strcmp(g->last_outcome, "not_home") == 0) {
       hv_date last;
       hv_date_parse(g->last_date, &last);
-      other_windows(s, &h->avail, last,
+      other_windows(s, hv_household_family_avail(h), last,
                     hv_hhmm_parse(g->last_start, (size_t)-1), tx[0],
                     sizeof tx[0]);
       if (tx[0][0]) row->availability = tx[0];

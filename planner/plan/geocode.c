@@ -90,7 +90,8 @@ hv_status hv_scenario_geocode(const hv_scenario *s, const hv_geocode_options *o,
   }
   for (size_t h = 0; h < s->nhouseholds; h++) {
     const hv_household *hh = &s->households[h];
-    if (hh->has_coords || hh->address[0] == '\0') continue;
+    if (hh->has_coords || hh->address[0] == '\0' || hh->mode != HV_MODE_HOME)
+      continue;
     if (o && o->stop && *o->stop) {
       totals->stopped = true;
       break;

@@ -133,7 +133,8 @@ static size_t group_households(const hv_scenario *s, hgroup *g) {
   size_t ng = 0;
   for (size_t h = 0; h < s->nhouseholds; h++) {
     const hv_household *hh = &s->households[h];
-    if (!hh->has_coords) continue;
+    double lat, lon;
+    if (!hv_household_site(s, hh, &lat, &lon)) continue;
     size_t k = 0;
     while (k < ng && !same_group(s, g[k].rep, hh))
       k++;
@@ -341,9 +342,11 @@ static hv_status form_by_model(const hv_scenario *s, int max_pairs,
       char langs[128];
       language_value(s, pa[q], pb[q], langs, sizeof langs);
       int reach = 0;
-      for (size_t h = 0; h < s->nhouseholds; h++)
-        reach += s->households[h].has_coords &&
+      for (size_t h = 0; h < s->nhouseholds; h++) {
+        double lat, lon;
+        reach += hv_household_site(s, &s->households[h], &lat, &lon) &&
                  pair_reaches(s, pa[q], pb[q], &s->households[h]);
+      }
       char days[40] = "";
       size_t dn = 0;
       for (int d = 0; d < HV_DAYS; d++) {

@@ -203,9 +203,12 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
   for (size_t h = 0; h < H; h++) {
     m->household_job[h] = -1;
     const hv_household *hh = &s->households[h];
-    if (!hh->has_coords || done[h]) continue;
+    double lat, lon;
+    /* The home, or the place of a place visit; a video call is not a
+     * stop of any route (virtual.c plans it). */
+    if (done[h] || !hv_household_site(s, hh, &lat, &lon)) continue;
     m->household_loc[h] = m->nloc;
-    pts[m->nloc++] = (hv_latlon){hh->lat, hh->lon};
+    pts[m->nloc++] = (hv_latlon){lat, lon};
   }
   double *T = NULL;
   hv_status st = hv__travel_minutes(s, pts, m->nloc, &T, err);
@@ -361,7 +364,8 @@ static void explain(const hv_scenario *s, const hv_plan *plan, const mapping *m,
                     hv_unvisited *u) {
   const hv_household *hh = &s->households[h];
   u->household = h;
-  if (!hh->has_coords) {
+  double lat, lon;
+  if (!hv_household_site(s, hh, &lat, &lon)) {
     u->reason = HV_WHY_NO_COORDS;
     snprintf(u->text, sizeof u->text,
              "no coordinates: run 'hvplan geocode' or fill in lat/lon");
@@ -704,7 +708,8 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
   uint8_t *done = calloc(H + 1, 1);
   int *vprio = NULL;
   hv_plan_route *kept = NULL;
-  size_t nkept = 0;
+  hv_plan_call *kept_calls = NULL;
+  size_t nkept = 0, nkept_calls = 0;
   hv_status st =
       done ? HV_OK
            : hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
@@ -712,17 +717,24 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
   if (st == HV_OK && o->keep_path) {
     st = hv__plan_read_routes(plan, o->keep_path, o->from_day, &kept, &nkept,
                               err);
+    if (st == HV_OK)
+      st = hv__plan_read_calls(plan, o->keep_path, o->from_day, &kept_calls,
+                               &nkept_calls, err);
     for (size_t r = 0; st == HV_OK && r < nkept; r++)
       for (size_t k = 0; k < kept[r].nstops; k++)
         if (kept[r].stops[k].household < H)
           done[kept[r].stops[k].household] = 1;
+    for (size_t c = 0; st == HV_OK && c < nkept_calls; c++)
+      if (kept_calls[c].household < H) done[kept_calls[c].household] = 1;
     for (int d = 0; d < o->from_day; d++)
       days &= ~(1u << d);
   }
   if (st == HV_OK) {
     size_t n = 0;
+    double lat, lon;
     for (size_t h = 0; h < H; h++)
-      n += s->households[h].has_coords && !done[h];
+      n += s->households[h].mode == HV_MODE_VIRTUAL ||
+           (hv_household_site(s, &s->households[h], &lat, &lon) && !done[h]);
     if (n > HV_PLAN_MAX_HOUSEHOLDS)
       st = hv_error_set(err, HV_E_INPUT, (hv_where){.source = "households.csv"},
                         "%zu households to plan; hvplan plans at most %d at "
@@ -842,8 +854,24 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
         plan->priority_covered += s->households[h].priority;
         continue;
       }
+      if (s->households[h].mode == HV_MODE_VIRTUAL) continue; /* below */
       explain(s, plan, &m, days, vprio, h,
               &plan->unvisited[plan->nunvisited++]);
+    }
+    /* Video calls around the routes, then, for the in-person families
+     * left out, whether a call could reach them. */
+    size_t in_person = plan->nunvisited;
+    st = hv__plan_calls(s, plan, days, done, kept_calls, nkept_calls, err);
+    for (size_t c = 0; st == HV_OK && c < plan->ncalls; c++) {
+      size_t h = plan->calls[c].household;
+      if (plan->calls[c].kept || h >= H) continue;
+      plan->visited++;
+      plan->priority_covered += s->households[h].priority;
+    }
+    for (size_t i = 0; st == HV_OK && i < in_person; i++) {
+      hv_unvisited *u = &plan->unvisited[i];
+      hv__virtual_option(s, plan, days, u->household, u->virtual_option,
+                         sizeof u->virtual_option);
     }
     for (size_t r = 0; r < plan->nroutes; r++)
       plan->travel_minutes += plan->routes[r].travel_min;
@@ -856,6 +884,7 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
 done:
   hv_solution_free(start);
   free(kept);
+  free(kept_calls);
   free(done);
   free(vprio);
   hv_solution_free(sol);

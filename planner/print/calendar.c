@@ -100,8 +100,9 @@ hv_status hv__write_calendars(const hv_plan *p, const char *dir,
                       s->timezone, utc));
         icalcomponent_add_property(ev, icalproperty_new_summary(summary));
         icalcomponent_add_property(ev, icalproperty_new_description(desc));
-        if (h && h->address[0])
-          icalcomponent_add_property(ev, icalproperty_new_location(h->address));
+        char site[400];
+        if (h && hv_household_site_text(s, h, site, sizeof site)[0])
+          icalcomponent_add_property(ev, icalproperty_new_location(site));
         icalcomponent_add_component(cal, ev);
         events++;
         if (ps->school_from >= 0) {
@@ -132,6 +133,42 @@ hv_status hv__write_calendars(const hv_plan *p, const char *dir,
           icalcomponent_add_component(cal, gap);
         }
       }
+    }
+    /* Video calls: this person alone, with how to join. */
+    for (size_t c = 0; c < p->ncalls; c++) {
+      const hv_plan_call *pc = &p->calls[c];
+      if (strcmp(pc->staff, st->id) != 0) continue;
+      const hv_household *h =
+          pc->household < s->nhouseholds ? &s->households[pc->household] : NULL;
+      icalcomponent *ev = icalcomponent_new_vevent();
+      char uid[160], summary[200], desc[800], date[HV_DATE_TEXT], link[512];
+      hv_date_format(pc->date, date);
+      hv_plan_call_link(s, pc, link, sizeof link);
+      snprintf(uid, sizeof uid, "%s-call-%s@hvplan", date, pc->household_id);
+      snprintf(summary, sizeof summary, "Video call %s", pc->household_id);
+      snprintf(desc, sizeof desc,
+               "Virtual home visit with household %s (in %s). Join: %s. If "
+               "the call fails, phone the family at %s. Packet: "
+               "%s_calls_%s.pdf.",
+               pc->household_id, h ? hv_language_name(h->language) : "?",
+               link + 12,
+               h && h->phone[0] ? h->phone : "the number in the packet", date,
+               st->id);
+      icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+      icalcomponent_add_property(ev, icalproperty_new_dtstamp(stamp));
+      icalcomponent_add_property(
+          ev, with_tzid(
+                  icalproperty_new_dtstart(local_time(pc->date, pc->start, tz)),
+                  s->timezone, utc));
+      icalcomponent_add_property(
+          ev,
+          with_tzid(icalproperty_new_dtend(local_time(pc->date, pc->end, tz)),
+                    s->timezone, utc));
+      icalcomponent_add_property(ev, icalproperty_new_summary(summary));
+      icalcomponent_add_property(ev, icalproperty_new_description(desc));
+      icalcomponent_add_property(ev, icalproperty_new_location(link + 12));
+      icalcomponent_add_component(cal, ev);
+      events++;
     }
     char *text = icalcomponent_as_ical_string_r(cal);
     icalcomponent_free(cal);

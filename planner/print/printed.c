@@ -35,9 +35,13 @@ static const char *first_name(const char *full, char *buf, size_t size) {
   return buf;
 }
 
+static void date_text(int day, hv_date date, char *buf, size_t size) {
+  snprintf(buf, size, "%s %d %s %d", hv_day_long_name(day), date.d,
+           hv_month_name(date.m), date.y);
+}
+
 static void long_date(const hv_plan_route *r, char *buf, size_t size) {
-  snprintf(buf, size, "%s %d %s %d", hv_day_long_name(r->day), r->date.d,
-           hv_month_name(r->date.m), r->date.y);
+  date_text(r->day, r->date, buf, size);
 }
 
 /* The family's window that holds the visit, as text. */
@@ -72,10 +76,10 @@ static const hv_staff *route_staff(const hv_scenario *s, const hv_plan_route *r,
 }
 
 /* A standard maps URL that opens turn-by-turn directions on a phone. */
-static void directions_url(const hv_household *h, char *buf, size_t size) {
+static void directions_url(double lat, double lon, char *buf, size_t size) {
   snprintf(buf, size,
-           "https://www.google.com/maps/dir/?api=1&destination=%.6f,%.6f",
-           h->lat, h->lon);
+           "https://www.google.com/maps/dir/?api=1&destination=%.6f,%.6f", lat,
+           lon);
 }
 
 /* ---- the route map -------------------------------------------------- */
@@ -102,7 +106,10 @@ static void draw_route_map(cairo_t *cr, const hv_scenario *s,
   size_t k = 1;
   for (size_t i = 0; i < r->nstops; i++) {
     const hv_household *hh = stop_household(s, &r->stops[i]);
-    pts[k++] = hh && hh->has_coords ? (hv_latlon){hh->lat, hh->lon} : pts[0];
+    double lat, lon;
+    pts[k++] = hh && hv_household_site(s, hh, &lat, &lon)
+                   ? (hv_latlon){lat, lon}
+                   : pts[0];
   }
   if (hv_projection_forward(pr, pts, n, xy, NULL) != HV_OK) goto done;
   double minx = 0, maxx = 0, miny = 0, maxy = 0;
@@ -257,7 +264,10 @@ static void route_sheet(hv__doc *d, const hv_scenario *s,
     char *guardian = hv__markup_escape(h ? h->guardian : ps->household_id);
     char *student =
         hv__markup_escape(h ? first_name(h->student, fn, sizeof fn) : "");
-    char *addr = hv__markup_escape(h ? h->address : "");
+    /* A place visit: the place, never the family's home address. */
+    char site[400] = "";
+    if (h) hv_household_site_text(s, h, site, sizeof site);
+    char *addr = hv__markup_escape(site);
     char *phone = hv__markup_escape(h ? h->phone : "");
     const char *lang = h ? h->language : "en";
     snprintf(buf, sizeof buf,
@@ -277,9 +287,10 @@ static void route_sheet(hv__doc *d, const hv_scenario *s,
     double need = fmax(hh, 62) + 6;
     hv__doc_need(d, need);
     hv__doc_text_at(d, d->margin, d->y, textw, F_BODY, buf, true, true);
-    if (h && h->has_coords) {
+    double lat, lon;
+    if (h && hv_household_site(s, h, &lat, &lon)) {
       char url[160];
-      directions_url(h, url, sizeof url);
+      directions_url(lat, lon, url, sizeof url);
       hv__doc_qr(d->cr, d->width - d->margin - 62, d->y, 62, url);
     }
     d->y += need;
@@ -389,21 +400,68 @@ static void visit_log(hv__doc *d, const void *ud) {
   hv__doc_write_line(d, "Signatures (both staff):");
 }
 
-static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
-                       size_t k, bool unchecked) {
+/* One visit as a packet sees it: a stop of a route, or a video call (one
+ * staff member, b NULL). */
+typedef struct visit_view {
+  const hv_household *h;
+  const char *household_id;
+  int day;
+  hv_date date;
+  int start, end;
+  const hv_staff *a, *b;
+  const char *a_id, *b_id;
+  size_t index, count;      /* visit index+1 of count (a route) */
+  const hv_plan_call *call; /* a video call, else NULL */
+} visit_view;
+
+static visit_view stop_view(const hv_scenario *s, const hv_plan_route *r,
+                            size_t k) {
   const hv_plan_stop *ps = &r->stops[k];
-  const hv_household *h = stop_household(s, ps);
+  return (visit_view){.h = stop_household(s, ps),
+                      .household_id = ps->household_id,
+                      .day = r->day,
+                      .date = r->date,
+                      .start = ps->start,
+                      .end = ps->end,
+                      .a = route_staff(s, r, 0),
+                      .b = route_staff(s, r, 1),
+                      .a_id = r->staff[0],
+                      .b_id = r->staff[1],
+                      .index = k,
+                      .count = r->nstops};
+}
+
+static visit_view call_view(const hv_scenario *s, const hv_plan_call *c) {
+  return (visit_view){
+      .h = c->household < s->nhouseholds ? &s->households[c->household] : NULL,
+      .household_id = c->household_id,
+      .day = c->day,
+      .date = c->date,
+      .start = c->start,
+      .end = c->end,
+      .a = c->staff_index >= 0 ? &s->staff[c->staff_index] : NULL,
+      .a_id = c->staff,
+      .b_id = "",
+      .call = c};
+}
+
+static void packet_for(hv__doc *d, const hv_scenario *s, const visit_view *v,
+                       bool unchecked) {
+  const hv_household *h = v->h;
   char buf[1500], date[64], st[6], en[6], win[40];
   unchecked_banner(d, unchecked);
-  long_date(r, date, sizeof date);
-  hv_hhmm_format(ps->start, st);
-  hv_hhmm_format(ps->end, en);
-  snprintf(buf, sizeof buf, "Visit %zu of %zu — %s, %s–%s", k + 1, r->nstops,
-           date, st, en);
+  date_text(v->day, v->date, date, sizeof date);
+  hv_hhmm_format(v->start, st);
+  hv_hhmm_format(v->end, en);
+  if (v->call)
+    snprintf(buf, sizeof buf, "Video call — %s, %s–%s", date, st, en);
+  else
+    snprintf(buf, sizeof buf, "Visit %zu of %zu — %s, %s–%s", v->index + 1,
+             v->count, date, st, en);
   hv__doc_para(d, F_TITLE, buf, false);
   if (h == NULL) {
     snprintf(buf, sizeof buf, "Household %s is no longer in households.csv.",
-             ps->household_id);
+             v->household_id);
     hv__doc_para(d, F_BODY, buf, false);
     return;
   }
@@ -412,8 +470,17 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
   field_line(d, "Student", h->student);
   field_line(d, "Household", h->id);
   field_line(d, "Phone", h->phone);
-  field_line(d, "Address", h->address);
-  const hv_staff *a = route_staff(s, r, 0), *b = route_staff(s, r, 1);
+  char site[512];
+  if (v->call) {
+    field_line(d, "Join",
+               hv_plan_call_link(s, v->call, site, sizeof site) + 12);
+  } else if (h->mode == HV_MODE_PLACE) {
+    field_line(d, "Meeting place",
+               hv_household_site_text(s, h, site, sizeof site));
+  } else {
+    field_line(d, "Address", h->address);
+  }
+  const hv_staff *a = v->a, *b = v->b;
   if (strcmp(h->language, "en") == 0) {
     field_line(d, "Language", "English");
   } else {
@@ -429,7 +496,7 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
     }
     field_line(d, "Language", buf);
   }
-  window_text(h, r->day, ps->start, ps->end, win, sizeof win);
+  window_text(h, v->day, v->start, v->end, win, sizeof win);
   field_line(d, "Family's window", win);
   field_line(d, "Notes", h->notes);
   if (h->attempts > 0) {
@@ -504,7 +571,9 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
   hv__doc_need(d, hv__doc_measure(d, visit_log, h) + 4);
   visit_log(d, h);
 
-  /* The leave-behind note: its own page to tear off or fold. */
+  /* The leave-behind note: its own page to tear off or fold (a call
+   * leaves nothing at a door). */
+  if (v->call) return;
   hv__doc_new_page(d);
   hv__doc_para(d, F_TITLE, "Sorry we missed you", false);
   char *local =
@@ -520,9 +589,14 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const hv_plan_route *r,
            s->base.phone[0] ? "\n" : "", s->base.phone);
   hv__doc_para(d, HV_RENDER_FONT " Bold 12", buf, false);
   char fn[64];
-  snprintf(buf, sizeof buf, "For the family of %s — from %s and %s, %s",
-           first_name(h->student, fn, sizeof fn), a ? a->name : r->staff[0],
-           b ? b->name : r->staff[1], date);
+  if (v->call)
+    snprintf(buf, sizeof buf, "For the family of %s — from %s, %s",
+             first_name(h->student, fn, sizeof fn), a ? a->name : v->a_id,
+             date);
+  else
+    snprintf(buf, sizeof buf, "For the family of %s — from %s and %s, %s",
+             first_name(h->student, fn, sizeof fn), a ? a->name : v->a_id,
+             b ? b->name : v->b_id, date);
   hv__doc_para(d, F_BODY, buf, false);
 }
 
@@ -554,11 +628,25 @@ static void roster_pdf(hv__doc *d, const hv_plan *p) {
       char st[6], en[6];
       hv_hhmm_format(pr->stops[k].start, st);
       hv_hhmm_format(pr->stops[k].end, en);
+      char site[400] = "";
+      if (h) hv_household_site_text(s, h, site, sizeof site);
       snprintf(buf, sizeof buf, "%zu.  %s–%s  %s  %s  %s  (%s)", k + 1, st, en,
-               pr->stops[k].household_id, h ? h->guardian : "",
-               h ? h->address : "", h ? h->language : "");
+               pr->stops[k].household_id, h ? h->guardian : "", site,
+               h ? h->language : "");
       hv__doc_para(d, F_SMALL, buf, false);
     }
+  }
+  if (p->ncalls > 0) hv__doc_heading(d, "Video calls");
+  for (size_t c = 0; c < p->ncalls; c++) {
+    const hv_plan_call *pc = &p->calls[c];
+    visit_view v = call_view(s, pc);
+    char date[64], st[6], en[6];
+    date_text(pc->day, pc->date, date, sizeof date);
+    snprintf(buf, sizeof buf, "%s  %s–%s  %s  %s  with %s  (%s)", date,
+             hv_hhmm_format(pc->start, st), hv_hhmm_format(pc->end, en),
+             pc->household_id, v.h ? v.h->guardian : "",
+             v.a ? v.a->name : pc->staff, v.h ? v.h->language : "");
+    hv__doc_para(d, F_SMALL, buf, false);
   }
 }
 
@@ -572,10 +660,11 @@ static void week_map(cairo_t *cr, const hv_plan *p, double W, double H) {
   for (size_t r = 0; r < p->nroutes; r++)
     for (size_t k = 0; k < p->routes[r].nstops; k++) {
       const hv_household *h = stop_household(s, &p->routes[r].stops[k]);
-      if (!h || !h->has_coords) continue;
+      double lat, lon;
+      if (!h || !hv_household_site(s, h, &lat, &lon)) continue;
       double xy[2];
-      if (hv_projection_forward(pr, &(hv_latlon){h->lat, h->lon}, 1, xy,
-                                NULL) != HV_OK)
+      if (hv_projection_forward(pr, &(hv_latlon){lat, lon}, 1, xy, NULL) !=
+          HV_OK)
         continue;
       minx = fmin(minx, xy[0]), maxx = fmax(maxx, xy[0]);
       miny = fmin(miny, xy[1]), maxy = fmax(maxy, xy[1]);
@@ -602,18 +691,18 @@ static void week_map(cairo_t *cr, const hv_plan *p, double W, double H) {
       cairo_move_to(cr, ox, oy);
       for (size_t k = 0; k < rt->nstops; k++) {
         const hv_household *h = stop_household(s, &rt->stops[k]);
-        double xy[2] = {0, 0};
-        if (h && h->has_coords)
-          hv_projection_forward(pr, &(hv_latlon){h->lat, h->lon}, 1, xy, NULL);
+        double xy[2] = {0, 0}, lat, lon;
+        if (h && hv_household_site(s, h, &lat, &lon))
+          hv_projection_forward(pr, &(hv_latlon){lat, lon}, 1, xy, NULL);
         cairo_line_to(cr, ox + xy[0] * scale, oy - xy[1] * scale);
       }
       cairo_close_path(cr);
       cairo_stroke(cr);
       for (size_t k = 0; k < rt->nstops; k++) {
         const hv_household *h = stop_household(s, &rt->stops[k]);
-        double xy[2] = {0, 0};
-        if (h && h->has_coords)
-          hv_projection_forward(pr, &(hv_latlon){h->lat, h->lon}, 1, xy, NULL);
+        double xy[2] = {0, 0}, lat, lon;
+        if (h && hv_household_site(s, h, &lat, &lon))
+          hv_projection_forward(pr, &(hv_latlon){lat, lon}, 1, xy, NULL);
         cairo_arc(cr, ox + xy[0] * scale, oy - xy[1] * scale, 3.2, 0, 2 * G_PI);
         cairo_fill(cr);
       }
@@ -676,7 +765,31 @@ hv_status hv__print_outputs(const hv_plan *p, const char *dir, bool a4,
     if (!hv__doc_open_pdf(&d, path, a4, err)) return err ? err->code : HV_E_IO;
     for (size_t k = 0; k < pr->nstops; k++) {
       if (k > 0) hv__doc_new_page(&d);
-      packet_for(&d, s, pr, k, p->unchecked);
+      visit_view v = stop_view(s, pr, k);
+      packet_for(&d, s, &v, p->unchecked);
+    }
+    if (!hv__doc_close(&d, err)) return HV_E_IO;
+  }
+  /* Video calls: one packet file per staff member and day. */
+  for (size_t c = 0; st == HV_OK && c < p->ncalls; c++) {
+    const hv_plan_call *pc = &p->calls[c];
+    bool first = true;
+    for (size_t e = 0; e < c && first; e++)
+      first = !(p->calls[e].day == pc->day &&
+                strcmp(p->calls[e].staff, pc->staff) == 0);
+    if (!first) continue;
+    hv__doc d;
+    char date[HV_DATE_TEXT];
+    hv_date_format(pc->date, date);
+    snprintf(path, sizeof path, "%s/%s_calls_%s.pdf", packets, date, pc->staff);
+    if (!hv__doc_open_pdf(&d, path, a4, err)) return err ? err->code : HV_E_IO;
+    size_t n = 0;
+    for (size_t e = c; e < p->ncalls; e++) {
+      if (p->calls[e].day != pc->day || strcmp(p->calls[e].staff, pc->staff))
+        continue;
+      if (n++ > 0) hv__doc_new_page(&d);
+      visit_view v = call_view(s, &p->calls[e]);
+      packet_for(&d, s, &v, p->unchecked);
     }
     if (!hv__doc_close(&d, err)) return HV_E_IO;
   }

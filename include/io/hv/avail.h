@@ -56,6 +56,12 @@ const char *hv_day_long_name(int day);
 int hv_avail_overlap(const hv_avail *x, const hv_avail *y, int day, int *start,
                      int *end);
 
+/* The windows both lists share, into *out (overwritten; release with
+ * hv_avail_clear).  An empty list means "any time", so x empty gives y.
+ * Both non-empty and disjoint give an empty *out: check for that. */
+hv_status hv_avail_intersect(const hv_avail *x, const hv_avail *y,
+                             hv_avail *out);
+
 /* Total minutes available on one day. */
 int hv_avail_minutes(const hv_avail *a, int day);
 

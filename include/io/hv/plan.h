@@ -43,6 +43,21 @@ typedef struct hv_plan_route {
   bool kept; /* copied from a previous plan (--keep) */
 } hv_plan_route;
 
+/* A video call (a household whose mode is virtual): one staff member who
+ * speaks the family's language, no travel, never during that person's
+ * route of the day. */
+typedef struct hv_plan_call {
+  size_t household;         /* index into the scenario's households
+                               (SIZE_MAX: not in the scenario now) */
+  const char *household_id; /* as given */
+  int day;                  /* 0 = Monday */
+  hv_date date;
+  const char *staff; /* staff id */
+  long staff_index;  /* into the scenario's staff, -1 if not there now */
+  int start, end;    /* minutes after midnight */
+  bool kept;         /* copied from a previous plan (--keep) */
+} hv_plan_call;
+
 /* Why a household was not visited.  The codes are part of plan.json and
  * unvisited.csv (hv_unvisited_code). */
 typedef enum hv_unvisited_reason {
@@ -60,6 +75,10 @@ typedef struct hv_unvisited {
   size_t household;
   hv_unvisited_reason reason;
   char text[320];
+  /* An in-person visit that did not fit, when a video call could have
+   * reached the family ("tue 15:00 S01"): an option for the coordinator,
+   * never taken by the planner itself.  "" when none. */
+  char virtual_option[64];
 } hv_unvisited;
 
 /* A pair of the week (given or formed) and why hvplan formed it. */
@@ -91,6 +110,14 @@ hv_plan_summary hv_plan_summary_of(const hv_plan *p);
 /* Routes by day, then pair. */
 size_t hv_plan_route_count(const hv_plan *p);
 const hv_plan_route *hv_plan_route_at(const hv_plan *p, size_t i);
+/* Video calls by day, then start. */
+size_t hv_plan_call_count(const hv_plan *p);
+const hv_plan_call *hv_plan_call_at(const hv_plan *p, size_t i);
+/* How to join call pc ("video call: <link>", the staff member's own room
+ * or visits.video_link; else that the staff member phones the family),
+ * into buf; returns buf. */
+char *hv_plan_call_link(const hv_scenario *s, const hv_plan_call *pc, char *buf,
+                        size_t size);
 /* Unvisited households, highest priority first. */
 size_t hv_plan_unvisited_count(const hv_plan *p);
 const hv_unvisited *hv_plan_unvisited_at(const hv_plan *p, size_t i);

@@ -26,15 +26,36 @@ typedef enum hv_matrix_kind {
   HV_MATRIX_OSRM
 } hv_matrix_kind;
 
+/* Where a visit happens (households.csv "mode"). */
+typedef enum hv_visit_mode {
+  HV_MODE_HOME = 0, /* at the family's home (the default) */
+  HV_MODE_PLACE,    /* at a public place of places.csv ("place:<name>") */
+  HV_MODE_VIRTUAL   /* a video call by one staff member */
+} hv_visit_mode;
+
+/* A public place where families may prefer to meet (places.csv): a
+ * library, a park, a community centre. */
+typedef struct hv_place {
+  const char *name, *address;
+  double lat, lon; /* degrees, WGS84 */
+  hv_avail hours;  /* opening hours; empty: always open */
+  uint32_t line;   /* line in places.csv */
+} hv_place;
+
 typedef struct hv_household {
   const char *id;
   const char *student, *guardian, *phone, *address, *notes; /* "" if none */
   const char *language;        /* ISO 639-1, lower case ("en" default) */
   const char *preferred_staff; /* one or two staff ids (';'), or "" */
   bool has_coords;
-  double lat, lon;  /* degrees, WGS84 */
-  int priority;     /* 1..100, higher is more urgent */
-  hv_avail avail;   /* empty: any time its visitors work */
+  double lat, lon; /* degrees, WGS84 */
+  int priority;    /* 1..100, higher is more urgent */
+  /* When the visit may be: the family's windows, within the place's
+   * opening hours for a place visit.  Empty: any time its visitors work. */
+  hv_avail avail;
+  hv_avail own_avail; /* a place visit: the family's windows as written */
+  hv_visit_mode mode;
+  long place;       /* mode place: index into the places, else -1 */
   int duration_min; /* 0: the scenario's default */
   hv_visit_type visit_type;
   int attempts;       /* earlier visits with nobody home (hvplan next) */
@@ -48,6 +69,7 @@ typedef struct hv_staff {
   const char **languages; /* ISO 639-1, lower case */
   hv_avail avail;
   int max_visits_per_day; /* 0: no limit */
+  const char *video_link; /* the staff member's video-call room, or "" */
   uint32_t line;
   const char **extra;
 } hv_staff;
@@ -91,8 +113,28 @@ hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
                                 const char *name, const char *languages,
                                 const char *availability, hv_error *err);
 
-/* Visit length in minutes for household h (its own or the default). */
+/* Visit length in minutes for household h (its own or the default; for a
+ * virtual visit visits.virtual_minutes unless the row gives its own). */
 int hv_household_minutes(const hv_scenario *s, const hv_household *h);
+
+/* The family's windows as households.csv gives them (for a place visit
+ * h->avail is narrowed to the place's opening hours). */
+const hv_avail *hv_household_family_avail(const hv_household *h);
+/* The place of a place visit, else NULL. */
+const hv_place *hv_household_place(const hv_scenario *s, const hv_household *h);
+/* Where the pair goes for household h: the place's coordinates for a place
+ * visit, else the home's.  False when there are none (not geocoded yet) or
+ * the visit is virtual. */
+bool hv_household_site(const hv_scenario *s, const hv_household *h, double *lat,
+                       double *lon);
+/* The address printed for the visit: the place's name and address for a
+ * place visit (never the home address), "video call" for a virtual visit,
+ * else the home address.  Written into buf; returns buf. */
+char *hv_household_site_text(const hv_scenario *s, const hv_household *h,
+                             char *buf, size_t size);
+/* "home", "place:<name>" or "virtual", into buf; returns buf. */
+char *hv_household_mode_text(const hv_scenario *s, const hv_household *h,
+                             char *buf, size_t size);
 
 /* True if staff member st speaks language lang. */
 bool hv_staff_speaks(const hv_staff *st, const char *lang);
@@ -133,6 +175,8 @@ size_t hv_scenario_household_count(const hv_scenario *s);
 const hv_household *hv_scenario_household(const hv_scenario *s, size_t i);
 /* Index of a household by id, or -1. */
 long hv_scenario_find_household(const hv_scenario *s, const char *id);
+size_t hv_scenario_place_count(const hv_scenario *s);
+const hv_place *hv_scenario_place(const hv_scenario *s, size_t i);
 size_t hv_scenario_staff_count(const hv_scenario *s);
 const hv_staff *hv_scenario_staff(const hv_scenario *s, size_t i);
 /* True when the scenario has pairs.csv; its pairs then. */
