@@ -47,6 +47,11 @@ struct hv_scenario {
     double min_interval_s;  /* between requests (1 s for Nominatim) */
   } geocoder;
 
+  /* templates/letter.<lang>.txt, read and checked with the scenario. */
+  size_t nletters;
+  char letter_lang[16][8];
+  struct hv_letter_template *letters[16];
+
   size_t nplaces; /* places.csv (optional) */
   hv_place *places;
   bool has_places;

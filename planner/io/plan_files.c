@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "csv_table.h"
+#include "hv/letter.h"
 #include "plan_def.h"
 
 /* ---- reading -------------------------------------------------------- */
@@ -553,6 +554,33 @@ static void unvisited_csv(const void *ud, FILE *f) {
   }
 }
 
+/* messages.csv: the heads-up text of every announced visit, for a
+ * school's texting tool. */
+static void messages_csv(const void *ud, FILE *f) {
+  const hv_plan *p = ud;
+  fputs("household,phone,language,text,note\r\n", f);
+  hv_heads_up *u;
+  size_t n = hv_plan_heads_up(p, &u);
+  for (size_t i = 0; i < n; i++) {
+    bool shortened = false;
+    char *text = u[i].t ? hv_letter_message(u[i].t, &u[i].f, &shortened) : NULL;
+    csv_field(f, u[i].h->id, false);
+    csv_field(f, u[i].h->phone, false);
+    csv_field(f, u[i].h->language, false);
+    csv_field(f, text ? text : "", false);
+    csv_field(f,
+              !text       ? "out of memory"
+              : shortened ? "shortened to 320 characters: shorten @message"
+              : u[i].translated || strcmp(u[i].h->language, "en") == 0
+                  ? ""
+                  : "no template in the family's language: "
+                    "English",
+              true);
+    free(text);
+  }
+  free(u);
+}
+
 static void json_writer(const void *ud, FILE *f) {
   const hv_plan *p = ud;
   json_t *root = plan_json(p);
@@ -587,6 +615,8 @@ hv_status hv__plan_write_data(const hv_plan *p, const char *staging,
     st = hv__write_file_with(staging, "roster.csv", roster_csv, p, err);
   if (st == HV_OK)
     st = hv__write_file_with(staging, "unvisited.csv", unvisited_csv, p, err);
+  if (st == HV_OK)
+    st = hv__write_file_with(staging, "messages.csv", messages_csv, p, err);
   return st;
 }
 

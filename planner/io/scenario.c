@@ -1,10 +1,12 @@
 /* planner/io/scenario.c -- loading a scenario folder and the cross-file checks
  * that need all of it (language coverage, windows against staff hours). */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "hv/letter.h"
 #include "scenario_int.h"
 
 void hv_scenario_free(hv_scenario *s) {
@@ -15,6 +17,8 @@ void hv_scenario_free(hv_scenario *s) {
   }
   for (size_t i = 0; i < s->nplaces; i++)
     hv_avail_clear(&s->places[i].hours);
+  for (size_t i = 0; i < s->nletters; i++)
+    hv_letter_template_free(s->letters[i]);
   for (size_t i = 0; i < s->nstaff; i++)
     hv_avail_clear(&s->staff[i].avail);
   hv_arena *a = s->arena;
@@ -172,6 +176,75 @@ hv_scenario *hv__scenario_new(void) {
   return s;
 }
 
+/* templates/letter.<lang>.txt: every one is read and checked now, so that
+ * a bad template stops `plan` before the search, not after. */
+static void read_letters(const char *dir, hv_scenario *s, hv_diags *d) {
+  char tdir[4096];
+  if (!hv__path_join(tdir, sizeof tdir, dir, "templates")) return;
+  DIR *dh = opendir(tdir);
+  if (dh == NULL) return;
+  /* Sorted names: the same messages in the same order on every run. */
+  char names[16][64];
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(dh)) != NULL) {
+    const char *nm = e->d_name;
+    size_t len = strlen(nm);
+    if (strncmp(nm, "letter.", 7) != 0 || len < 12 || len >= 64 ||
+        strcmp(nm + len - 4, ".txt") != 0)
+      continue;
+    if (n == 16) {
+      hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                   (hv_where){.source = "templates"},
+                   "more than 16 letter templates: '%s' ignored", nm);
+      continue;
+    }
+    snprintf(names[n++], sizeof names[0], "%s", nm);
+  }
+  closedir(dh);
+  qsort(names, n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+  for (size_t i = 0; i < n; i++) {
+    char lang[8], rel[80], path[4200];
+    size_t ll = strlen(names[i]) - 11;
+    snprintf(lang, sizeof lang, "%.*s", (int)(ll < 7 ? ll : 7), names[i] + 7);
+    snprintf(rel, sizeof rel, "templates/%s", names[i]);
+    const char *code = hv_language_code(lang);
+    if (code == NULL) {
+      hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, (hv_where){.source = rel},
+                   "unknown language '%s' in the file name (use an ISO 639-1 "
+                   "code: letter.es.txt)",
+                   lang);
+      continue;
+    }
+    snprintf(path, sizeof path, "%s/%s", tdir, names[i]);
+    char *text;
+    size_t len;
+    hv_error err;
+    if (hv__read_file(path, 65536, &text, &len, &err) != HV_OK) {
+      hv_diags_add(d, HV_SEV_ERROR, err.code, (hv_where){.source = rel}, "%s",
+                   err.text);
+      continue;
+    }
+    hv_letter_template *t = hv_letter_template_parse(text, len, rel, d);
+    free(text);
+    if (t == NULL) continue;
+    snprintf(s->letter_lang[s->nletters], sizeof s->letter_lang[0], "%s", code);
+    s->letters[s->nletters++] = t;
+  }
+}
+
+const hv_letter_template *hv_scenario_letter(const hv_scenario *s,
+                                             const char *lang,
+                                             bool *translated) {
+  for (size_t i = 0; i < s->nletters; i++)
+    if (strcmp(s->letter_lang[i], lang) == 0) {
+      if (translated) *translated = true;
+      return s->letters[i];
+    }
+  if (translated) *translated = false;
+  return hv_letter_template_english();
+}
+
 static hv_status load(const char *dir, bool lists_required, hv_scenario **out,
                       hv_diags *d) {
   *out = NULL;
@@ -202,6 +275,7 @@ static hv_status load(const char *dir, bool lists_required, hv_scenario **out,
   read_table(dir, "places.csv", false, s, d, hv__read_places);
   s->has_places = s->places != NULL;
   read_table(dir, "households.csv", lists_required, s, d, hv__read_households);
+  read_letters(dir, s, d);
   read_table(dir, "staff.csv", lists_required, s, d, hv__read_staff);
   /* Pairs refer to staff by id, so they come after staff. */
   if (s->staff != NULL || hv_diags_errors(d) == errors_before) {

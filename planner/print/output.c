@@ -11,6 +11,7 @@ hv_status hv_plan_write_printed(const hv_plan *p, const char *dir, bool a4,
   if (st != HV_OK) return st;
   st = hv__print_outputs(p, staging, a4, err);
   if (st == HV_OK) st = hv__write_calendars(p, staging, err);
+  if (st == HV_OK) st = hv__write_letters(p, staging, a4, err);
   if (st != HV_OK) {
     hv__outdir_abort(staging);
     return st;
@@ -28,6 +29,8 @@ hv_status hv_plan_write(const hv_plan *p, const char *dir,
   if (st == HV_OK && o && o->printed)
     st = hv__print_outputs(p, staging, o->a4, err);
   if (st == HV_OK && o && o->printed) st = hv__write_calendars(p, staging, err);
+  if (st == HV_OK && o && o->printed)
+    st = hv__write_letters(p, staging, o->a4, err);
   if (st != HV_OK) {
     hv__outdir_abort(staging);
     return st;

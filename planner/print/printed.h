@@ -14,4 +14,8 @@ hv_status hv__print_outputs(const hv_plan *p, const char *dir, bool a4,
 /* calendars/<staff id>.ics (RFC 5545, libical) in dir. */
 hv_status hv__write_calendars(const hv_plan *p, const char *dir, hv_error *err);
 
+/* letters/<date>_<household>.pdf in dir: the heads-up to each family. */
+hv_status hv__write_letters(const hv_plan *p, const char *dir, bool a4,
+                            hv_error *err);
+
 #endif /* HV_PRINTED_H */
