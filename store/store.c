@@ -822,6 +822,70 @@ static hv_status tally_query(hv_store *st, const char *sql, const char *from,
   return rc == SQLITE_DONE ? HV_OK : hv__store_fail(st, "summarising", err);
 }
 
+hv_status hv_store_attendance_change(hv_store *st, const char *from,
+                                     const char *to, double threshold,
+                                     hv_store_att_change *out, hv_error *err) {
+  memset(out, 0, sizeof *out);
+  hv_status rc = HV_OK;
+  /* (count_of binds from and to; a query without parameters ignores
+   * them.) */
+  out->imports =
+      count_of(st, "SELECT count(*) FROM attendance", from, to, &rc, err);
+  out->families =
+      count_of(st,
+               "SELECT count(*) FROM (SELECT household_id FROM outcome GROUP "
+               "BY household_id HAVING min(date) BETWEEN ?1 AND ?2)",
+               from, to, &rc, err);
+  if (rc != HV_OK) return rc;
+  /* Per student: the first visit, the import before it, the last import
+   * after it (cumulative term-to-date counts, so the period after is the
+   * difference). */
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      "WITH first AS ("
+      "  SELECT household_id AS h, min(date) AS d,"
+      "    max(CASE WHEN outcome = 'met' AND date <= ?2 THEN 1 ELSE 0 END)"
+      "      AS met"
+      "  FROM outcome GROUP BY household_id"
+      "  HAVING min(date) BETWEEN ?1 AND ?2),"
+      " b AS ("
+      "  SELECT a.student_id AS s, f.met AS met, f.d AS d,"
+      "    a.absent_days AS ab, a.enrolled_days AS eb, a.as_of AS ob"
+      "  FROM attendance a JOIN first f ON f.h = a.household_id"
+      "  WHERE a.as_of = (SELECT max(x.as_of) FROM attendance x"
+      "    WHERE x.student_id = a.student_id AND x.as_of <= f.d))"
+      " SELECT b.met, b.ab, b.eb, c.absent_days, c.enrolled_days"
+      " FROM b JOIN attendance c ON c.student_id = b.s"
+      " AND c.as_of = (SELECT max(y.as_of) FROM attendance y"
+      "   WHERE y.student_id = b.s AND y.as_of > b.d AND y.as_of <= ?2)"
+      " ORDER BY b.s",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, from);
+  hv__store_text(q, 2, to);
+  int step;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    double ab = sqlite3_column_double(q, 1), eb = sqlite3_column_double(q, 2);
+    double ac = sqlite3_column_double(q, 3), ec = sqlite3_column_double(q, 4);
+    /* A later import of a new term restarts its counts: not comparable. */
+    if (ec <= eb || ac < ab || eb <= 0) continue;
+    hv_store_att_group *g =
+        sqlite3_column_int(q, 0) ? &out->met : &out->not_met;
+    double before = ab / eb, after = (ac - ab) / (ec - eb);
+    g->students++;
+    g->before_absent += ab;
+    g->before_enrolled += eb;
+    g->after_absent += ac - ab;
+    g->after_enrolled += ec - eb;
+    g->improved += after < before;
+    g->chronic_before += before >= threshold;
+    g->chronic_after += after >= threshold;
+  }
+  if (step != SQLITE_DONE) rc = hv__store_fail(st, "summarising attendance", err);
+  sqlite3_finalize(q);
+  return rc;
+}
+
 hv_status hv_store_summarise(hv_store *st, const char *from, const char *to,
                              hv_store_summary *out, hv_error *err) {
   memset(out, 0, sizeof *out);

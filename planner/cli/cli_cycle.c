@@ -375,8 +375,11 @@ int hv_cli_report(int argc, char **argv) {
   if (d) hv_scenario_load(dir, &s, d);
   const char *name = s ? hv_scenario_name(s) : "";
   hv_error err = {0};
-  hv_status st = hh ? hv_report_household(db, hh, name, out, a4, &err)
-                    : hv_report_program(db, from, to, name, out, a4, &err);
+  hv_status st =
+      hh ? hv_report_household(db, hh, name, out, a4, &err)
+         : hv_report_program(db, from, to, name,
+                             s ? hv_scenario_attendance(s)->threshold : 0.10,
+                             out, a4, &err);
   if (st != HV_OK) {
     hv_cli_print_error(&err);
     rc = hv_cli_exit_code(st);

@@ -215,8 +215,14 @@ static void draw_bars(cairo_t *cr, double W, double H, const char *title,
 
 typedef struct summary_ctx {
   const hv_store_summary *s;
+  const hv_store_att_change *att;
   const char *from, *to;
+  double threshold;
 } summary_ctx;
+
+static double pct(double a, double b) {
+  return b > 0 ? 100.0 * a / b : 0;
+}
 
 static void summary_csv(const void *ud, FILE *f) {
   const summary_ctx *c = ud;
@@ -236,6 +242,43 @@ static void summary_csv(const void *ud, FILE *f) {
     fprintf(f, "barrier_%s,%ld\r\n", s->barriers[i].name, s->barriers[i].n);
   for (size_t i = 0; i < s->ncontacts; i++)
     fprintf(f, "contact_%s,%ld\r\n", s->contacts[i].name, s->contacts[i].n);
+  const hv_store_att_group *g[2] = {&c->att->met, &c->att->not_met};
+  static const char *const name[2] = {"met", "not_met"};
+  for (int k = 0; k < 2; k++) {
+    fprintf(f, "attendance_%s_students,%ld\r\n", name[k], g[k]->students);
+    if (g[k]->students == 0) continue;
+    fprintf(f, "attendance_%s_absence_before_pct,%.1f\r\n", name[k],
+            pct(g[k]->before_absent, g[k]->before_enrolled));
+    fprintf(f, "attendance_%s_absence_after_pct,%.1f\r\n", name[k],
+            pct(g[k]->after_absent, g[k]->after_enrolled));
+    fprintf(f, "attendance_%s_improved,%ld\r\n", name[k], g[k]->improved);
+    fprintf(f, "attendance_%s_chronic_before,%ld\r\n", name[k],
+            g[k]->chronic_before);
+    fprintf(f, "attendance_%s_chronic_after,%ld\r\n", name[k],
+            g[k]->chronic_after);
+  }
+}
+
+/* One group's line: before, after, how many improved, chronic counts. */
+static void att_line(hv__doc *d, const char *who, const hv_store_att_group *g,
+                     double threshold) {
+  char buf[800];
+  if (g->students == 0) {
+    snprintf(buf, sizeof buf,
+             "%s: no student with attendance imported both before and after "
+             "the family's first visit.",
+             who);
+  } else {
+    snprintf(buf, sizeof buf,
+             "%s: %ld student%s. Absence %.1f %% of enrolled days before the "
+             "first visit, %.1f %% after it. The rate fell for %ld of them. "
+             "Chronically absent (%.0f %% or more): %ld before, %ld after.",
+             who, g->students, g->students == 1 ? "" : "s",
+             pct(g->before_absent, g->before_enrolled),
+             pct(g->after_absent, g->after_enrolled), g->improved,
+             100 * threshold, g->chronic_before, g->chronic_after);
+  }
+  hv__doc_para(d, F_BODY, buf, false);
 }
 
 static hv_status summary_pdf(const char *dir, const char *program,
@@ -290,24 +333,44 @@ static hv_status summary_pdf(const char *dir, const char *program,
   cairo_restore(d.cr);
   d.y += h + 8;
   hv__doc_heading(&d, "Attendance before and after the first visit");
-  hv__doc_para(&d, F_BODY,
-               "No attendance files have been imported for this program, so "
-               "absence rates before and after the visits cannot be shown "
-               "yet.",
-               false);
+  if (c->att->imports == 0) {
+    hv__doc_para(&d, F_BODY,
+                 "No attendance export has been imported for this program "
+                 "('hvplan flag' stores each one), so absence rates before and "
+                 "after the visits cannot be shown yet.",
+                 false);
+  } else {
+    snprintf(buf, sizeof buf,
+             "For the %ld famil%s whose first visit falls in this period: "
+             "each student's absence rate up to the first visit (the last "
+             "attendance export before it) and after it (from that export to "
+             "the last one up to %s).",
+             c->att->families, c->att->families == 1 ? "y" : "ies", c->to);
+    hv__doc_para(&d, F_BODY, buf, false);
+    att_line(&d, "Families met", &c->att->met, c->threshold);
+    att_line(&d, "Families visited but never met (for comparison)",
+             &c->att->not_met, c->threshold);
+    hv__doc_para(&d, F_SMALL,
+                 "The same students are compared before and after; this "
+                 "shows what changed, not that the visits caused it.",
+                 false);
+  }
   return hv__doc_close(&d, err) ? HV_OK : (err ? err->code : HV_E_IO);
 }
 
 hv_status hv_report_program(hv_store *st, const char *from, const char *to,
-                            const char *program, const char *dir, bool a4,
-                            hv_error *err) {
+                            const char *program, double threshold,
+                            const char *dir, bool a4, hv_error *err) {
   hv_store_summary s;
+  hv_store_att_change att;
   hv_status rc = hv_store_summarise(st, from, to, &s, err);
+  if (rc == HV_OK)
+    rc = hv_store_attendance_change(st, from, to, threshold, &att, err);
   if (rc != HV_OK) return rc;
   char staging[4096], path[4200];
   rc = hv__outdir_begin(dir, 0700, staging, sizeof staging, err);
   if (rc != HV_OK) return rc;
-  summary_ctx c = {&s, from, to};
+  summary_ctx c = {&s, &att, from, to, threshold};
   rc = hv__write_file_with(staging, "summary.csv", summary_csv, &c, err);
   char title[160];
   snprintf(title, sizeof title, "Barriers found at visits, %s to %s", from, to);

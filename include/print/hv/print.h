@@ -47,8 +47,8 @@ hv_status hv_report_household(hv_store *st, const char *household,
  * dir/summary.csv, barriers.svg and barriers.png (a bar chart), and
  * summary.pdf; dir is replaced as a whole. */
 hv_status hv_report_program(hv_store *st, const char *from, const char *to,
-                            const char *program, const char *dir, bool a4,
-                            hv_error *err);
+                            const char *program, double threshold,
+                            const char *dir, bool a4, hv_error *err);
 
 /* Releases the process-wide caches of the printing libraries (pango's font
  * map, cairo's static data, fontconfig, libical's time zones) so that leak

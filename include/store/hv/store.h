@@ -239,6 +239,33 @@ typedef struct hv_store_summary {
 hv_status hv_store_summarise(hv_store *st, const char *from, const char *to,
                              hv_store_summary *out, hv_error *err);
 
+/* ---- attendance before and after the visits ----------------------- */
+
+/* One group of students: days absent and enrolled before the family's
+ * first visit (term to date at the last import on or before it) and after
+ * it (between that import and the last import after the visit, up to the
+ * report's end). */
+typedef struct hv_store_att_group {
+  long students; /* with an import before and one after the visit */
+  double before_absent, before_enrolled, after_absent, after_enrolled;
+  long improved;       /* students whose rate fell */
+  long chronic_before; /* rate >= the threshold */
+  long chronic_after;
+} hv_store_att_group;
+
+typedef struct hv_store_att_change {
+  long imports;               /* attendance rows in the database */
+  long families;              /* families whose first visit is in the range */
+  hv_store_att_group met;     /* families met at a visit up to the end */
+  hv_store_att_group not_met; /* visited, never met: for comparison */
+} hv_store_att_change;
+
+/* Absence before and after the first visit for the families whose first
+ * recorded visit falls in from..to (YYYY-MM-DD, both included). */
+hv_status hv_store_attendance_change(hv_store *st, const char *from,
+                                     const char *to, double threshold,
+                                     hv_store_att_change *out, hv_error *err);
+
 /* ---- history ------------------------------------------------------- */
 
 typedef struct hv_store_event {
