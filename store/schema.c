@@ -120,6 +120,23 @@ static const char *const migration[HV_STORE_SCHEMA] = {
     "  imported_at TEXT NOT NULL,"
     "  PRIMARY KEY (student_id, as_of));"
     "CREATE INDEX attendance_household ON attendance(household_id, as_of);",
+
+    /* 3 -> 4: accounts of the web application (passwords only as Argon2id
+     * hashes) and the audit trail: who changed what, when. */
+    "CREATE TABLE app_user ("
+    "  login TEXT PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK (role IN ('coordinator', 'staff', 'viewer')),"
+    "  staff_id TEXT NOT NULL DEFAULT '',"
+    "  password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),"
+    "  created_at TEXT NOT NULL,"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  logged_at TEXT NOT NULL,"
+    "  login TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT '');",
 };
 
 hv_status hv__store_migrate(hv_store *st, int target, hv_error *err) {

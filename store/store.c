@@ -1001,3 +1001,143 @@ hv_status hv_store_history(hv_store *st, const char *household,
   return rc == SQLITE_DONE ? HV_OK
                            : hv__store_fail(st, "reading the history", err);
 }
+
+/* ---- accounts and the audit trail ---------------------------------- */
+
+hv_status hv_store_put_user(hv_store *st, const hv_store_user *u,
+                            const char *now, bool *replaced, hv_error *err) {
+  bool found;
+  hv_store_user old;
+  hv_status rc = hv_store_get_user(st, u->login, &old, &found, err);
+  if (rc != HV_OK) return rc;
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      found ? "UPDATE app_user SET role = ?2, staff_id = ?3, password_hash = "
+              "?4, failed_logins = 0, locked_until = '' WHERE login = ?1"
+            : "INSERT INTO app_user (login, role, staff_id, password_hash, "
+              "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, u->login);
+  hv__store_text(q, 2, u->role);
+  hv__store_text(q, 3, u->staff);
+  hv__store_text(q, 4, u->hash);
+  if (!found) hv__store_text(q, 5, now);
+  if (replaced) *replaced = found;
+  return run(st, q, "storing a user", err);
+}
+
+hv_status hv_store_get_user(hv_store *st, const char *login,
+                            hv_store_user *out, bool *found, hv_error *err) {
+  memset(out, 0, sizeof *out);
+  *found = false;
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      "SELECT login, role, staff_id, password_hash, failed_logins, "
+      "locked_until FROM app_user WHERE login = ?1",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, login);
+  int step = sqlite3_step(q);
+  if (step == SQLITE_ROW) {
+    *found = true;
+    hv__store_col(q, 0, out->login, sizeof out->login);
+    hv__store_col(q, 1, out->role, sizeof out->role);
+    hv__store_col(q, 2, out->staff, sizeof out->staff);
+    hv__store_col(q, 3, out->hash, sizeof out->hash);
+    out->failed_logins = sqlite3_column_int(q, 4);
+    hv__store_col(q, 5, out->locked_until, sizeof out->locked_until);
+  }
+  sqlite3_finalize(q);
+  return step == SQLITE_ROW || step == SQLITE_DONE
+             ? HV_OK
+             : hv__store_fail(st, "reading a user", err);
+}
+
+hv_status hv_store_set_login_state(hv_store *st, const char *login,
+                                   int failed, const char *locked_until,
+                                   hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      "UPDATE app_user SET failed_logins = ?2, locked_until = ?3 WHERE "
+      "login = ?1",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, login);
+  sqlite3_bind_int(q, 2, failed);
+  hv__store_text(q, 3, locked_until);
+  return run(st, q, "updating a login", err);
+}
+
+hv_status hv_store_audit(hv_store *st, const char *now, const char *login,
+                         const char *action, const char *detail,
+                         hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      "INSERT INTO audit (logged_at, login, action, detail) VALUES (?1, ?2, "
+      "?3, ?4)",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, now);
+  hv__store_text(q, 2, login);
+  hv__store_text(q, 3, action);
+  hv__store_text(q, 4, detail);
+  return run(st, q, "writing the audit trail", err);
+}
+
+hv_status hv_store_audit_each(hv_store *st,
+                              void (*fn)(const hv_store_audit_row *r, void *ud),
+                              void *ud, hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(
+      st, "SELECT id, logged_at, login, action, detail FROM audit ORDER BY id", err);
+  if (q == NULL) return HV_E_STORE;
+  int step;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    hv_store_audit_row r = {sqlite3_column_int64(q, 0), col(q, 1), col(q, 2),
+                            col(q, 3), col(q, 4)};
+    fn(&r, ud);
+  }
+  sqlite3_finalize(q);
+  return step == SQLITE_DONE ? HV_OK
+                             : hv__store_fail(st, "reading the audit", err);
+}
+
+hv_status hv_store_staff_known(hv_store *st, const char *id, bool *known,
+                               hv_error *err) {
+  sqlite3_stmt *q =
+      hv__store_prepare(st, "SELECT 1 FROM staff WHERE id = ?1", err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, id);
+  int step = sqlite3_step(q);
+  *known = step == SQLITE_ROW;
+  sqlite3_finalize(q);
+  return step == SQLITE_ROW || step == SQLITE_DONE
+             ? HV_OK
+             : hv__store_fail(st, "reading staff", err);
+}
+
+hv_status hv_store_week_plan(hv_store *st, const char *week_of, char *week,
+                             char *plan_path, size_t size, bool *found,
+                             hv_error *err) {
+  *found = false;
+  week[0] = plan_path[0] = '\0';
+  bool latest = week_of == NULL || week_of[0] == '\0';
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      latest ? "SELECT week_of, plan_path FROM week ORDER BY week_of DESC "
+               "LIMIT 1"
+             : "SELECT week_of, plan_path FROM week WHERE week_of = ?1",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  if (!latest) hv__store_text(q, 1, week_of);
+  int step = sqlite3_step(q);
+  if (step == SQLITE_ROW) {
+    *found = true;
+    hv__store_col(q, 0, week, 11);
+    hv__store_col(q, 1, plan_path, size);
+  }
+  sqlite3_finalize(q);
+  return step == SQLITE_ROW || step == SQLITE_DONE
+             ? HV_OK
+             : hv__store_fail(st, "reading a week", err);
+}

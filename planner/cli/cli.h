@@ -23,6 +23,15 @@ int hv_cli_next(int argc, char **argv);
 int hv_cli_history(int argc, char **argv);
 int hv_cli_report(int argc, char **argv);
 int hv_cli_flag(int argc, char **argv);
+int hv_cli_users(int argc, char **argv);
+int hv_cli_audit(int argc, char **argv);
+int hv_cli_serve(int argc, char **argv);
+
+/* Opens DIR's program database (or the one its scenario names); prints why
+ * not and sets *rc when it cannot. */
+#include <stdbool.h>
+#include "hv/store.h"
+bool hv_cli_open_program(const char *dir, hv_store **db, int *rc);
 
 /* A subcommand: its name, entry point, one-line summary and usage text. */
 typedef struct hv_cli_command {

@@ -15,7 +15,7 @@
 /* The program database for folder dir: dir/program.sqlite, or the one its
  * scenario.json names ("program").  Prints the problem and returns false
  * when there is none. */
-static bool open_program(const char *dir, hv_store **db, int *rc) {
+bool hv_cli_open_program(const char *dir, hv_store **db, int *rc) {
   char path[4200];
   struct stat sb;
   snprintf(path, sizeof path, "%s/%s", dir, HV_STORE_FILE);
@@ -128,7 +128,7 @@ int hv_cli_record(int argc, char **argv) {
     /* Not readable at all. */
     hv_cli_print_diags(d);
     rc = hv_cli_exit_code(st);
-  } else if (open_program(dir, &db, &rc)) {
+  } else if (hv_cli_open_program(dir, &db, &rc)) {
     /* Every row is checked, also when the reader found problems, so that
      * all of them are listed at once. */
     st = hv_cycle_record(db, p, vl, cl, &sum, d, &err);
@@ -305,7 +305,7 @@ int hv_cli_history(int argc, char **argv) {
   }
   int rc = 0;
   hv_store *db = NULL;
-  if (!open_program(dir, &db, &rc)) return rc;
+  if (!hv_cli_open_program(dir, &db, &rc)) return rc;
   hv_error err = {0};
   bool found = false;
   hv_store_status status;
@@ -368,7 +368,7 @@ int hv_cli_report(int argc, char **argv) {
   }
   int rc = 0;
   hv_store *db = NULL;
-  if (!open_program(dir, &db, &rc)) return rc;
+  if (!hv_cli_open_program(dir, &db, &rc)) return rc;
   /* The program's name, from its scenario when it has one. */
   hv_diags *d = hv_diags_create();
   hv_scenario *s = NULL;

@@ -138,6 +138,30 @@ static const hv_cli_command commands[] = {
      "Fills in the coordinates of the school and of every household with an\n"
      "address and no lat/lon, with the scenario's geocoder.  Only addresses\n"
      "are sent; answers are cached in DIR/geocode_cache.json.\n"},
+    {"users", hv_cli_users, "add an account of the web application",
+     "usage: hvplan users add DIR --login NAME --role "
+     "coordinator|staff|viewer\n"
+     "                        [--staff ID]\n"
+     "\n"
+     "Adds (or replaces) an account in DIR's program database; the password\n"
+     "is read from standard input (one line, at least 10 characters) and\n"
+     "stored only as an Argon2id hash.  A staff account names its staff\n"
+     "member (--staff S01): it sees and records only that person's visits.\n"},
+    {"audit", hv_cli_audit, "who changed what, and when",
+     "usage: hvplan audit DIR\n"
+     "\n"
+     "Prints the audit trail of DIR's program database: plans made,\n"
+     "outcomes and contacts recorded (from the command line or the web),\n"
+     "users added.\n"},
+    {"serve", hv_cli_serve, "the dashboard and the staff's phone page",
+     "usage: hvplan serve DIR [--listen ADDRESS:PORT]\n"
+     "                       [--tls-cert FILE --tls-key FILE]\n"
+     "\n"
+     "Serves the coordinator's dashboard and the staff's page over DIR's\n"
+     "program database (docs/api.md).  Listens on 127.0.0.1:8080 by\n"
+     "default; any address other than loopback needs --tls-cert and\n"
+     "--tls-key (PEM).  SIGTERM or Ctrl-C stops it after the requests in\n"
+     "flight.\n"},
     {"solve", hv_cli_solve, "run the routing engine on a VRPTW benchmark",
      "usage: hvplan solve --solomon FILE [--objective distance|vehicles]\n"
      "                    [--distances exact|trunc1] [--time-limit S]\n"

@@ -167,6 +167,14 @@ hv_status hv_cycle_store_plan(hv_store *st, const hv_plan *p,
   hv_status rc = hv_store_begin(st, err);
   if (rc != HV_OK) return rc;
   rc = store_plan(st, p, plan_path, out, err);
+  if (rc == HV_OK) {
+    char now[32], week[HV_DATE_TEXT], detail[200];
+    now_text(now, sizeof now);
+    hv_date_format(hv_scenario_monday(hv_plan_scenario(p)), week);
+    snprintf(detail, sizeof detail, "week of %s: %zu visits, %zu calls", week,
+             out ? out->visits : 0, hv_plan_call_count(p));
+    rc = hv_store_audit(st, now, "command line", "plan made", detail, err);
+  }
   if (rc != HV_OK) {
     hv_store_rollback(st);
     return rc;
@@ -333,6 +341,15 @@ hv_status hv_cycle_record(hv_store *st, const hv_plan *week,
                           const hv_visit_log *visits,
                           const hv_visit_log *contacts, hv_record_summary *sum,
                           hv_diags *diags, hv_error *err) {
+  return hv_cycle_record_as(st, week, visits, contacts, "command line", sum,
+                            diags, err);
+}
+
+hv_status hv_cycle_record_as(hv_store *st, const hv_plan *week,
+                             const hv_visit_log *visits,
+                             const hv_visit_log *contacts, const char *who,
+                             hv_record_summary *sum, hv_diags *diags,
+                             hv_error *err) {
   memset(sum, 0, sizeof *sum);
   if (visits && week == NULL)
     return hv_error_set(err, HV_E_RANGE, (hv_where){0},
@@ -354,6 +371,25 @@ hv_status hv_cycle_record(hv_store *st, const hv_plan *week,
   if (rc == HV_OK && contacts)
     rc = record_contacts(st, week ? hv_plan_scenario(week) : NULL, contacts,
                          now, sum, diags, err);
+  if (rc == HV_OK && (sum->recorded || sum->corrected)) {
+    /* The audit trail, in the same transaction: ids and counts only. */
+    char detail[400];
+    int n = snprintf(detail, sizeof detail, "%zu new, %zu corrected (%s)",
+                     sum->recorded, sum->corrected,
+                     visits ? hv_visit_log_name(visits) : "");
+    for (size_t i = 0; visits && i < hv_visit_log_visits(visits) && n > 0 &&
+                       (size_t)n < sizeof detail - 24;
+         i++)
+      n += snprintf(detail + n, sizeof detail - (size_t)n, "%s%s",
+                    i ? " " : ": ", hv_visit_log_visit(visits, i)->household);
+    rc = hv_store_audit(st, now, who, "outcomes recorded", detail, err);
+  }
+  if (rc == HV_OK && (sum->calls_recorded || sum->calls_corrected)) {
+    char detail[160];
+    snprintf(detail, sizeof detail, "%zu new, %zu corrected",
+             sum->calls_recorded, sum->calls_corrected);
+    rc = hv_store_audit(st, now, who, "contacts recorded", detail, err);
+  }
   if (rc != HV_OK) {
     hv_store_rollback(st);
     memset(sum, 0, sizeof *sum);

@@ -3,7 +3,8 @@
 way the build enforces them: for one file of each layer, a probe that
 includes a header the layer must not see is compiled with that file's own
 flags (from compile_commands.json) and must fail, and one it may see must
-compile.  Also: glpk.h is included only under solver/."""
+compile.  Also: glpk.h is included only under solver/, microhttpd.h only
+under web/."""
 import json, os, shlex, subprocess, sys, tempfile
 
 build, src = sys.argv[1], sys.argv[2]
@@ -22,13 +23,16 @@ RULES = {
     "store": ("store/store.c", ["hv/scenario.h", "hv/plan.h", "hv/solver.h",
                                 "hv/planning.h", "hv/print.h", "hv/geo.h",
                                 "plan_def.h", "scenario_def.h",
-                                "microhttpd.h"], "hv/store.h"),
+                                "hv/web.h"], "hv/store.h"),
     "planning": ("planner/plan/plan.c", ["hv/print.h", "render.h",
                                          "csv_table.h", "solver_int.h"],
                  "hv/solver.h"),
     "print": ("planner/print/render.c", ["hv/solver.h", "solver_int.h",
                                          "plan_int.h", "csv_table.h"],
               "hv/planning.h"),
+    "web": ("web/api.c", ["hv/solver.h", "solver_int.h", "plan_int.h",
+                          "plan_def.h", "scenario_def.h", "csv_table.h",
+                          "render.h", "common_int.h"], "hv/web.h"),
     "cli": ("planner/cli/cli_plan.c", ["common_int.h", "plan_def.h",
                                        "scenario_def.h", "csv_table.h",
                                        "render.h", "plan_int.h",
@@ -89,6 +93,11 @@ for root, _, files in os.walk(src):
             text = open(os.path.join(root, name), errors="replace").read()
             if "<glpk.h>" in text or '"glpk.h"' in text:
                 print(f"FAIL: {os.path.join(rel, name)} includes glpk.h outside solver/")
+                failed += 1
+            # HTTP lives in web/ only: the store and the planner know
+            # nothing of it.
+            if "<microhttpd.h>" in text and not rel.startswith("web"):
+                print(f"FAIL: {os.path.join(rel, name)} includes microhttpd.h outside web/")
                 failed += 1
 print("layers:", "broken" if failed else "enforced")
 sys.exit(1 if failed else 0)

@@ -111,6 +111,9 @@ static void older_database_is_upgraded(void) {
   CHECK_INT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name = "
                       "'office_task'"),
                1);
+  CHECK_INT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name IN "
+                      "('attendance', 'app_user', 'audit')"),
+               3);
   CHECK_INT_EQ(scalar("SELECT count(*) FROM student WHERE household_id = "
                       "'H1'"),
                2);
@@ -130,7 +133,7 @@ static void newer_or_foreign_database_is_refused(void) {
   CHECK(st == NULL);
   CHECK_STR_CONTAINS(err.text,
                      "schema version 99; this hvplan knows "
-                     "versions up to 3: use a newer hvplan");
+                     "versions up to 4: use a newer hvplan");
   /* An SQLite file of someone else's. */
   unlink(path);
   CHECK(sqlite3_open(path, &db) == SQLITE_OK);
@@ -270,6 +273,65 @@ static void standings_and_history(void) {
   hv_store_close(st);
 }
 
+static void audit_row(const hv_store_audit_row *r, void *ud) {
+  int *n = ud;
+  (*n)++;
+  CHECK_STR_EQ(r->login, "ana");
+  CHECK_STR_EQ(r->action, "user added");
+}
+
+static void users_and_audit(void) {
+  hv_store *st = fresh();
+  if (!st) return;
+  hv_error err;
+  hv_store_user u = {.login = "ana",
+                     .role = "staff",
+                     .staff = "S01",
+                     .hash = "$argon2id$v=19$m=65536,t=2,p=1$abc$def"};
+  bool replaced, found;
+  CHECK_INT_EQ(
+      hv_store_put_user(st, &u, "2026-03-01T10:00:00Z", &replaced, &err),
+      HV_OK);
+  CHECK(!replaced);
+  /* A plain-text password is refused by the schema itself. */
+  hv_store_user bad = {.login = "bob", .role = "viewer", .hash = "hunter2"};
+  CHECK_INT_EQ(
+      hv_store_put_user(st, &bad, "2026-03-01T10:00:00Z", &replaced, &err),
+      HV_E_STORE);
+  hv_store_user bad_role = u;
+  snprintf(bad_role.login, sizeof bad_role.login, "cy");
+  snprintf(bad_role.role, sizeof bad_role.role, "admin");
+  CHECK_INT_EQ(
+      hv_store_put_user(st, &bad_role, "2026-03-01T10:00:00Z", &replaced, &err),
+      HV_E_STORE);
+  CHECK_INT_EQ(
+      hv_store_set_login_state(st, "ana", 3, "2026-03-01T10:15:00Z", &err),
+      HV_OK);
+  hv_store_user got;
+  CHECK_INT_EQ(hv_store_get_user(st, "ana", &got, &found, &err), HV_OK);
+  CHECK(found);
+  CHECK_STR_EQ(got.role, "staff");
+  CHECK_STR_EQ(got.staff, "S01");
+  CHECK_INT_EQ(got.failed_logins, 3);
+  CHECK_STR_EQ(got.locked_until, "2026-03-01T10:15:00Z");
+  /* Replacing resets the lock. */
+  CHECK_INT_EQ(
+      hv_store_put_user(st, &u, "2026-03-02T10:00:00Z", &replaced, &err),
+      HV_OK);
+  CHECK(replaced);
+  CHECK_INT_EQ(hv_store_get_user(st, "ana", &got, &found, &err), HV_OK);
+  CHECK_INT_EQ(got.failed_logins, 0);
+  CHECK_INT_EQ(hv_store_get_user(st, "nobody", &got, &found, &err), HV_OK);
+  CHECK(!found);
+  CHECK_INT_EQ(hv_store_audit(st, "2026-03-01T10:00:00Z", "ana", "user added",
+                              "role staff", &err),
+               HV_OK);
+  int n = 0;
+  CHECK_INT_EQ(hv_store_audit_each(st, audit_row, &n, &err), HV_OK);
+  CHECK_INT_EQ(n, 1);
+  hv_store_close(st);
+}
+
 int main(void) {
   CHECK(mkdtemp(dir) != NULL);
   snprintf(path, sizeof path, "%s/%s", dir, HV_STORE_FILE);
@@ -278,6 +340,7 @@ int main(void) {
   RUN(newer_or_foreign_database_is_refused);
   RUN(outcomes_once_and_corrections_kept);
   RUN(standings_and_history);
+  RUN(users_and_audit);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   CHECK(system(cmd) == 0);

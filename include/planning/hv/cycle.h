@@ -55,6 +55,14 @@ hv_status hv_cycle_record(hv_store *st, const hv_plan *week,
                           const hv_visit_log *contacts, hv_record_summary *sum,
                           hv_diags *diags, hv_error *err);
 
+/* As hv_cycle_record, with who in the audit trail (a login, or "command
+ * line"). */
+hv_status hv_cycle_record_as(hv_store *st, const hv_plan *week,
+                             const hv_visit_log *visits,
+                             const hv_visit_log *contacts, const char *who,
+                             hv_record_summary *sum, hv_diags *diags,
+                             hv_error *err);
+
 /* ---- next week ------------------------------------------------------ */
 
 typedef struct hv_next_options {

@@ -23,7 +23,7 @@
 #include "hv/error.h"
 
 #define HV_STORE_FILE "program.sqlite"
-#define HV_STORE_SCHEMA 3 /* the version this build writes */
+#define HV_STORE_SCHEMA 4 /* the version this build writes */
 
 typedef struct hv_store hv_store; /* opaque */
 
@@ -127,6 +127,11 @@ typedef struct hv_store_planned {
 hv_status hv_store_find_visit(hv_store *st, const char *week_of,
                               const char *household, hv_store_planned *out,
                               bool *found, hv_error *err);
+/* The plan.json of week_of as stored by `hvplan plan` (week_of "" or NULL:
+ * the latest week); its Monday into week (11 bytes). */
+hv_status hv_store_week_plan(hv_store *st, const char *week_of, char *week,
+                             char *plan_path, size_t size, bool *found,
+                             hv_error *err);
 /* Whether week_of has been planned (stored by `hvplan plan`). */
 hv_status hv_store_has_week(hv_store *st, const char *week_of, bool *found,
                             hv_error *err);
@@ -265,6 +270,41 @@ typedef struct hv_store_att_change {
 hv_status hv_store_attendance_change(hv_store *st, const char *from,
                                      const char *to, double threshold,
                                      hv_store_att_change *out, hv_error *err);
+
+/* ---- accounts and the audit trail ---------------------------------- */
+
+typedef struct hv_store_user {
+  char login[64], role[16], staff[64];
+  char hash[256];        /* "$argon2id$..." */
+  int failed_logins;     /* in a row */
+  char locked_until[32]; /* "" or an ISO time (UTC) */
+} hv_store_user;
+
+/* Adds a user, or replaces the role, staff and hash of an existing one
+ * (*replaced says which). */
+hv_status hv_store_put_user(hv_store *st, const hv_store_user *u,
+                            const char *now, bool *replaced, hv_error *err);
+hv_status hv_store_get_user(hv_store *st, const char *login, hv_store_user *out,
+                            bool *found, hv_error *err);
+/* Sets the failed-login count and the lock of a user. */
+hv_status hv_store_set_login_state(hv_store *st, const char *login, int failed,
+                                   const char *locked_until, hv_error *err);
+
+/* Whether staff member id is in the database. */
+hv_status hv_store_staff_known(hv_store *st, const char *id, bool *known,
+                               hv_error *err);
+
+/* Appends to the audit trail. */
+hv_status hv_store_audit(hv_store *st, const char *now, const char *login,
+                         const char *action, const char *detail, hv_error *err);
+typedef struct hv_store_audit_row {
+  long long id;
+  const char *at, *login, *action, *detail;
+} hv_store_audit_row;
+/* Calls fn for every audit row, oldest first. */
+hv_status hv_store_audit_each(hv_store *st,
+                              void (*fn)(const hv_store_audit_row *r, void *ud),
+                              void *ud, hv_error *err);
 
 /* ---- history ------------------------------------------------------- */
 

@@ -1,0 +1,54 @@
+/* hv/users.h -- accounts of the web application (hvplan users, hvplan
+ * serve): roles, Argon2id password hashes (libsodium's crypto_pwhash_str,
+ * never the password itself), logins with a lock after repeated failures,
+ * and the audit trail's clock. */
+#ifndef HV_USERS_H
+#define HV_USERS_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "hv/error.h"
+#include "hv/store.h"
+
+#define HV_LOGIN_MAX_FAILURES 10 /* in a row, then the account is locked */
+#define HV_LOGIN_LOCK_SECONDS 900
+
+typedef enum hv_role {
+  HV_ROLE_NONE = 0,
+  HV_ROLE_VIEWER,     /* summaries without names or addresses */
+  HV_ROLE_STAFF,      /* their own visits and calls */
+  HV_ROLE_COORDINATOR /* everything */
+} hv_role;
+
+hv_role hv_role_parse(const char *name); /* HV_ROLE_NONE if unknown */
+const char *hv_role_name(hv_role r);
+
+/* Adds (or replaces) an account.  A staff account names its staff member,
+ * who must be in the program database; passwords need 10 characters.
+ * Writes the audit row "user added" in the same transaction. */
+hv_status hv_users_add(hv_store *st, const char *login, hv_role role,
+                       const char *staff_id, const char *password,
+                       const char *by, hv_error *err);
+
+typedef enum hv_login_result {
+  HV_LOGIN_OK = 0,
+  HV_LOGIN_BAD,   /* unknown login or wrong password (not told apart) */
+  HV_LOGIN_LOCKED /* too many failures: wait */
+} hv_login_result;
+
+typedef struct hv_user {
+  char login[64], staff[64];
+  hv_role role;
+} hv_user;
+
+/* Checks a password at time now; counts failures and locks the account
+ * after HV_LOGIN_MAX_FAILURES in a row for HV_LOGIN_LOCK_SECONDS. */
+hv_status hv_users_login(hv_store *st, const char *login, const char *password,
+                         time_t now, hv_login_result *result, hv_user *user,
+                         hv_error *err);
+
+/* "YYYY-MM-DDTHH:MM:SSZ" of t into buf (32 bytes). */
+char *hv_iso_time(time_t t, char *buf);
+
+#endif /* HV_USERS_H */

@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""tests/web/browser_test.py HVPLAN FIXTURES OUTDIR -- the pages in a real
+browser: headless Chromium driven by its WebDriver (Debian's chromium and
+chromium-driver, python3-selenium).  A staff member logs in on a 360-pixel
+phone, sees the day's stops, records an outcome at the door, then records
+one without signal (kept on the phone, sent when back online); a
+coordinator sees the week's dashboard.  Screenshots of each page go to
+OUTDIR and are checked not to be blank.  When Chromium cannot start, the
+test says so and fails (exit 77 is reported by CTest as skipped, with the
+reason): never silently."""
+import json, os, shutil, socket, sqlite3, subprocess, sys, tempfile, time
+
+hvplan, fixtures, shots = sys.argv[1], sys.argv[2], sys.argv[3]
+checks = failures = 0
+
+
+def check(ok, what):
+    global checks, failures
+    checks += 1
+    if not ok:
+        failures += 1
+        print("FAIL:", what)
+
+
+try:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except ImportError as e:
+    print("SKIP: python3-selenium is not installed:", e)
+    sys.exit(77)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def not_blank(path):
+    """A PNG screenshot with more than a few colours of ink."""
+    from zlib import decompress
+    data = open(path, "rb").read()
+    check(data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is a PNG")
+    # Decode just enough: count distinct bytes in the image data.
+    idat, i = b"", 8
+    while i < len(data):
+        n = int.from_bytes(data[i:i + 4], "big")
+        if data[i + 4:i + 8] == b"IDAT":
+            idat += data[i + 8:i + 8 + n]
+        i += 12 + n
+    raw = decompress(idat)
+    dark = sum(1 for b in raw[::7] if b < 100)
+    check(dark > 200, f"{os.path.basename(path)} is not blank ({dark} dark samples)")
+
+
+os.makedirs(shots, exist_ok=True)
+work = tempfile.mkdtemp(prefix="hv-browser-")
+server = driver = None
+try:
+    prog = os.path.join(work, "prog")
+    shutil.copytree(os.path.join(fixtures, "modes"), prog)
+    subprocess.run([hvplan, "init", prog], check=True, capture_output=True)
+    subprocess.run([hvplan, "plan", prog, "-o", os.path.join(prog, "week"), "--no-pdf"],
+                   check=True, capture_output=True)
+    plan = json.load(open(os.path.join(prog, "week", "plan.json")))
+    for login, role, staff, pw in (("ana", "staff", "S01", "ana-staff-pass-1"),
+                                   ("cora", "coordinator", None, "coordinator-pass-1")):
+        args = [hvplan, "users", "add", prog, "--login", login, "--role", role]
+        if staff:
+            args += ["--staff", staff]
+        subprocess.run(args, input=pw + "\n", check=True, capture_output=True, text=True)
+    port = free_port()
+    server = subprocess.Popen([hvplan, "serve", prog, "--listen", f"127.0.0.1:{port}"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server.stdout.readline()
+    base = f"http://127.0.0.1:{port}"
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--window-size=360,800"):
+        opts.add_argument(a)
+    opts.add_experimental_option("mobileEmulation",
+                                 {"deviceMetrics": {"width": 360, "height": 740, "pixelRatio": 2.0}})
+    try:
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    except Exception as e:  # noqa: BLE001 - any start failure is reported
+        print("SKIP: Chromium could not start here:", str(e).splitlines()[0])
+        sys.exit(77)
+    wait = WebDriverWait(driver, 20)
+
+    # The staff member, on a phone.
+    day = next(r for r in plan["routes"] if "S01" in r["staff"])
+    first, second = day["stops"][0]["household"], None
+    calls = [c for c in plan.get("virtual_visits", []) if c["staff"] == "S01" and c["date"] == day["date"]]
+    driver.get(base + "/staff")
+    wait.until(lambda d: "/login" in d.current_url)
+    driver.find_element(By.ID, "f-login").send_keys("ana")
+    driver.find_element(By.ID, "f-password").send_keys("ana-staff-pass-1")
+    driver.find_element(By.ID, "f-submit").click()
+    wait.until(lambda d: d.current_url.endswith("/staff"))
+    driver.get(base + "/staff?date=" + day["date"])
+    wait.until(lambda d: d.find_elements(By.ID, "stop-" + first))
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    check(width <= 360, f"the page fits a 360-pixel screen ({width})")
+    card = driver.find_element(By.ID, "stop-" + first)
+    check("Central Library" in card.text or first != "H101", "the meeting place is shown")
+    links = [a.get_attribute("href") for a in card.find_elements(By.TAG_NAME, "a")]
+    check(any(h.startswith("tel:") for h in links), "the phone is a tel: link")
+    check(any("openstreetmap" in h for h in links), "the address is a map link")
+    driver.save_screenshot(os.path.join(shots, "staff.png"))
+    not_blank(os.path.join(shots, "staff.png"))
+    form = driver.find_element(By.ID, "form-" + first)
+    Select(form.find_element(By.NAME, "outcome")).select_by_value("met")
+    form.find_element(By.CSS_SELECTOR, "input[value=transportation]").click()
+    form.find_element(By.NAME, "next_step").send_keys("bus pass")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: "Recorded" in d.find_element(By.ID, "status-" + first).text)
+    driver.save_screenshot(os.path.join(shots, "staff-recorded.png"))
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    row = db.execute("SELECT outcome, barriers, next_step FROM outcome WHERE household_id = ?",
+                     (first,)).fetchone()
+    check(row == ("met", "transportation", "bus pass"), f"the outcome is in the database: {row}")
+
+    # No signal: the entry stays on the phone, and goes when back online.
+    target = calls[0]["household"] if calls else None
+    if target:
+        driver.set_network_conditions(offline=True, latency=0, download_throughput=0,
+                                      upload_throughput=0)
+        form = driver.find_element(By.ID, "form-" + target)
+        Select(form.find_element(By.NAME, "outcome")).select_by_value("not_home")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(lambda d: "saved on this phone" in d.find_element(By.ID, "queue").text)
+        n = db.execute("SELECT count(*) FROM outcome WHERE household_id = ?", (target,)).fetchone()[0]
+        check(n == 0, "offline: nothing reached the server yet")
+        driver.set_network_conditions(offline=False, latency=0, download_throughput=-1,
+                                      upload_throughput=-1)
+        driver.execute_script("window.dispatchEvent(new Event('online'))")
+        wait.until(lambda d: "Recorded" in d.find_element(By.ID, "status-" + target).text)
+        n = db.execute("SELECT count(*) FROM outcome WHERE household_id = ?", (target,)).fetchone()[0]
+        check(n == 1, "back online: the call's outcome is stored once")
+    else:
+        check(False, "the fixture gives S01 a call on the route's day")
+    db.close()
+    driver.delete_all_cookies()
+
+    # The coordinator's dashboard.
+    driver.set_window_size(1200, 900)
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "f-login").send_keys("cora")
+    driver.find_element(By.ID, "f-password").send_keys("coordinator-pass-1")
+    driver.find_element(By.ID, "f-submit").click()
+    wait.until(lambda d: d.current_url.endswith("/dashboard"))
+    driver.get(base + "/dashboard?week_of=" + plan["week_of"])
+    wait.until(lambda d: d.find_elements(By.ID, "roster-table"))
+    text = driver.find_element(By.TAG_NAME, "body").text
+    check(first in text, "the roster lists the visit")
+    check("attempted" in text and "met" in text, "the outcomes are summarised")
+    driver.save_screenshot(os.path.join(shots, "dashboard.png"))
+    not_blank(os.path.join(shots, "dashboard.png"))
+finally:
+    if driver:
+        driver.quit()
+    if server:
+        server.terminate()
+        server.wait(timeout=30)
+    shutil.rmtree(work, ignore_errors=True)
+
+print(f"{checks} checks, {failures} failures")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""tests/web/web_test.py HVPLAN FIXTURES -- `hvplan serve` over a real
+program database, through HTTP: every endpoint with every role (and none),
+CSRF, outcomes recorded once (and corrected), staff limited to their own
+visits, the audit trail, passwords only as Argon2id hashes, no family's
+name, address or phone in the server's log, lockout after 10 wrong
+passwords, throttling per address, TLS required off loopback (and working
+with a certificate), SIGTERM.  The browser test is tests/web/browser_test.py."""
+import http.cookiejar, json, os, re, shutil, socket, sqlite3, ssl, subprocess, sys, tempfile, time
+import urllib.error, urllib.parse, urllib.request
+
+hvplan, fixtures = sys.argv[1], sys.argv[2]
+checks = failures = 0
+
+
+def check(ok, what):
+    global checks, failures
+    checks += 1
+    if not ok:
+        failures += 1
+        print("FAIL:", what)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k):
+        return None
+
+
+class Client:
+    def __init__(self, base, ctx=None):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()]
+        if ctx:
+            handlers.append(urllib.request.HTTPSHandler(context=ctx))
+        self.op = urllib.request.build_opener(*handlers)
+        self.csrf = None
+
+    def req(self, method, path, body=None, csrf=True, form=False, headers=None):
+        data = None
+        h = dict(headers or {})
+        if body is not None:
+            data = (urllib.parse.urlencode(body) if form else json.dumps(body)).encode()
+            h["Content-Type"] = "application/x-www-form-urlencoded" if form else "application/json"
+        if csrf and self.csrf and method != "GET":
+            h["X-CSRF-Token"] = self.csrf
+        r = urllib.request.Request(self.base + path, data=data, method=method, headers=h)
+        try:
+            with self.op.open(r, timeout=30) as resp:
+                return resp.status, resp.read(), dict(resp.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), dict(e.headers)
+
+    def login(self, user, pw):
+        st, body, hd = self.req("POST", "/login", {"login": user, "password": pw}, form=True)
+        if st == 303:
+            s2, b2, _ = self.req("GET", "/api/session")
+            self.csrf = json.loads(b2)["csrf"]
+        return st, body, hd
+
+
+PW = {"cora": "coordinator-pass-1", "ana": "ana-staff-pass-1", "cali": "cali-staff-pass-1",
+      "vic": "viewer-pass-1234"}
+work = tempfile.mkdtemp(prefix="hv-web-")
+server = None
+try:
+    prog = os.path.join(work, "prog")
+    shutil.copytree(os.path.join(fixtures, "modes"), prog)
+    subprocess.run([hvplan, "init", prog], check=True, capture_output=True)
+    subprocess.run([hvplan, "plan", prog, "-o", os.path.join(prog, "week"), "--no-pdf"],
+                   check=True, capture_output=True)
+    plan = json.load(open(os.path.join(prog, "week", "plan.json")))
+    for login, role, staff in (("cora", "coordinator", None), ("ana", "staff", "S01"),
+                               ("cali", "staff", "S03"), ("vic", "viewer", None)):
+        args = [hvplan, "users", "add", prog, "--login", login, "--role", role]
+        if staff:
+            args += ["--staff", staff]
+        r = subprocess.run(args, input=PW[login] + "\n", capture_output=True, text=True)
+        check(r.returncode == 0, f"users add {login}: {r.stderr}")
+    r = subprocess.run([hvplan, "users", "add", prog, "--login", "x", "--role", "staff"],
+                       input="long-enough-pass\n", capture_output=True, text=True)
+    check(r.returncode != 0 and "--staff" in r.stderr, "a staff account needs --staff")
+    r = subprocess.run([hvplan, "users", "add", prog, "--login", "y", "--role", "viewer"],
+                       input="short\n", capture_output=True, text=True)
+    check(r.returncode != 0 and "10 characters" in r.stderr, "short passwords refused")
+
+    # Off loopback without TLS: refused before listening.
+    r = subprocess.run([hvplan, "serve", prog, "--listen", f"0.0.0.0:{free_port()}"],
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode != 0 and "TLS" in r.stderr, "no plain HTTP off loopback: " + r.stderr)
+
+    port = free_port()
+    log = open(os.path.join(work, "server.log"), "w")
+    server = subprocess.Popen([hvplan, "serve", prog, "--listen", f"127.0.0.1:{port}"],
+                              stdout=subprocess.PIPE, stderr=log, text=True)
+    line = server.stdout.readline()
+    check("listening on http://127.0.0.1:" in line, "server listening: " + line)
+    base = f"http://127.0.0.1:{port}"
+
+    clients = {"none": Client(base)}
+    for u in ("cora", "ana", "cali", "vic"):
+        c = Client(base)
+        st, _, hd = c.login(u, PW[u])
+        check(st == 303, f"{u} logs in ({st})")
+        ck = hd.get("Set-Cookie", "")
+        check("HttpOnly" in ck and "SameSite=Strict" in ck, f"{u}'s cookie HttpOnly, SameSite=Strict")
+        clients[u] = c
+    check(clients["ana"].login("ana", PW["ana"])[2].get("Location") == "/staff", "staff land on /staff")
+    check(clients["cora"].login("cora", PW["cora"])[2].get("Location") == "/dashboard",
+          "coordinators land on /dashboard")
+
+    # Every endpoint x every role.
+    ana_stop = next(s["household"] for r in plan["routes"] if "S01" in r["staff"] for s in r["stops"])
+    other = next(s["household"] for r in plan["routes"] if "S01" not in r["staff"]
+                 for s in r["stops"])
+    date_of = {s["household"]: r["date"] for r in plan["routes"] for s in r["stops"]}
+    matrix = [
+        ("GET", "/api/session", None, {"none": 401, "cora": 200, "ana": 200, "vic": 200}),
+        ("GET", "/api/week?week_of=2026-03-04", None, {"none": 401, "cora": 200, "ana": 200, "vic": 200}),
+        ("GET", "/api/today?date=2026-03-02", None, {"none": 401, "cora": 200, "ana": 200, "vic": 403}),
+        ("GET", "/api/outcomes?week_of=2026-03-02", None, {"none": 401, "cora": 200, "ana": 403, "vic": 200}),
+        ("GET", "/api/audit", None, {"none": 401, "cora": 200, "ana": 403, "vic": 403}),
+        ("POST", "/api/outcome", {"household": ana_stop, "date": date_of[ana_stop], "outcome": "met"},
+         {"none": 401, "cora": 200, "ana": 200, "vic": 403}),
+        ("POST", "/api/outcome", {"household": other, "date": date_of[other], "outcome": "not_home"},
+         {"none": 401, "cora": 200, "ana": 403, "vic": 403}),
+        ("GET", "/staff", None, {"none": 303, "cora": 200, "ana": 200, "vic": 403}),
+        ("GET", "/dashboard", None, {"none": 303, "cora": 200, "ana": 403, "vic": 200}),
+        ("GET", "/api/nothing", None, {"none": 401, "cora": 404, "ana": 404, "vic": 404}),
+        ("DELETE", "/api/week", None, {"none": 401, "cora": 405, "ana": 405, "vic": 405}),
+    ]
+    for method, path, body, want in matrix:
+        for who, code in want.items():
+            st, b, _ = clients[who].req(method, path, body)
+            check(st == code, f"{method} {path} as {who}: {st}, want {code} {b[:120]!r}")
+    # Without the CSRF token, or with a wrong one: 403, nothing stored.
+    st, _, _ = clients["ana"].req("POST", "/api/outcome",
+                                  {"household": ana_stop, "date": date_of[ana_stop],
+                                   "outcome": "declined"}, csrf=False)
+    check(st == 403, f"POST without CSRF token: {st}")
+    st, _, _ = clients["ana"].req("POST", "/api/outcome",
+                                  {"household": ana_stop, "date": date_of[ana_stop], "outcome": "declined"},
+                                  csrf=False, headers={"X-CSRF-Token": "0" * 64})
+    check(st == 403, f"POST with a wrong CSRF token: {st}")
+    # What each role sees.
+    _, b, _ = clients["ana"].req("GET", "/api/week?week_of=2026-03-02")
+    w = json.loads(b)
+    check(all("S01" in r["staff"] for r in w["routes"]) and w["routes"], "staff see only their routes")
+    check(all(c["staff"] == "S01" for c in w.get("virtual_visits", [])), "and their calls")
+    check("scenario_dir" not in w and w["unvisited"] == [], "no paths, no unvisited list")
+    _, b, _ = clients["vic"].req("GET", "/api/week?week_of=2026-03-02")
+    w = json.loads(b)
+    check(all(s["household"] == "" for r in w["routes"] for s in r["stops"]), "viewers see no households")
+    _, b, _ = clients["vic"].req("GET", "/api/outcomes?week_of=2026-03-02")
+    check("follow_ups_due_households" not in json.loads(b), "viewer counts without ids")
+    _, b, _ = clients["cora"].req("GET", "/api/week?week_of=2026-03-02")
+    check(len(json.loads(b)["routes"]) == len(plan["routes"]), "coordinators see every route")
+    _, b, _ = clients["ana"].req("GET", "/api/today?date=" + date_of[ana_stop])
+    t = json.loads(b)
+    stops = [s for r in t["routes"] for s in r["stops"]]
+    check(any(s["household"] == ana_stop for s in stops), "today lists ana's stop")
+    check(all(s["phone"] and s["map"] for s in stops), "with phone and map link")
+    # Outcomes: once, then corrected; bad rows name the field.
+    body = {"household": ana_stop, "date": date_of[ana_stop], "outcome": "met",
+            "barriers": ["transportation", "work_schedule"], "next_step": "bus pass"}
+    st, b, _ = clients["ana"].req("POST", "/api/outcome", body)
+    check(st == 200 and json.loads(b)["status"] in ("recorded", "corrected"), f"recorded {b!r}")
+    st, b, _ = clients["ana"].req("POST", "/api/outcome", body)
+    check(st == 200 and json.loads(b)["status"] == "unchanged", f"the same again changes nothing {b!r}")
+    body["notes"] = "corrected later"
+    st, b, _ = clients["ana"].req("POST", "/api/outcome", body)
+    check(st == 200 and json.loads(b)["status"] == "corrected", f"a correction {b!r}")
+    for bad, field in (({"household": ana_stop, "date": date_of[ana_stop], "outcome": "partied"}, "outcome"),
+                       ({"household": ana_stop, "date": date_of[ana_stop], "outcome": "met",
+                         "barriers": ["aliens"]}, "barriers"),
+                       ({"household": ana_stop, "date": "2026-03-40", "outcome": "met"}, "date"),
+                       ({"household": ana_stop, "date": date_of[ana_stop], "outcome": 3}, "outcome")):
+        st, b, _ = clients["ana"].req("POST", "/api/outcome", bad)
+        j = json.loads(b)
+        fields = [e["field"] for e in j.get("errors", [])] + [j.get("field")]
+        check(st == 400 and field in fields, f"bad {field}: {st} {b[:200]!r}")
+    st, b, _ = clients["ana"].req("POST", "/api/outcome", None, headers={"Content-Type": "application/json"})
+    check(st == 400, "an empty body is a 400")
+    st, b, _ = clients["ana"].req("POST", "/api/outcome", {"x": "y" * 70000})
+    check(st == 413, f"a body over 64 KiB: {st}")
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    n = db.execute("SELECT count(*) FROM outcome WHERE household_id = ?", (ana_stop,)).fetchone()[0]
+    check(n == 1, f"one outcome for the visit ({n})")
+    check(db.execute("SELECT count(*) FROM outcome_revision").fetchone()[0] >= 1, "the correction kept")
+    audit = db.execute("SELECT login, action, detail FROM audit").fetchall()
+    check(any(a[0] == "ana" and a[1] == "outcomes recorded" and ana_stop in a[2] for a in audit),
+          "the audit names ana and the household")
+    check(any(a[1] == "user added" for a in audit) and any(a[1] == "plan made" for a in audit),
+          "users added and plans made are audited")
+    r = subprocess.run([hvplan, "audit", prog], capture_output=True, text=True)
+    check(r.returncode == 0 and "outcomes recorded" in r.stdout, "hvplan audit prints it")
+    hashes = [h for (h,) in db.execute("SELECT password_hash FROM app_user")]
+    check(len(hashes) == 4 and all(h.startswith("$argon2id$") for h in hashes), "Argon2id hashes")
+    db.close()
+    raw = b"".join(open(os.path.join(prog, f), "rb").read() for f in os.listdir(prog)
+                   if f.startswith("program.sqlite"))
+    check(not any(p.encode() in raw for p in PW.values()), "no password in the database files")
+    # Logout ends the session.
+    c = clients["cali"]
+    st, _, _ = c.req("POST", "/logout", {})
+    check(st == 200, "logout")
+    st, _, _ = c.req("GET", "/api/session")
+    check(st == 401, "the session is gone")
+    # Lockout: 10 wrong passwords lock the account, even for the right one.
+    c = Client(base)
+    codes = [c.login("cali", "wrong-password-%d" % i)[0] for i in range(10)]
+    check(codes[:9] == [401] * 9 and codes[9] == 423, f"locked after 10 failures: {codes}")
+    check(c.login("cali", PW["cali"])[0] == 423, "still locked with the right password")
+    # Per address: 30 failures in 15 minutes, then 429 for anyone.
+    codes = [c.login("nobody%d" % i, "x")[0] for i in range(25)]
+    check(codes[-1] == 429, f"throttled per address: {codes[-3:]}")
+    # The log: requests only, never a family's data or a password.
+    server.send_signal(15)
+    out, _ = server.communicate(timeout=30)
+    check(server.returncode == 0 and "stopped" in out, f"SIGTERM stops it cleanly ({server.returncode})")
+    server = None
+    log.close()
+    text = open(os.path.join(work, "server.log")).read()
+    check("POST /api/outcome 200" in text, "the log has the requests")
+    import csv as _csv
+    for h in _csv.DictReader(open(os.path.join(prog, "households.csv"), encoding="utf-8-sig")):
+        for v in (h["guardian"], h["address"], h["phone"], h["student"]):
+            check(v not in text, f"no '{v}' in the server log")
+    for p in PW.values():
+        check(p not in text, "no password in the log")
+    check("ana" not in text and "cora" not in text, "no login names in the log")
+
+    # TLS: a self-signed certificate; the cookie is Secure.
+    key, crt = os.path.join(work, "k.pem"), os.path.join(work, "c.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", crt, "-days", "2", "-subj", "/CN=localhost"], check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([hvplan, "serve", prog, "--listen", f"127.0.0.1:{port}",
+                               "--tls-cert", crt, "--tls-key", key],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = server.stdout.readline()
+    check("https://" in line, "TLS listening: " + line)
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    c = Client(f"https://127.0.0.1:{port}", ctx)
+    st, _, hd = c.login("cora", PW["cora"])
+    check(st == 303 and "Secure" in hd.get("Set-Cookie", ""), "over TLS the cookie is Secure")
+    st, _, _ = c.req("GET", "/api/audit")
+    check(st == 200, "the API over TLS")
+    server.send_signal(15)
+    server.communicate(timeout=30)
+    server = None
+finally:
+    if server:
+        server.kill()
+    shutil.rmtree(work, ignore_errors=True)
+
+print(f"{checks} checks, {failures} failures")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,137 @@
+// The staff page, for a phone at the door: today's stops in order and, at
+// each, the visit-log form.  An entry is kept in the phone's storage until
+// the server has it, so a form filled in without signal is sent later (the
+// server keeps one outcome per visit and date: sending twice is harmless).
+"use strict";
+const OUTCOMES = ["met", "not_home", "declined", "moved", "rescheduled", "other"];
+const BARRIERS = ["transportation", "health", "housing", "childcare", "work_schedule",
+  "safety", "school_climate", "other"];
+const QUEUE = "hvplan-queue";
+let csrf = "";
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") e.className = v; else e.setAttribute(k, v);
+  }
+  for (const k of kids) e.append(k);
+  return e;
+}
+function label(text) { return text.replace(/_/g, " "); }
+function queue() { try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; } }
+function saveQueue(q) { localStorage.setItem(QUEUE, JSON.stringify(q)); showQueue(); }
+function showQueue() {
+  const n = queue().length;
+  document.getElementById("queue").textContent =
+    n ? n + " entr" + (n === 1 ? "y" : "ies") + " saved on this phone, to be sent when there is signal." : "";
+}
+
+async function flush() {
+  const q = queue();
+  const left = [];
+  for (const item of q) {
+    try {
+      const r = await fetch("/api/outcome", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify(item) });
+      const j = await r.json().catch(() => ({}));
+      const status = document.getElementById("status-" + item.household);
+      if (r.ok) {
+        if (status) { status.textContent = "Recorded (" + j.status + ")"; status.className = "ok"; }
+      } else if (r.status === 400 || r.status === 403 || r.status === 404) {
+        const why = (j.errors || []).map((x) => x.field + ": " + x.message).join("; ") || j.error;
+        if (status) { status.textContent = "Not recorded: " + why; status.className = "error"; }
+      } else {
+        left.push(item);
+      }
+    } catch (e) {
+      left.push(item);  // no signal: keep it
+    }
+  }
+  saveQueue(left);
+}
+
+function visitForm(stop, date) {
+  const f = el("form", { class: "log", id: "form-" + stop.household });
+  const oc = el("select", { name: "outcome", required: "" });
+  for (const o of OUTCOMES) oc.append(el("option", { value: o }, label(o)));
+  f.append(el("label", {}, "Outcome ", oc));
+  const bs = el("fieldset", {}, el("legend", {}, "Barriers"));
+  for (const b of BARRIERS)
+    bs.append(el("label", { class: "check" }, el("input", { type: "checkbox", name: "barriers", value: b }), " " + label(b)));
+  f.append(bs);
+  f.append(el("label", {}, "Referrals ", el("input", { name: "referrals" })));
+  f.append(el("label", {}, "Next step ", el("input", { name: "next_step" })));
+  f.append(el("label", {}, "Follow-up date ", el("input", { name: "follow_up_date", type: "date" })));
+  f.append(el("label", {}, "Notes ", el("textarea", { name: "notes", rows: "3" })));
+  f.append(el("button", { type: "submit" }, "Save"));
+  f.append(el("p", { id: "status-" + stop.household, role: "status" }));
+  f.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const d = new FormData(f);
+    const item = { household: stop.household, date: date, outcome: d.get("outcome"),
+      barriers: d.getAll("barriers"), referrals: d.get("referrals"), next_step: d.get("next_step"),
+      follow_up_date: d.get("follow_up_date"), notes: d.get("notes") };
+    const q = queue().filter((x) => !(x.household === item.household && x.date === item.date));
+    q.push(item);
+    saveQueue(q);
+    document.getElementById("status-" + stop.household).textContent = "Saved; sending…";
+    flush();
+  });
+  return f;
+}
+
+function stopCard(stop, n, date) {
+  const c = el("section", { class: "card stop", id: "stop-" + stop.household });
+  c.append(el("h2", {}, (n ? n + ". " : "") + stop.start + "–" + stop.end + "  " + stop.guardian));
+  if (stop.back_at_school) c.append(el("p", { class: "note" }, "Back at school " + stop.back_at_school[0] + "–" + stop.back_at_school[1] + " before this visit"));
+  c.append(el("p", {}, "For " + stop.students + " · " + stop.language + " · family's window " + stop.window));
+  if (stop.join) c.append(el("p", {}, "Video call: ", el("a", { href: stop.join }, stop.join)));
+  else if (stop.map) c.append(el("p", {}, el("a", { href: stop.map }, stop.address)));
+  else c.append(el("p", {}, stop.address));
+  if (stop.phone) c.append(el("p", {}, el("a", { href: "tel:" + stop.phone.replace(/[^0-9+]/g, "") }, stop.phone)));
+  c.append(visitForm(stop, date));
+  return c;
+}
+
+async function main() {
+  const s = await fetch("/api/session", { credentials: "same-origin" });
+  if (s.status === 401) { window.location = "/login"; return; }
+  const me = await s.json();
+  csrf = me.csrf;
+  document.getElementById("who").textContent = me.login + " (" + me.role + ")";
+  const date = new URLSearchParams(window.location.search).get("date") || "";
+  const r = await fetch("/api/today" + (date ? "?date=" + encodeURIComponent(date) : ""), { credentials: "same-origin" });
+  const box = document.getElementById("stops");
+  if (!r.ok) {
+    const j = await r.json().catch(() => ({}));
+    box.append(el("p", { class: "note" }, j.error || "No plan for this day."));
+    showQueue();
+    return;
+  }
+  const t = await r.json();
+  document.getElementById("title").textContent = "Visits on " + t.date;
+  const ci = document.getElementById("checkin");
+  for (const rt of t.routes)
+    ci.append(el("p", {}, "Pair " + rt.pair + " (" + rt.staff.join(" + ") + "): leave " + rt.depart +
+      ", back by " + rt.return + ". Call " + t.school.name + " at " + t.school.phone +
+      " when you leave, after each visit and when you are back."));
+  if (!t.routes.length && !t.calls.length) box.append(el("p", { class: "note" }, "No visits for you on this day."));
+  // Visits (numbered in route order) and calls, by time of day.
+  const items = [];
+  for (const rt of t.routes) rt.stops.forEach((st, i) => items.push([st, i + 1]));
+  for (const c of t.calls) items.push([c, 0]);
+  items.sort((a, b) => a[0].start.localeCompare(b[0].start));
+  for (const [st, n] of items) box.append(stopCard(st, n, t.date));
+  showQueue();
+  flush();
+}
+
+document.getElementById("logout").addEventListener("click", async () => {
+  await fetch("/logout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf } });
+  window.location = "/login";
+});
+window.addEventListener("online", flush);
+setInterval(() => { if (queue().length) flush(); }, 20000);
+main();

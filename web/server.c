@@ -1,0 +1,535 @@
+/* web/server.c -- the HTTP server of `hvplan serve` on libmicrohttpd:
+ * listening (loopback, or TLS elsewhere), reading requests whole, logins,
+ * sessions and CSRF, the pages' access rules and the request log (method,
+ * path, status, time and role: never a name, a query string or a body). */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "web_int.h"
+
+#define THROTTLE_WINDOW 900 /* s */
+#define THROTTLE_MAX 30     /* failed logins per address per window */
+
+/* ---- replies -------------------------------------------------------- */
+
+void hv__reply_text(hv_reply *r, int status, const char *type,
+                    const char *text, size_t len) {
+  r->status = status;
+  r->type = type;
+  free(r->body);
+  r->body = malloc(len + 1);
+  if (r->body) {
+    memcpy(r->body, text, len);
+    r->body[len] = '\0';
+  }
+  r->len = r->body ? len : 0;
+}
+
+void hv__reply_json(hv_reply *r, int status, json_t *j) {
+  char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(j);
+  if (text == NULL) {
+    hv__reply_text(r, 500, "application/json",
+                   "{\"error\":\"out of memory\"}", 25);
+    return;
+  }
+  hv__reply_text(r, status, "application/json", text, strlen(text));
+  free(text);
+}
+
+void hv__reply_error(hv_reply *r, int status, const char *field,
+                     const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  json_t *j = json_pack("{s:s}", "error", msg);
+  if (field && j) json_object_set_new(j, "field", json_string(field));
+  hv__reply_json(r, status, j);
+}
+
+/* ---- sessions ------------------------------------------------------- */
+
+static void random_hex(char *out, size_t bytes) {
+  unsigned char b[32];
+  randombytes_buf(b, bytes);
+  sodium_bin2hex(out, 2 * bytes + 1, b, bytes);
+}
+
+static bool session_new(hv_server *s, const hv_user *u, hv_session *out) {
+  pthread_mutex_lock(&s->lock);
+  time_t now = time(NULL);
+  /* Drop expired sessions first. */
+  size_t k = 0;
+  for (size_t i = 0; i < s->nsessions; i++)
+    if (now - s->sessions[i].last_seen < HV_WEB_SESSION_IDLE)
+      s->sessions[k++] = s->sessions[i];
+  s->nsessions = k;
+  if (s->nsessions == s->cap) {
+    size_t cap = s->cap ? 2 * s->cap : 64;
+    hv_session *ns = realloc(s->sessions, cap * sizeof *ns);
+    if (ns == NULL) {
+      pthread_mutex_unlock(&s->lock);
+      return false;
+    }
+    s->sessions = ns;
+    s->cap = cap;
+  }
+  hv_session *se = &s->sessions[s->nsessions++];
+  memset(se, 0, sizeof *se);
+  random_hex(se->token, 32);
+  random_hex(se->csrf, 32);
+  se->user = *u;
+  se->last_seen = now;
+  *out = *se;
+  pthread_mutex_unlock(&s->lock);
+  return true;
+}
+
+static bool session_find(hv_server *s, const char *token, hv_session *out) {
+  if (token == NULL || strlen(token) != 64) return false;
+  bool found = false;
+  pthread_mutex_lock(&s->lock);
+  time_t now = time(NULL);
+  for (size_t i = 0; i < s->nsessions && !found; i++) {
+    hv_session *se = &s->sessions[i];
+    if (sodium_memcmp(se->token, token, 64) != 0) continue;
+    if (now - se->last_seen >= HV_WEB_SESSION_IDLE) break;
+    se->last_seen = now;
+    *out = *se;
+    found = true;
+  }
+  pthread_mutex_unlock(&s->lock);
+  return found;
+}
+
+static void session_end(hv_server *s, const char *token) {
+  pthread_mutex_lock(&s->lock);
+  for (size_t i = 0; i < s->nsessions; i++)
+    if (strcmp(s->sessions[i].token, token) == 0) {
+      s->sessions[i] = s->sessions[--s->nsessions];
+      break;
+    }
+  pthread_mutex_unlock(&s->lock);
+}
+
+/* Failed logins per address: true when this address must wait. */
+static bool throttled(hv_server *s, const char *addr, bool failed_now) {
+  pthread_mutex_lock(&s->lock);
+  time_t now = time(NULL);
+  int slot = -1, oldest = 0;
+  for (int i = 0; i < 256; i++) {
+    if (strcmp(s->throttle[i].addr, addr) == 0) slot = i;
+    if (s->throttle[i].since < s->throttle[oldest].since) oldest = i;
+  }
+  if (slot < 0 && failed_now) {
+    slot = oldest;
+    snprintf(s->throttle[slot].addr, sizeof s->throttle[slot].addr, "%s",
+             addr);
+    s->throttle[slot].failures = 0;
+    s->throttle[slot].since = now;
+  }
+  bool wait = false;
+  if (slot >= 0) {
+    if (now - s->throttle[slot].since > THROTTLE_WINDOW) {
+      s->throttle[slot].failures = 0;
+      s->throttle[slot].since = now;
+    }
+    if (failed_now) s->throttle[slot].failures++;
+    wait = s->throttle[slot].failures >= THROTTLE_MAX;
+  }
+  pthread_mutex_unlock(&s->lock);
+  return wait;
+}
+
+/* ---- form bodies ---------------------------------------------------- */
+
+static int hexval(char c) {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/* The value of field name in an application/x-www-form-urlencoded body,
+ * decoded into out; false when absent or too long. */
+bool hv__form_value(const char *body, size_t len, const char *name, char *out,
+                    size_t size) {
+  size_t nl = strlen(name), i = 0;
+  while (i < len) {
+    size_t end = i;
+    while (end < len && body[end] != '&')
+      end++;
+    if (end - i > nl && strncmp(body + i, name, nl) == 0 &&
+        body[i + nl] == '=') {
+      size_t o = 0;
+      for (size_t k = i + nl + 1; k < end; k++) {
+        char c = body[k];
+        if (c == '+') {
+          c = ' ';
+        } else if (c == '%' && k + 2 < end + 1 && k + 2 < len &&
+                   hexval(body[k + 1]) >= 0 && hexval(body[k + 2]) >= 0) {
+          c = (char)(hexval(body[k + 1]) * 16 + hexval(body[k + 2]));
+          k += 2;
+        }
+        if (c == '\0' || o + 1 >= size) return false;
+        out[o++] = c;
+      }
+      out[o] = '\0';
+      return true;
+    }
+    i = end + 1;
+  }
+  return false;
+}
+
+/* ---- the pages ------------------------------------------------------ */
+
+static void redirect(hv_reply *r, const char *to) {
+  hv__reply_text(r, 303, "text/plain", "", 0);
+  snprintf(r->location, sizeof r->location, "%s", to);
+}
+
+static const char *home_of(hv_role role) {
+  return role == HV_ROLE_STAFF ? "/staff" : "/dashboard";
+}
+
+static void page(hv_reply *r, const char *name) {
+  const char *type;
+  size_t len;
+  const char *text = hv__asset(name, &type, &len);
+  if (text)
+    hv__reply_text(r, 200, type, text, len);
+  else
+    hv__reply_error(r, 404, NULL, "not found");
+}
+
+static void login(hv_server *s, hv_request *q, hv_reply *r) {
+  char user[80], pass[256];
+  if (throttled(s, q->addr, false)) {
+    hv__reply_error(r, 429, NULL,
+                    "too many failed logins from this address: wait 15 "
+                    "minutes");
+    return;
+  }
+  if (!hv__form_value(q->body, q->body_len, "login", user, sizeof user) ||
+      !hv__form_value(q->body, q->body_len, "password", pass, sizeof pass)) {
+    hv__reply_error(r, 400, "login", "send the form fields login and password");
+    return;
+  }
+  hv_login_result res;
+  hv_user u;
+  hv_error err = {0};
+  pthread_mutex_lock(&s->db_lock);
+  hv_status st = hv_users_login(s->db, user, pass, time(NULL), &res, &u, &err);
+  pthread_mutex_unlock(&s->db_lock);
+  sodium_memzero(pass, sizeof pass);
+  if (st != HV_OK) {
+    hv__reply_error(r, 500, NULL, "the program database failed");
+    return;
+  }
+  if (res != HV_LOGIN_OK) {
+    throttled(s, q->addr, true);
+    hv__reply_error(r, res == HV_LOGIN_LOCKED ? 423 : 401, "password",
+                    res == HV_LOGIN_LOCKED
+                        ? "this account is locked for 15 minutes after too "
+                          "many failed logins"
+                        : "wrong login or password");
+    return;
+  }
+  hv_session se;
+  if (!session_new(s, &u, &se)) {
+    hv__reply_error(r, 500, NULL, "out of memory");
+    return;
+  }
+  redirect(r, home_of(u.role));
+  snprintf(r->cookie, sizeof r->cookie,
+           "hv_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+           se.token, HV_WEB_SESSION_IDLE, s->tls ? "; Secure" : "");
+}
+
+static void route(hv_server *s, hv_request *q, hv_reply *r) {
+  const char *url = q->url;
+  bool get = strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0;
+  bool post = strcmp(q->method, "POST") == 0;
+  if (q->too_big) {
+    hv__reply_error(r, 413, NULL, "the request body is over 64 KiB");
+    return;
+  }
+  if (strncmp(url, "/static/", 8) == 0 && get) {
+    page(r, url);
+    return;
+  }
+  if (strcmp(url, "/login") == 0) {
+    if (get)
+      page(r, "/login");
+    else if (post)
+      login(s, q, r);
+    else
+      hv__reply_error(r, 405, NULL, "use GET or POST");
+    return;
+  }
+  /* Everything else needs a session. */
+  bool api = strncmp(url, "/api/", 5) == 0;
+  if (!q->has_session) {
+    if (api)
+      hv__reply_error(r, 401, NULL, "log in first (POST /login)");
+    else
+      redirect(r, "/login");
+    return;
+  }
+  if (!get) {
+    const char *tok =
+        MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    if (tok == NULL || strlen(tok) != 64 ||
+        sodium_memcmp(tok, q->session.csrf, 64) != 0) {
+      hv__reply_error(r, 403, "X-CSRF-Token",
+                      "missing or wrong CSRF token (GET /api/session)");
+      return;
+    }
+  }
+  hv_role role = q->session.user.role;
+  if (strcmp(url, "/logout") == 0 && post) {
+    const char *tok =
+        MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND, "hv_session");
+    if (tok) session_end(s, tok);
+    hv__reply_json(r, 200, json_pack("{s:b}", "logged_out", 1));
+    snprintf(r->cookie, sizeof r->cookie,
+             "hv_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+             s->tls ? "; Secure" : "");
+    return;
+  }
+  if (strcmp(url, "/") == 0 && get) {
+    redirect(r, home_of(role));
+    return;
+  }
+  if (strcmp(url, "/staff") == 0 && get) {
+    if (role == HV_ROLE_STAFF || role == HV_ROLE_COORDINATOR)
+      page(r, "/staff");
+    else
+      hv__reply_error(r, 403, NULL, "the staff page is for staff");
+    return;
+  }
+  if (strcmp(url, "/dashboard") == 0 && get) {
+    if (role == HV_ROLE_COORDINATOR || role == HV_ROLE_VIEWER)
+      page(r, "/dashboard");
+    else
+      hv__reply_error(r, 403, NULL, "the dashboard is for coordinators");
+    return;
+  }
+  if (api) {
+    hv__api(s, q, r);
+    return;
+  }
+  hv__reply_error(r, 404, NULL, "not found");
+}
+
+/* ---- libmicrohttpd -------------------------------------------------- */
+
+typedef struct conn_state {
+  char *body;
+  size_t len;
+  bool too_big;
+  struct timespec t0;
+} conn_state;
+
+static void client_addr(struct MHD_Connection *c, char *buf, size_t size) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  snprintf(buf, size, "?");
+  if (ci == NULL || ci->client_addr == NULL) return;
+  const struct sockaddr *sa = ci->client_addr;
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+              buf, (socklen_t)size);
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6,
+              &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+              (socklen_t)size);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
+                              const char *url, const char *method,
+                              const char *version, const char *upload,
+                              size_t *upload_size, void **con_cls) {
+  (void)version;
+  hv_server *s = cls;
+  conn_state *cs = *con_cls;
+  if (cs == NULL) {
+    cs = calloc(1, sizeof *cs);
+    if (cs == NULL) return MHD_NO;
+    clock_gettime(CLOCK_MONOTONIC, &cs->t0);
+    *con_cls = cs;
+    return MHD_YES;
+  }
+  if (*upload_size > 0) {
+    if (cs->len + *upload_size > HV_WEB_MAX_BODY) {
+      cs->too_big = true;
+    } else {
+      char *nb = realloc(cs->body, cs->len + *upload_size + 1);
+      if (nb == NULL) return MHD_NO;
+      cs->body = nb;
+      memcpy(cs->body + cs->len, upload, *upload_size);
+      cs->len += *upload_size;
+      cs->body[cs->len] = '\0';
+    }
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  hv_request q = {.conn = c,
+                  .method = method,
+                  .url = url,
+                  .body = cs->body ? cs->body : (char *)"",
+                  .body_len = cs->len,
+                  .too_big = cs->too_big};
+  client_addr(c, q.addr, sizeof q.addr);
+  q.has_session = session_find(
+      s, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "hv_session"),
+      &q.session);
+  hv_reply r = {0};
+  route(s, &q, &r);
+  struct MHD_Response *resp = MHD_create_response_from_buffer(
+      r.len, r.body ? r.body : (char *)"", MHD_RESPMEM_MUST_COPY);
+  free(r.body);
+  if (resp == NULL) return MHD_NO;
+  MHD_add_response_header(resp, "Content-Type",
+                          r.type ? r.type : "text/plain");
+  MHD_add_response_header(resp, "Cache-Control", "no-store");
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+  MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(resp, "Content-Security-Policy",
+                          "default-src 'self'; img-src 'self' data:; "
+                          "frame-ancestors 'none'");
+  if (r.cookie[0]) MHD_add_response_header(resp, "Set-Cookie", r.cookie);
+  if (r.location[0]) MHD_add_response_header(resp, "Location", r.location);
+  enum MHD_Result ok = MHD_queue_response(c, (unsigned)r.status, resp);
+  MHD_destroy_response(resp);
+  /* The log: no query string, no body, no login name. */
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double ms = (double)(t1.tv_sec - cs->t0.tv_sec) * 1e3 +
+              (double)(t1.tv_nsec - cs->t0.tv_nsec) / 1e6;
+  size_t plen = strcspn(url, "?");
+  fprintf(stderr, "hvplan serve: %s %.*s %d %.1f ms%s%s\n", method, (int)plen,
+          url, r.status, ms, q.has_session ? " role=" : "",
+          q.has_session ? hv_role_name(q.session.user.role) : "");
+  return ok;
+}
+
+static void done(void *cls, struct MHD_Connection *c, void **con_cls,
+                 enum MHD_RequestTerminationCode code) {
+  (void)cls, (void)c, (void)code;
+  conn_state *cs = *con_cls;
+  if (cs) {
+    free(cs->body);
+    free(cs);
+  }
+  *con_cls = NULL;
+}
+
+static char *read_pem(const char *path, hv_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    hv_error_set(err, HV_E_IO, (hv_where){.source = path}, "cannot read");
+    return NULL;
+  }
+  char *buf = malloc(1 << 20);
+  size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+  fclose(f);
+  if (buf) buf[n] = '\0';
+  return buf;
+}
+
+hv_status hv_web_serve(const hv_web_options *o, hv_error *err) {
+  if (sodium_init() < 0)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0},
+                        "libsodium cannot start");
+  char host[64];
+  int port = 0;
+  const char *colon = strrchr(o->listen, ':');
+  struct sockaddr_in sa = {.sin_family = AF_INET};
+  if (colon == NULL || (size_t)(colon - o->listen) >= sizeof host ||
+      sscanf(colon + 1, "%d", &port) != 1 || port < 1 || port > 65535)
+    return hv_error_set(err, HV_E_INPUT, (hv_where){.field = "--listen"},
+                        "'%s' is not ADDRESS:PORT (e.g. 127.0.0.1:8080)",
+                        o->listen);
+  snprintf(host, sizeof host, "%.*s", (int)(colon - o->listen), o->listen);
+  if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+    return hv_error_set(err, HV_E_INPUT, (hv_where){.field = "--listen"},
+                        "'%s' is not an IPv4 address", host);
+  sa.sin_port = htons((uint16_t)port);
+  bool loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
+  bool tls = o->tls_cert && o->tls_key;
+  if ((o->tls_cert != NULL) != (o->tls_key != NULL))
+    return hv_error_set(err, HV_E_INPUT, (hv_where){.field = "--tls-cert"},
+                        "give both --tls-cert and --tls-key");
+  if (!loopback && !tls)
+    return hv_error_set(err, HV_E_INPUT, (hv_where){.field = "--listen"},
+                        "%s is not a loopback address: the families' data "
+                        "goes over the network only with TLS (--tls-cert "
+                        "FILE --tls-key FILE)",
+                        host);
+  hv_server s = {.o = o, .db = o->store, .tls = tls};
+  pthread_mutex_init(&s.db_lock, NULL);
+  pthread_mutex_init(&s.lock, NULL);
+  char *cert = NULL, *key = NULL;
+  if (tls) {
+    cert = read_pem(o->tls_cert, err);
+    key = cert ? read_pem(o->tls_key, err) : NULL;
+    if (key == NULL) {
+      free(cert);
+      return err ? err->code : HV_E_IO;
+    }
+  }
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                   MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC |
+                   (tls ? MHD_USE_TLS : 0);
+  struct MHD_Daemon *d =
+      tls ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &s,
+                             MHD_OPTION_SOCK_ADDR, &sa,
+                             MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
+                             MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+                             MHD_OPTION_HTTPS_MEM_CERT, cert,
+                             MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END)
+          : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &s,
+                             MHD_OPTION_SOCK_ADDR, &sa,
+                             MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
+                             MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+                             MHD_OPTION_END);
+  hv_status rc = HV_OK;
+  if (d == NULL) {
+    rc = hv_error_set(err, HV_E_IO, (hv_where){.field = "--listen"},
+                      "cannot listen on %s (in use, or a bad certificate)",
+                      o->listen);
+  } else {
+    char url[128];
+    snprintf(url, sizeof url, "%s://%s:%d/", tls ? "https" : "http", host,
+             port);
+    if (o->ready) o->ready(url, o->ready_ud);
+    struct timespec nap = {0, 100 * 1000 * 1000};
+    while (!*o->stop)
+      nanosleep(&nap, NULL);
+    /* Stop accepting, let requests in flight finish, then stop. */
+    MHD_quiesce_daemon(d);
+    MHD_stop_daemon(d);
+  }
+  free(cert);
+  if (key) {
+    sodium_memzero(key, strlen(key));
+    free(key);
+  }
+  free(s.sessions);
+  pthread_mutex_destroy(&s.db_lock);
+  pthread_mutex_destroy(&s.lock);
+  return rc;
+}

@@ -1,0 +1,84 @@
+/* web/web_int.h -- what the server's files share: the request as the
+ * handlers see it, the reply, sessions and the program data they read. */
+#ifndef HV_WEB_INT_H
+#define HV_WEB_INT_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hv/store.h"
+#include "hv/users.h"
+#include "hv/web.h"
+
+#define HV_WEB_MAX_BODY (64 * 1024)
+#define HV_WEB_SESSION_IDLE (12 * 3600)
+
+typedef struct hv_session {
+  char token[65], csrf[65];
+  hv_user user;
+  time_t last_seen;
+} hv_session;
+
+/* The server: one database connection used under one lock (SQLite writes
+ * one transaction at a time anyway), sessions and login throttling. */
+typedef struct hv_server {
+  const hv_web_options *o;
+  hv_store *db;
+  pthread_mutex_t db_lock;
+  pthread_mutex_t lock; /* sessions and throttling */
+  size_t nsessions, cap;
+  hv_session *sessions;
+  bool tls;
+  /* Failed logins per client address within the last window. */
+  struct {
+    char addr[64];
+    int failures;
+    time_t since;
+  } throttle[256];
+} hv_server;
+
+/* A request, read whole. */
+typedef struct hv_request {
+  struct MHD_Connection *conn;
+  const char *method, *url;
+  char *body;
+  size_t body_len;
+  bool too_big;
+  hv_session session; /* a copy; user.role NONE when not logged in */
+  bool has_session;
+  char addr[64];
+} hv_request;
+
+/* A reply. */
+typedef struct hv_reply {
+  int status;
+  const char *type; /* content type */
+  char *body;       /* malloc'd */
+  size_t len;
+  char cookie[256];  /* Set-Cookie, or "" */
+  char location[64]; /* redirect, or "" */
+} hv_reply;
+
+void hv__reply_json(hv_reply *r, int status, json_t *j); /* steals j */
+void hv__reply_error(hv_reply *r, int status, const char *field,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void hv__reply_text(hv_reply *r, int status, const char *type,
+                    const char *text, size_t len);
+
+/* The API (api.c): JSON endpoints under /api/. */
+void hv__api(hv_server *s, hv_request *q, hv_reply *r);
+/* A query-string argument, or NULL. */
+const char *hv__arg(hv_request *q, const char *name);
+
+/* The value of field name in a form body (x-www-form-urlencoded), decoded
+ * into out; false when absent, too long or holding a NUL. */
+bool hv__form_value(const char *body, size_t len, const char *name, char *out,
+                    size_t size);
+
+/* Static pages and assets compiled in (assets.c): NULL when unknown. */
+const char *hv__asset(const char *path, const char **type, size_t *len);
+
+#endif /* HV_WEB_INT_H */
