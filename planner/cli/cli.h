@@ -26,6 +26,7 @@ int hv_cli_flag(int argc, char **argv);
 int hv_cli_users(int argc, char **argv);
 int hv_cli_audit(int argc, char **argv);
 int hv_cli_serve(int argc, char **argv);
+int hv_cli_send(int argc, char **argv);
 
 /* Opens DIR's program database (or the one its scenario names); prints why
  * not and sets *rc when it cannot. */

@@ -162,6 +162,16 @@ static const hv_cli_command commands[] = {
      "default; any address other than loopback needs --tls-cert and\n"
      "--tls-key (PEM).  SIGTERM or Ctrl-C stops it after the requests in\n"
      "flight.\n"},
+    {"send", hv_cli_send, "e-mail each staff member their week",
+     "usage: hvplan send OUT --smtp smtp://HOST:587 --from ADDRESS\n"
+     "                  [--user NAME --password-file FILE] [--dry-run]\n"
+     "                  [--scenario DIR]\n"
+     "\n"
+     "Checks OUT/plan.json, then e-mails every staff member with a visit or\n"
+     "call that week (the address in staff.csv) their route sheets, packets\n"
+     "and calendar as attachments, and nobody else.  Off loopback the\n"
+     "connection must be TLS: smtps://, or smtp:// with STARTTLS (required).\n"
+     "--dry-run lists what would go to whom.\n"},
     {"solve", hv_cli_solve, "run the routing engine on a VRPTW benchmark",
      "usage: hvplan solve --solomon FILE [--objective distance|vehicles]\n"
      "                    [--distances exact|trunc1] [--time-limit S]\n"

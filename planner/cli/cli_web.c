@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hv/print.h"
 #include "hv/users.h"
 #include "hv/web.h"
 
@@ -137,5 +138,79 @@ int hv_cli_serve(int argc, char **argv) {
     printf("hvplan serve: stopped\n");
   }
   hv_store_close(db);
+  return rc;
+}
+
+/* ---- send ----------------------------------------------------------- */
+
+static void send_report(const char *staff, const char *to, const char *files,
+                        const char *status, void *ud) {
+  (void)ud;
+  printf("%-6s %-32s %s\n       %s\n", staff, to[0] ? to : "(no address)",
+         status, files);
+}
+
+int hv_cli_send(int argc, char **argv) {
+  const char *out = NULL, *scenario = NULL, *pwfile = NULL;
+  hv_send_options o = {.report = send_report};
+  bool bad = false;
+  for (int i = 1; i < argc && !bad; i++) {
+    if (strcmp(argv[i], "--smtp") == 0 && i + 1 < argc)
+      o.smtp_url = argv[++i];
+    else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+      o.from = argv[++i];
+    else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
+      o.user = argv[++i];
+    else if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc)
+      pwfile = argv[++i];
+    else if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc)
+      scenario = argv[++i];
+    else if (strcmp(argv[i], "--dry-run") == 0)
+      o.dry_run = true;
+    else if (argv[i][0] != '-' && out == NULL)
+      out = argv[i];
+    else
+      bad = true;
+  }
+  if (bad || !out || !o.smtp_url || !o.from) {
+    hv_cli_usage("send", stderr);
+    return 64;
+  }
+  char password[256] = "";
+  if (pwfile) {
+    FILE *f = fopen(pwfile, "r");
+    if (f == NULL || fgets(password, sizeof password, f) == NULL) {
+      fprintf(stderr, "hvplan: error: %s: cannot read the password\n", pwfile);
+      if (f) fclose(f);
+      return 2;
+    }
+    fclose(f);
+    password[strcspn(password, "\r\n")] = '\0';
+    o.password = password;
+  }
+  char plan_path[4200];
+  snprintf(plan_path, sizeof plan_path, "%s/plan.json", out);
+  hv_scenario *s;
+  hv_plan *p;
+  hv_status st = hv_cli_load_plan(plan_path, scenario, &s, &p);
+  if (st != HV_OK) return hv_cli_exit_code(st);
+  int rc = 0;
+  if (hv_cli_check_plan(p, plan_path, &rc)) {
+    hv_send_summary sum;
+    hv_error err = {0};
+    st = hv_plan_send(p, out, &o, &sum, &err);
+    memset(password, 0, sizeof password);
+    if (o.dry_run)
+      printf("Dry run: nothing was sent.\n");
+    else
+      printf("Sent to %zu staff member%s; %zu not sent, %zu failed.\n",
+             sum.sent, sum.sent == 1 ? "" : "s", sum.skipped, sum.failed);
+    if (st != HV_OK) {
+      hv_cli_print_error(&err);
+      rc = hv_cli_exit_code(st);
+    }
+  }
+  hv_plan_free(p);
+  hv_scenario_free(s);
   return rc;
 }

@@ -35,6 +35,27 @@ hv_status hv_plan_write_printed(const hv_plan *p, const char *dir, bool a4,
  * curve with its knee) into dir, which must exist. */
 hv_status hv_whatif_write(const hv_whatif *w, const char *dir, hv_error *err);
 
+/* E-mailing each staff member their week (hvplan send): the route sheets
+ * and packets of their routes, their call packets and their calendar from
+ * the output folder, through the school's SMTP server.  Off loopback the
+ * connection must be TLS (smtps://, or STARTTLS on smtp://). */
+typedef struct hv_send_options {
+  const char *smtp_url;        /* smtp://host:587 or smtps://host:465 */
+  const char *from;            /* the sender's address */
+  const char *user, *password; /* SMTP login, or NULL */
+  bool dry_run;                /* only say what would go to whom */
+  /* Called per staff member: id, address, the files, what happened. */
+  void (*report)(const char *staff, const char *to, const char *files,
+                 const char *status, void *ud);
+  void *ud;
+} hv_send_options;
+typedef struct hv_send_summary {
+  size_t sent, skipped, failed;
+} hv_send_summary;
+hv_status hv_plan_send(const hv_plan *p, const char *dir,
+                       const hv_send_options *o, hv_send_summary *sum,
+                       hv_error *err);
+
 /* One family's contact-attempt record for a SARB referral: every visit,
  * outcome, call, letter and office note in date order, the totals, and a
  * review and sign-off section; a PDF at path (written whole or not at
