@@ -484,6 +484,15 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
                                     "coordinators and viewers");
     else
       api_outcomes(sv, q, r);
+  } else if (is(q, "POST", "/api/plan") || is(q, "GET", "/api/plan")) {
+    if (role != HV_ROLE_COORDINATOR)
+      hv__reply_error(r, 403, NULL, "planning is for coordinators");
+    else if (strcmp(q->method, "POST") == 0)
+      hv__job_start(sv, q, r);
+    else
+      hv__job_status(sv, r);
+  } else if (is(q, "GET", "/api/files")) {
+    hv__files_list(sv, q, r);
   } else if (is(q, "GET", "/api/audit")) {
     if (role != HV_ROLE_COORDINATOR) {
       hv__reply_error(r, 403, NULL, "the audit trail is for coordinators");
@@ -501,9 +510,9 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
       hv__reply_json(r, 200, json_pack("{s:o}", "audit", rows));
     }
   } else {
-    static const char *const known[] = {"/api/session", "/api/week",
-                                        "/api/today",   "/api/outcome",
-                                        "/api/outcomes", "/api/audit"};
+    static const char *const known[] = {
+        "/api/session",  "/api/week", "/api/today", "/api/outcome",
+        "/api/outcomes", "/api/audit", "/api/plan", "/api/files"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
       if (strcmp(q->url, known[i]) == 0) {
         hv__reply_error(r, 405, NULL, "method %s not allowed here", q->method);

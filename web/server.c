@@ -326,6 +326,10 @@ static void route(hv_server *s, hv_request *q, hv_reply *r) {
       hv__reply_error(r, 403, NULL, "the dashboard is for coordinators");
     return;
   }
+  if (strncmp(url, "/files/", 7) == 0 && get) {
+    hv__files_get(s, q, r);
+    return;
+  }
   if (api) {
     hv__api(s, q, r);
     return;
@@ -482,6 +486,7 @@ hv_status hv_web_serve(const hv_web_options *o, hv_error *err) {
   hv_server s = {.o = o, .db = o->store, .tls = tls};
   pthread_mutex_init(&s.db_lock, NULL);
   pthread_mutex_init(&s.lock, NULL);
+  pthread_mutex_init(&s.job.lock, NULL);
   char *cert = NULL, *key = NULL;
   if (tls) {
     cert = read_pem(o->tls_cert, err);
@@ -523,6 +528,7 @@ hv_status hv_web_serve(const hv_web_options *o, hv_error *err) {
     MHD_quiesce_daemon(d);
     MHD_stop_daemon(d);
   }
+  hv__job_end(&s);
   free(cert);
   if (key) {
     sodium_memzero(key, strlen(key));

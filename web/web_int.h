@@ -21,6 +21,21 @@ typedef struct hv_session {
   time_t last_seen;
 } hv_session;
 
+/* Planning the week from the dashboard (jobs.c): one job at a time. */
+enum { HV_JOB_IDLE = 0, HV_JOB_RUNNING, HV_JOB_DONE, HV_JOB_FAILED };
+typedef struct hv_plan_job {
+  pthread_mutex_t lock;
+  pthread_t thread;
+  bool started;
+  int state;
+  double elapsed, limit;
+  size_t visited, total;
+  long priority;
+  char week[11], who[64], error[512];
+  json_t *result;
+  volatile int stop;
+} hv_plan_job;
+
 /* The server: one database connection used under one lock (SQLite writes
  * one transaction at a time anyway), sessions and login throttling. */
 typedef struct hv_server {
@@ -31,6 +46,7 @@ typedef struct hv_server {
   size_t nsessions, cap;
   hv_session *sessions;
   bool tls;
+  hv_plan_job job;
   /* Failed logins per client address within the last window. */
   struct {
     char addr[64];
@@ -77,6 +93,13 @@ const char *hv__arg(hv_request *q, const char *name);
  * into out; false when absent, too long or holding a NUL. */
 bool hv__form_value(const char *body, size_t len, const char *name, char *out,
                     size_t size);
+
+/* Planning and files (jobs.c). */
+void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r);
+void hv__job_status(hv_server *sv, hv_reply *r);
+void hv__job_end(hv_server *sv);
+void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r);
+void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r);
 
 /* Static pages and assets compiled in (assets.c): NULL when unknown. */
 const char *hv__asset(const char *path, const char **type, size_t *len);

@@ -164,6 +164,12 @@ static hv_status store_plan(hv_store *st, const hv_plan *p,
 hv_status hv_cycle_store_plan(hv_store *st, const hv_plan *p,
                               const char *plan_path, hv_cycle_stored *out,
                               hv_error *err) {
+  return hv_cycle_store_plan_as(st, p, plan_path, "command line", out, err);
+}
+
+hv_status hv_cycle_store_plan_as(hv_store *st, const hv_plan *p,
+                                 const char *plan_path, const char *who,
+                                 hv_cycle_stored *out, hv_error *err) {
   hv_status rc = hv_store_begin(st, err);
   if (rc != HV_OK) return rc;
   rc = store_plan(st, p, plan_path, out, err);
@@ -173,7 +179,7 @@ hv_status hv_cycle_store_plan(hv_store *st, const hv_plan *p,
     hv_date_format(hv_scenario_monday(hv_plan_scenario(p)), week);
     snprintf(detail, sizeof detail, "week of %s: %zu visits, %zu calls", week,
              out ? out->visits : 0, hv_plan_call_count(p));
-    rc = hv_store_audit(st, now, "command line", "plan made", detail, err);
+    rc = hv_store_audit(st, now, who, "plan made", detail, err);
   }
   if (rc != HV_OK) {
     hv_store_rollback(st);

@@ -162,6 +162,25 @@ try:
     check("attempted" in text and "met" in text, "the outcomes are summarised")
     driver.save_screenshot(os.path.join(shots, "dashboard.png"))
     not_blank(os.path.join(shots, "dashboard.png"))
+    # Plan the week from the page: the progress, then the summary and map.
+    lim = driver.find_element(By.ID, "limit")
+    lim.clear()
+    lim.send_keys("2")
+    driver.find_element(By.ID, "plan-button").click()
+    WebDriverWait(driver, 90).until(
+        lambda d: "Planned the week" in d.find_element(By.ID, "plan-status").text
+        or "failed" in d.find_element(By.ID, "plan-status").text)
+    status = driver.find_element(By.ID, "plan-status").text
+    check("Planned the week of " + plan["week_of"] in status, "planned from the page: " + status)
+    check(driver.find_elements(By.ID, "unvisited-table"), "the unvisited families and reasons")
+    wait.until(lambda d: d.find_elements(By.ID, "week-map"))
+    wait.until(lambda d: d.execute_script(
+        "const i = document.getElementById('week-map'); return i.complete && i.naturalWidth > 0"))
+    check(True, "the week's map is shown")
+    links = driver.find_elements(By.CSS_SELECTOR, "#file-list a")
+    check(any(a.text == "roster.pdf" for a in links), "downloads listed")
+    driver.save_screenshot(os.path.join(shots, "dashboard-planned.png"))
+    not_blank(os.path.join(shots, "dashboard-planned.png"))
 finally:
     if driver:
         driver.quit()

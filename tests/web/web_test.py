@@ -208,6 +208,56 @@ try:
     raw = b"".join(open(os.path.join(prog, f), "rb").read() for f in os.listdir(prog)
                    if f.startswith("program.sqlite"))
     check(not any(p.encode() in raw for p in PW.values()), "no password in the database files")
+    # Planning from the dashboard: a job with progress, its files by role.
+    st, _, _ = clients["ana"].req("POST", "/api/plan", {"time_limit_s": 2})
+    check(st == 403, f"staff cannot plan ({st})")
+    st, _, _ = clients["cora"].req("POST", "/api/plan", {"time_limit_s": 0})
+    check(st == 400, f"a bad time limit is a 400 ({st})")
+    st, b, _ = clients["cora"].req("POST", "/api/plan", {"time_limit_s": 2})
+    check(st == 202, f"planning starts ({st} {b[:100]!r})")
+    st2, _, _ = clients["cora"].req("POST", "/api/plan", {"time_limit_s": 2})
+    check(st2 == 409, f"one plan at a time ({st2})")
+    seen_running = False
+    for _ in range(120):
+        _, b, _ = clients["cora"].req("GET", "/api/plan")
+        job = json.loads(b)
+        seen_running |= job["state"] == "running"
+        if job["state"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+    check(seen_running and job["state"] == "done", f"the job runs and ends: {job.get('state')} {job.get('error')}")
+    res = job.get("result", {})
+    check(res.get("visited", 0) > 0 and res.get("week_of") == "2026-03-02", f"a plan: {res}")
+    check(any(u["household"] == "H110" for u in res.get("unvisited", [])), "with the unvisited and reasons")
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    check(any(a == ("cora", "plan made") for a in db.execute("SELECT login, action FROM audit")),
+          "the plan is audited with the coordinator's login")
+    db.close()
+    _, b, _ = clients["cora"].req("GET", "/api/files?week_of=2026-03-02")
+    cfiles = json.loads(b)["files"]
+    check("roster.pdf" in cfiles and "week.svg" in cfiles and any(f.startswith("letters/") for f in cfiles),
+          f"the coordinator gets every file ({len(cfiles)})")
+    _, b, _ = clients["ana"].req("GET", "/api/files?week_of=2026-03-02")
+    afiles = json.loads(b)["files"]
+    newplan = json.load(open(os.path.join(prog, "weeks", "2026-03-02", "plan.json")))
+    pairs = {r["pair"] for r in newplan["routes"] if "S01" in r["staff"]}
+    check(afiles and all(f == "calendars/S01.ics" or "_calls_S01" in f or
+                         any(f.endswith("_" + p + ".pdf") for p in pairs) for f in afiles),
+          f"staff get only their own files: {afiles}")
+    _, b, _ = clients["vic"].req("GET", "/api/files?week_of=2026-03-02")
+    check(json.loads(b)["files"] == ["week.svg"], "viewers get the map only")
+    st, b, hd = clients["cora"].req("GET", "/files/2026-03-02/roster.pdf")
+    check(st == 200 and b[:5] == b"%PDF-" and hd.get("Content-Type") == "application/pdf", "a download")
+    other_pdf = next(f for f in cfiles if f.startswith("routes/") and not any(f.endswith("_" + p + ".pdf") for p in pairs))
+    st, _, _ = clients["ana"].req("GET", "/files/2026-03-02/" + other_pdf)
+    check(st == 403, f"another pair's route sheet is refused ({st})")
+    for bad in ("/files/2026-03-02/../program.sqlite", "/files/2026-03-02/%2e%2e/program.sqlite",
+                "/files/2026-03-02/plan.json/../../x", "/files/2026-03-02/letters/../../program.sqlite"):
+        st, _, _ = clients["cora"].req("GET", bad)
+        check(st in (403, 404), f"{bad}: {st}")
+    st, _, _ = clients["none"].req("GET", "/files/2026-03-02/roster.pdf")
+    check(st == 303, "no session, no file")
+
     # Logout ends the session.
     c = clients["cali"]
     st, _, _ = c.req("POST", "/logout", {})

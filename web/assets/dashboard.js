@@ -48,6 +48,69 @@ async function show(week) {
     t.append(el("tr", {}, el("td", {}, c.day + " " + c.date), el("td", {}, "call"),
       el("td", {}, c.staff), el("td", {}, c.start + (c.household ? " " + c.household : ""))));
   ros.append(el("h2", {}, "Roster"), t);
+  showFiles(p.week_of);
+}
+
+// The week's map and the files to download (the server lists only what the
+// caller may have).
+async function showFiles(week) {
+  const box = document.getElementById("files");
+  box.replaceChildren();
+  const r = await fetch("/api/files?week_of=" + encodeURIComponent(week), { credentials: "same-origin" });
+  if (!r.ok) return;
+  const j = await r.json();
+  if (j.files.includes("week.svg"))
+    box.append(el("h2", {}, "Map"), el("img", { src: "/files/" + week + "/week.svg", alt: "the week's routes", id: "week-map", class: "map" }));
+  const list = el("ul", { id: "file-list" });
+  for (const f of j.files)
+    list.append(el("li", {}, el("a", { href: "/files/" + week + "/" + f, download: f.split("/").pop() }, f)));
+  box.append(el("h2", {}, "Downloads"), list);
+}
+
+// Planning: start the job, then poll its progress every half second.
+async function plan() {
+  const status = document.getElementById("plan-status");
+  const bar = document.getElementById("plan-progress");
+  const res = document.getElementById("plan-result");
+  res.replaceChildren();
+  const limit = Number(document.getElementById("limit").value) || 20;
+  const r = await fetch("/api/plan", { method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify({ time_limit_s: limit }) });
+  if (!r.ok) {
+    const j = await r.json().catch(() => ({}));
+    status.textContent = j.error || "Planning could not start.";
+    return;
+  }
+  document.getElementById("plan-button").disabled = true;
+  const tick = async () => {
+    const s = await (await fetch("/api/plan", { credentials: "same-origin" })).json();
+    bar.value = Math.min(100, 100 * s.elapsed_s / limit);
+    if (s.state === "running") {
+      status.textContent = "Planning… " + s.elapsed_s.toFixed(1) + " s: " + s.visited + " of " +
+        s.households + " families visited so far (priority " + s.priority + ")";
+      setTimeout(tick, 500);
+      return;
+    }
+    document.getElementById("plan-button").disabled = false;
+    bar.value = 100;
+    if (s.state === "failed") { status.textContent = "Planning failed: " + s.error; return; }
+    const x = s.result;
+    status.textContent = "Planned the week of " + x.week_of + " in " + s.elapsed_s.toFixed(1) + " s.";
+    res.append(dl({ visited: x.visited + " of " + x.households, priority_covered: x.priority_covered + " of " + x.priority_total,
+      video_calls: x.calls, travel_hours: x.travel_hours.toFixed(1) }));
+    if (x.unvisited.length) {
+      const t = el("table", { id: "unvisited-table" });
+      t.append(el("tr", {}, el("th", {}, "Family"), el("th", {}, "Priority"), el("th", {}, "Why not visited")));
+      for (const u of x.unvisited)
+        t.append(el("tr", {}, el("td", {}, u.household), el("td", {}, String(u.priority)),
+          el("td", {}, u.reason + (u.virtual_option ? " — a video call could reach them (" + u.virtual_option + ")" : ""))));
+      res.append(el("h3", {}, "Not visited"), t);
+    }
+    document.getElementById("week").value = x.week_of;
+    show(x.week_of);
+  };
+  tick();
 }
 async function main() {
   const s = await fetch("/api/session", { credentials: "same-origin" });
@@ -55,10 +118,12 @@ async function main() {
   const me = await s.json();
   csrf = me.csrf;
   document.getElementById("who").textContent = me.login + " (" + me.role + ")";
+  if (me.role !== "coordinator") document.getElementById("planning").hidden = true;
   const week = new URLSearchParams(window.location.search).get("week_of") || "";
   document.getElementById("week").value = week;
   show(week);
 }
+document.getElementById("plan-button").addEventListener("click", plan);
 document.getElementById("pick").addEventListener("submit", (ev) => {
   ev.preventDefault();
   show(document.getElementById("week").value);

@@ -55,6 +55,11 @@ hv_status hv_cycle_record(hv_store *st, const hv_plan *week,
                           const hv_visit_log *contacts, hv_record_summary *sum,
                           hv_diags *diags, hv_error *err);
 
+/* As hv_cycle_store_plan, with who in the audit trail. */
+hv_status hv_cycle_store_plan_as(hv_store *st, const hv_plan *p,
+                                 const char *plan_path, const char *who,
+                                 hv_cycle_stored *out, hv_error *err);
+
 /* As hv_cycle_record, with who in the audit trail (a login, or "command
  * line"). */
 hv_status hv_cycle_record_as(hv_store *st, const hv_plan *week,

@@ -1,0 +1,360 @@
+/* web/jobs.c -- planning the week from the dashboard, in a background
+ * thread whose progress the page polls (elapsed time, families and
+ * priority covered so far), and the week's files for download (each role
+ * only its own). */
+#include <dirent.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "hv/cycle.h"
+#include "hv/planning.h"
+#include "hv/print.h"
+#include "web_int.h"
+
+/* ---- the planning job ----------------------------------------------- */
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void on_progress(double seconds, size_t visited, size_t total,
+                        long priority, double travel_min, void *ud) {
+  (void)travel_min;
+  hv_plan_job *j = ud;
+  pthread_mutex_lock(&j->lock);
+  j->elapsed = seconds;
+  j->visited = visited;
+  j->total = total;
+  j->priority = priority;
+  pthread_mutex_unlock(&j->lock);
+}
+
+static void fail(hv_plan_job *j, const char *prefix, const char *what) {
+  pthread_mutex_lock(&j->lock);
+  snprintf(j->error, sizeof j->error, "%s%.400s", prefix, what);
+  j->state = HV_JOB_FAILED;
+  pthread_mutex_unlock(&j->lock);
+}
+
+static void *run_job(void *arg) {
+  hv_server *sv = arg;
+  hv_plan_job *j = &sv->job;
+  double t0 = now_s();
+  hv_diags *d = hv_diags_create();
+  hv_scenario *s = NULL;
+  if (d == NULL || hv_scenario_load(sv->o->program_dir, &s, d) != HV_OK) {
+    const hv_diag *e = d ? hv_diags_first_error(d) : NULL;
+    char text[900];
+    snprintf(text, sizeof text, "%s:%u:%s: %s", e ? e->error.source : "",
+             e ? (unsigned)e->error.line : 0, e ? e->error.field : "",
+             e ? e->error.text : "out of memory");
+    fail(j, "the program's lists have errors (hvplan validate lists them): ",
+         text);
+    hv_diags_free(d);
+    return NULL;
+  }
+  hv_diags_free(d);
+  hv_plan_options o;
+  hv_plan_options_init(&o);
+  o.time_limit_s = j->limit;
+  o.progress = on_progress;
+  o.progress_ud = j;
+  o.stop = &j->stop;
+  hv_plan *p = NULL;
+  hv_error err = {0};
+  hv_status st = hv_plan_build(s, &o, &p, &err);
+  char week[HV_DATE_TEXT], out[4200], plan_path[4300];
+  hv_date_format(hv_scenario_monday(s), week);
+  snprintf(out, sizeof out, "%s/weeks/%s", sv->o->program_dir, week);
+  snprintf(plan_path, sizeof plan_path, "%s/plan.json", out);
+  if (st == HV_OK) {
+    char weeks[4200];
+    snprintf(weeks, sizeof weeks, "%s/weeks", sv->o->program_dir);
+    mkdir(weeks, 0700);
+    hv_write_options wo = {.printed = true};
+    st = hv_plan_write(p, out, &wo, &err);
+  }
+  if (st == HV_OK) {
+    pthread_mutex_lock(&sv->db_lock);
+    st = hv_cycle_store_plan_as(sv->db, p, plan_path, j->who, NULL, &err);
+    pthread_mutex_unlock(&sv->db_lock);
+  }
+  if (st != HV_OK) {
+    fail(j, "", err.text);
+  } else {
+    hv_plan_summary sum = hv_plan_summary_of(p);
+    json_t *un = json_array();
+    for (size_t i = 0; i < hv_plan_unvisited_count(p); i++) {
+      const hv_unvisited *u = hv_plan_unvisited_at(p, i);
+      const hv_household *h = hv_scenario_household(s, u->household);
+      json_array_append_new(
+          un, json_pack("{s:s, s:i, s:s, s:s, s:s}", "household", h->id,
+                        "priority", h->priority, "code",
+                        hv_unvisited_code(u->reason), "reason", u->text,
+                        "virtual_option", u->virtual_option));
+    }
+    json_t *res = json_pack(
+        "{s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:o}", "week_of", week,
+        "households", (json_int_t)sum.households, "visited",
+        (json_int_t)sum.visited, "priority_covered",
+        (json_int_t)sum.priority_covered, "priority_total",
+        (json_int_t)sum.priority_total, "travel_hours",
+        sum.travel_minutes / 60.0, "calls",
+        (json_int_t)hv_plan_call_count(p), "unvisited", un);
+    pthread_mutex_lock(&j->lock);
+    json_decref(j->result);
+    j->result = res;
+    snprintf(j->week, sizeof j->week, "%s", week);
+    j->elapsed = now_s() - t0;
+    j->state = HV_JOB_DONE;
+    pthread_mutex_unlock(&j->lock);
+  }
+  hv_plan_free(p);
+  hv_scenario_free(s);
+  return NULL;
+}
+
+void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r) {
+  hv_plan_job *j = &sv->job;
+  json_error_t je;
+  json_t *in = q->body_len ? json_loadb(q->body, q->body_len, 0, &je) : NULL;
+  double limit = -1;
+  json_t *tl = in ? json_object_get(in, "time_limit_s") : NULL;
+  if (tl && json_is_number(tl)) limit = json_number_value(tl);
+  json_decref(in);
+  if (tl && (limit < 1 || limit > 3600)) {
+    hv__reply_error(r, 400, "time_limit_s", "give 1 to 3600 seconds");
+    return;
+  }
+  pthread_mutex_lock(&j->lock);
+  if (j->state == HV_JOB_RUNNING) {
+    pthread_mutex_unlock(&j->lock);
+    hv__reply_error(r, 409, NULL, "a plan is being made: wait for it");
+    return;
+  }
+  if (j->started) pthread_join(j->thread, NULL);
+  j->started = false;
+  j->state = HV_JOB_RUNNING;
+  j->elapsed = 0;
+  j->visited = j->total = 0;
+  j->priority = 0;
+  j->error[0] = '\0';
+  j->limit = limit;
+  snprintf(j->who, sizeof j->who, "%s", q->session.user.login);
+  if (pthread_create(&j->thread, NULL, run_job, sv) != 0) {
+    j->state = HV_JOB_FAILED;
+    snprintf(j->error, sizeof j->error, "cannot start a thread");
+  } else {
+    j->started = true;
+  }
+  pthread_mutex_unlock(&j->lock);
+  hv__reply_json(r, 202, json_pack("{s:s}", "state", "running"));
+}
+
+void hv__job_status(hv_server *sv, hv_reply *r) {
+  hv_plan_job *j = &sv->job;
+  static const char *const names[] = {"idle", "running", "done", "failed"};
+  pthread_mutex_lock(&j->lock);
+  json_t *o = json_pack("{s:s, s:f, s:I, s:I, s:I}", "state", names[j->state],
+                        "elapsed_s", j->elapsed, "visited",
+                        (json_int_t)j->visited, "households",
+                        (json_int_t)j->total, "priority",
+                        (json_int_t)j->priority);
+  if (j->state == HV_JOB_FAILED)
+    json_object_set_new(o, "error", json_string(j->error));
+  if (j->state == HV_JOB_DONE && j->result)
+    json_object_set(o, "result", j->result);
+  pthread_mutex_unlock(&j->lock);
+  hv__reply_json(r, 200, o);
+}
+
+void hv__job_end(hv_server *sv) {
+  hv_plan_job *j = &sv->job;
+  j->stop = 1;
+  if (j->started) pthread_join(j->thread, NULL);
+  json_decref(j->result);
+  pthread_mutex_destroy(&j->lock);
+}
+
+/* ---- the week's files ----------------------------------------------- */
+
+/* Whether the caller may have file rel (e.g. "routes/2026-03-02_P1.pdf")
+ * of the week whose plan.json is at plan_path. */
+static bool may_have(const hv_user *u, const char *plan_path, const char *rel) {
+  /* Names only: folders we write, no "..", no second slash. */
+  static const char *const dirs[] = {"routes/", "packets/", "letters/",
+                                     "calendars/"};
+  static const char *const top[] = {"roster.pdf", "week.svg", "roster.csv",
+                                    "unvisited.csv", "messages.csv",
+                                    "plan.json"};
+  for (const char *c = rel; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+          (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.' ||
+          *c == '/'))
+      return false;
+  if (strstr(rel, "..")) return false;
+  const char *slash = strchr(rel, '/');
+  bool known = false;
+  if (slash == NULL) {
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+      known |= strcmp(rel, top[i]) == 0;
+  } else {
+    if (strchr(slash + 1, '/')) return false;
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+      known |= strncmp(rel, dirs[i], strlen(dirs[i])) == 0;
+  }
+  if (!known) return false;
+  if (u->role == HV_ROLE_COORDINATOR) return true;
+  if (u->role == HV_ROLE_VIEWER) return strcmp(rel, "week.svg") == 0;
+  /* Staff: their routes and packets, their call packets, their calendar. */
+  char want[160];
+  snprintf(want, sizeof want, "calendars/%s.ics", u->staff);
+  if (strcmp(rel, want) == 0) return true;
+  if (strncmp(rel, "packets/", 8) == 0 && strstr(rel, "_calls_")) {
+    snprintf(want, sizeof want, "_calls_%s.pdf", u->staff);
+    size_t n = strlen(rel), w = strlen(want);
+    return n > w && strcmp(rel + n - w, want) == 0;
+  }
+  if (strncmp(rel, "routes/", 7) != 0 && strncmp(rel, "packets/", 8) != 0)
+    return false;
+  json_error_t je;
+  json_t *plan = json_load_file(plan_path, 0, &je);
+  bool ok = false;
+  size_t i;
+  json_t *rt;
+  json_array_foreach(json_object_get(plan, "routes"), i, rt) {
+    json_t *staff = json_object_get(rt, "staff");
+    bool mine = false;
+    for (size_t k = 0; k < json_array_size(staff); k++) {
+      const char *id = json_string_value(json_array_get(staff, k));
+      mine |= id && strcmp(id, u->staff) == 0;
+    }
+    if (!mine) continue;
+    const char *date = json_string_value(json_object_get(rt, "date"));
+    const char *pair = json_string_value(json_object_get(rt, "pair"));
+    char name[160];
+    snprintf(name, sizeof name, "%s_%s.pdf", date ? date : "",
+             pair ? pair : "");
+    ok |= strcmp(strchr(rel, '/') + 1, name) == 0;
+  }
+  json_decref(plan);
+  return ok;
+}
+
+/* The output folder of the week holding date d, from its stored plan. */
+static bool week_dir(hv_server *sv, const char *week_of, char *dir,
+                     size_t size, char *plan_path, size_t psize) {
+  char week[11];
+  bool found;
+  hv_error err = {0};
+  pthread_mutex_lock(&sv->db_lock);
+  hv_status st =
+      hv_store_week_plan(sv->db, week_of, week, plan_path, psize, &found, &err);
+  pthread_mutex_unlock(&sv->db_lock);
+  if (st != HV_OK || !found || plan_path[0] == '\0') return false;
+  snprintf(dir, size, "%s", plan_path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  return true;
+}
+
+void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r) {
+  const char *wk = hv__arg(q, "week_of");
+  hv_date d;
+  char monday[HV_DATE_TEXT] = "";
+  if (wk) {
+    if (!hv_date_parse(wk, &d)) {
+      hv__reply_error(r, 400, "week_of", "give a date YYYY-MM-DD");
+      return;
+    }
+    hv_date_format(hv_date_add(d, -hv_date_weekday(d)), monday);
+  }
+  char dir[4096], plan_path[4096];
+  if (!week_dir(sv, monday, dir, sizeof dir, plan_path, sizeof plan_path)) {
+    hv__reply_error(r, 404, "week_of", "that week has no plan");
+    return;
+  }
+  json_t *files = json_array();
+  static const char *const sub[] = {"", "routes", "packets", "letters",
+                                    "calendars"};
+  for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, sub[i]);
+    DIR *dh = opendir(path);
+    if (dh == NULL) continue;
+    char names[512][128];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL && n < 512)
+      if (e->d_name[0] != '.' && strlen(e->d_name) < 100)
+        snprintf(names[n++], sizeof names[0], "%s%s%s", sub[i],
+                 sub[i][0] ? "/" : "", e->d_name);
+    closedir(dh);
+    qsort(names, n, sizeof names[0],
+          (int (*)(const void *, const void *))strcmp);
+    for (size_t k = 0; k < n; k++)
+      if (may_have(&q->session.user, plan_path, names[k]))
+        json_array_append_new(files, json_string(names[k]));
+  }
+  hv__reply_json(r, 200, json_pack("{s:o}", "files", files));
+}
+
+/* GET /files/<week_of>/<rel>. */
+void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r) {
+  const char *rest = q->url + 7; /* after "/files/" */
+  if (strlen(rest) < 12 || rest[10] != '/') {
+    hv__reply_error(r, 404, NULL, "not found");
+    return;
+  }
+  char week[11];
+  snprintf(week, sizeof week, "%.10s", rest);
+  const char *rel = rest + 11;
+  hv_date d;
+  char dir[4096], plan_path[4096];
+  if (!hv_date_parse(week, &d) ||
+      !week_dir(sv, week, dir, sizeof dir, plan_path, sizeof plan_path)) {
+    hv__reply_error(r, 404, NULL, "that week has no plan");
+    return;
+  }
+  if (!may_have(&q->session.user, plan_path, rel)) {
+    hv__reply_error(r, 403, NULL, "not yours to download");
+    return;
+  }
+  char path[8300];
+  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    hv__reply_error(r, 404, NULL, "no such file");
+    return;
+  }
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = n >= 0 && n < (64L << 20) ? malloc((size_t)n + 1) : NULL;
+  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
+  fclose(f);
+  if (buf == NULL || got != (size_t)n) {
+    free(buf);
+    hv__reply_error(r, 500, NULL, "cannot read the file");
+    return;
+  }
+  const char *ext = strrchr(rel, '.');
+  const char *type = !ext                        ? "application/octet-stream"
+                     : strcmp(ext, ".pdf") == 0  ? "application/pdf"
+                     : strcmp(ext, ".svg") == 0  ? "image/svg+xml"
+                     : strcmp(ext, ".ics") == 0  ? "text/calendar"
+                     : strcmp(ext, ".csv") == 0  ? "text/csv; charset=utf-8"
+                     : strcmp(ext, ".json") == 0 ? "application/json"
+                                                 : "application/octet-stream";
+  free(r->body);
+  r->status = 200;
+  r->type = type;
+  r->body = buf;
+  r->len = (size_t)n;
+}
