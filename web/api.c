@@ -491,6 +491,10 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
       hv__job_start(sv, q, r);
     else
       hv__job_status(sv, r);
+  } else if (is(q, "POST", "/api/move/check")) {
+    hv__move(sv, q, r, false);
+  } else if (is(q, "POST", "/api/move")) {
+    hv__move(sv, q, r, true);
   } else if (is(q, "GET", "/api/files")) {
     hv__files_list(sv, q, r);
   } else if (is(q, "GET", "/api/audit")) {
@@ -512,7 +516,8 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
   } else {
     static const char *const known[] = {
         "/api/session",  "/api/week", "/api/today", "/api/outcome",
-        "/api/outcomes", "/api/audit", "/api/plan", "/api/files"};
+        "/api/outcomes", "/api/audit", "/api/plan", "/api/files",
+        "/api/move",     "/api/move/check"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
       if (strcmp(q->url, known[i]) == 0) {
         hv__reply_error(r, 405, NULL, "method %s not allowed here", q->method);

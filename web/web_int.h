@@ -101,6 +101,10 @@ void hv__job_end(hv_server *sv);
 void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r);
 void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r);
 
+/* Moving a visit (edit.c): checked against every rule; saved with apply
+ * when nothing breaks. */
+void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply);
+
 /* Static pages and assets compiled in (assets.c): NULL when unknown. */
 const char *hv__asset(const char *path, const char **type, size_t *len);
 

@@ -318,3 +318,80 @@ done:
   free(route_of), free(visit_of), free(loc), free(pts), free(T);
   return st;
 }
+
+/* ---- timing a hand-edited plan ---------------------------------------- */
+
+hv_status hv_plan_retime(hv_plan *p, hv_error *err) {
+  const hv_scenario *s = p->scenario;
+  if (!s->base.has_coords)
+    return hv_error_set(err, HV_E_INPUT,
+                        (hv_where){.source = "scenario.json", .field = "base"},
+                        "the school has no coordinates");
+  int notes = s->visits.buffer_minutes, max_wait = s->visits.max_wait_minutes;
+  p->travel_minutes = 0;
+  for (size_t r = 0; r < p->nroutes; r++) {
+    hv_plan_route *pr = &p->routes[r];
+    size_t n = pr->nstops;
+    hv_latlon *pts = malloc((n + 1) * sizeof *pts);
+    size_t *loc = malloc((n + 1) * sizeof *loc);
+    if (!pts || !loc) {
+      free(pts), free(loc);
+      return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+    }
+    size_t m = 0;
+    pts[m++] = (hv_latlon){s->base.lat, s->base.lon};
+    for (size_t k = 0; k < n; k++) {
+      size_t h = pr->stops[k].household;
+      double lat, lon;
+      loc[k] = 0;
+      if (h < s->nhouseholds &&
+          hv_household_site(s, &s->households[h], &lat, &lon)) {
+        loc[k] = m;
+        pts[m++] = (hv_latlon){lat, lon};
+      }
+    }
+    double *T = NULL;
+    hv_status st = hv__travel_minutes(s, pts, m, &T, err);
+    free(pts);
+    if (st != HV_OK) {
+      free(loc);
+      return st;
+    }
+    double travel = 0;
+    size_t prev = 0;
+    int free_at = 0;
+    for (size_t k = 0; k < n; k++) {
+      hv_plan_stop *ps = &pr->stops[k];
+      double drive = T[prev * m + loc[k]];
+      if (k == 0) {
+        pr->depart = ps->start - (int)drive;
+        free_at = pr->depart;
+      }
+      ps->school_from = ps->school_to = -1;
+      double back = T[prev * m + 0], out = T[0 * m + loc[k]];
+      double wait = ps->start - (free_at + drive);
+      if (k > 0 && max_wait > 0 && wait > max_wait &&
+          free_at + back + out <= ps->start) {
+        ps->school_from = free_at + (int)back;
+        ps->school_to = ps->start - (int)out;
+        drive = back + out;
+        ps->arrive = ps->start;
+      } else {
+        int at = free_at + (int)drive;
+        ps->arrive = at < ps->start ? at : ps->start;
+      }
+      ps->travel_min = drive;
+      travel += drive;
+      int leave = ps->end + notes;
+      free_at = leave > ps->start ? leave : ps->start;
+      prev = loc[k];
+    }
+    double home = T[prev * m + 0];
+    if (n > 0) pr->back = free_at + (int)home;
+    pr->travel_min = travel + home;
+    p->travel_minutes += pr->travel_min;
+    free(T);
+    free(loc);
+  }
+  return HV_OK;
+}

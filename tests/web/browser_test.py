@@ -181,6 +181,19 @@ try:
     check(any(a.text == "roster.pdf" for a in links), "downloads listed")
     driver.save_screenshot(os.path.join(shots, "dashboard-planned.png"))
     not_blank(os.path.join(shots, "dashboard-planned.png"))
+    # Move a visit to 03:00: the page lists the rules it would break.
+    newp = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
+    rt = newp["routes"][0]
+    driver.find_element(By.ID, "mv-household").send_keys(rt["stops"][0]["household"])
+    driver.find_element(By.ID, "mv-pair").send_keys(rt["pair"])
+    Select(driver.find_element(By.ID, "mv-day")).select_by_value(rt["day"])
+    driver.execute_script("document.getElementById('mv-start').value = '03:00'")
+    driver.find_element(By.ID, "mv-check").click()
+    wait.until(lambda d: d.find_elements(By.ID, "broken-rules"))
+    text = driver.find_element(By.ID, "broken-rules").text
+    check("window" in text, "the page says which rule the move breaks: " + text[:200])
+    driver.save_screenshot(os.path.join(shots, "dashboard-move.png"))
+    not_blank(os.path.join(shots, "dashboard-move.png"))
 finally:
     if driver:
         driver.quit()

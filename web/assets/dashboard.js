@@ -4,6 +4,7 @@
 // families' identities (the server leaves them out).
 "use strict";
 let csrf = "";
+let currentWeek = "";
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -37,6 +38,7 @@ async function show(week) {
   const w = await fetch("/api/week" + q, { credentials: "same-origin" });
   if (!w.ok) { ros.append(el("p", { class: "note" }, "No plan for this week.")); return; }
   const p = await w.json();
+  currentWeek = p.week_of;
   const t = el("table", { id: "roster-table" });
   t.append(el("tr", {}, el("th", {}, "Day"), el("th", {}, "Pair"), el("th", {}, "Staff"), el("th", {}, "Visits")));
   for (const r of p.routes) {
@@ -118,11 +120,40 @@ async function main() {
   const me = await s.json();
   csrf = me.csrf;
   document.getElementById("who").textContent = me.login + " (" + me.role + ")";
-  if (me.role !== "coordinator") document.getElementById("planning").hidden = true;
+  if (me.role !== "coordinator") {
+    document.getElementById("planning").hidden = true;
+    document.getElementById("move").hidden = true;
+  }
   const week = new URLSearchParams(window.location.search).get("week_of") || "";
   document.getElementById("week").value = week;
   show(week);
 }
+// Moving a visit: the server checks every rule and says what would break.
+async function move(apply) {
+  const out = document.getElementById("move-result");
+  out.replaceChildren();
+  const body = { household: document.getElementById("mv-household").value.trim(),
+    week_of: document.getElementById("week").value || currentWeek,
+    pair: document.getElementById("mv-pair").value.trim(),
+    day: document.getElementById("mv-day").value,
+    start: document.getElementById("mv-start").value };
+  const r = await fetch(apply ? "/api/move" : "/api/move/check", { method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(body) });
+  const j = await r.json().catch(() => ({}));
+  if (j.ok) {
+    out.append(el("p", { class: "ok" }, apply ? "Saved: the week's sheets and calendars are written again." :
+      "This move breaks no planning rule."));
+    if (apply) show(body.week_of);
+  } else if (j.broken) {
+    const ul = el("ul", { id: "broken-rules" });
+    for (const b of j.broken) ul.append(el("li", { class: "error" }, b.rule + " (" + b.where + ")"));
+    out.append(el("p", {}, "This move would break:"), ul);
+  } else {
+    out.append(el("p", { class: "error" }, j.error || ("Error " + r.status)));
+  }
+}
+document.getElementById("move-form").addEventListener("submit", (ev) => { ev.preventDefault(); move(false); });
+document.getElementById("mv-save").addEventListener("click", () => move(true));
 document.getElementById("plan-button").addEventListener("click", plan);
 document.getElementById("pick").addEventListener("submit", (ev) => {
   ev.preventDefault();

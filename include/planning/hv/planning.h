@@ -109,6 +109,14 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
 hv_status hv_plan_check(const hv_plan *p, const char *source, hv_diags *d,
                         hv_error *err);
 
+/* Recomputes the times a hand-edited plan implies from its stops' order
+ * and start times, with the scenario's travel model: each route's
+ * departure (in time for its first visit), arrivals, drives, returns to
+ * school between visits when the wait would pass visits.max_wait_minutes,
+ * and the time back.  The start times themselves are kept: checking them
+ * is hv_plan_check's job. */
+hv_status hv_plan_retime(hv_plan *p, hv_error *err);
+
 /* ---- what if: coverage by staffing level ------------------------------ */
 
 #define HV_WHATIF_MAX_VARIANTS 64
