@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "hv/cycle.h"
@@ -36,17 +37,40 @@ static bool date_arg(hv_request *q, const char *name, hv_date *out) {
 
 typedef struct week_data {
   char week[11], path[4096];
-  hv_scenario *s;
+  hv_scenario *s; /* borrowed from the server's cache */
   hv_plan *p;
 } week_data;
 
-static void week_free(week_data *w) {
-  hv_plan_free(w->p);
-  hv_scenario_free(w->s);
+static void week_free(week_data *w) { (void)w; }
+
+void hv__api_end(hv_server *sv) {
+  hv_plan_free(sv->cache.p);
+  hv_scenario_free(sv->cache.s);
+  memset(&sv->cache, 0, sizeof sv->cache);
+}
+
+/* The change times of the files a week's data comes from, as one number. */
+static long long stamp_of(const char *plan_path, const char *dir) {
+  static const char *const names[] = {"scenario.json", "households.csv",
+                                      "staff.csv", "pairs.csv", "places.csv"};
+  struct stat sb;
+  long long x = 0;
+  if (stat(plan_path, &sb) == 0)
+    x = (long long)sb.st_mtim.tv_sec * 1000003LL + sb.st_mtim.tv_nsec +
+        (long long)sb.st_size;
+  for (size_t i = 0; dir[0] && i < sizeof names / sizeof names[0]; i++) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    if (stat(path, &sb) == 0)
+      x = x * 31 + (long long)sb.st_mtim.tv_sec * 1000003LL +
+          sb.st_mtim.tv_nsec + (long long)sb.st_size;
+  }
+  return x;
 }
 
 /* The plan stored for the week holding date d (db lock held): 404 when the
- * week was never planned. */
+ * week was never planned.  The scenario and plan are read once and kept
+ * while their files do not change. */
 static bool load_week(hv_server *sv, hv_date d, week_data *w, bool need_plan,
                       hv_reply *r) {
   memset(w, 0, sizeof *w);
@@ -65,19 +89,36 @@ static bool load_week(hv_server *sv, hv_date d, week_data *w, bool need_plan,
     return false;
   }
   if (!need_plan) return true;
+  if (sv->cache.p && strcmp(sv->cache.path, w->path) == 0 &&
+      stamp_of(w->path, sv->cache.dir) == sv->cache.stamp) {
+    w->s = sv->cache.s;
+    w->p = sv->cache.p;
+    return true;
+  }
+  hv__api_end(sv);
   char dir[4096];
+  hv_scenario *s = NULL;
+  hv_plan *p = NULL;
   hv_diags *dg = hv_diags_create();
-  bool ok = dg && hv_plan_scenario_dir(w->path, dir, sizeof dir, &err) == HV_OK &&
-            hv_scenario_load(dir, &w->s, dg) == HV_OK &&
-            hv_plan_load(w->s, w->path, &w->p, &err) == HV_OK;
+  bool ok = dg && hv_plan_scenario_dir(w->path, dir, sizeof dir, &err) == HV_OK;
+  long long stamp = ok ? stamp_of(w->path, dir) : 0;
+  ok = ok && hv_scenario_load(dir, &s, dg) == HV_OK &&
+       hv_plan_load(s, w->path, &p, &err) == HV_OK;
   hv_diags_free(dg);
   if (!ok) {
-    week_free(w);
+    hv_plan_free(p);
+    hv_scenario_free(s);
     hv__reply_error(r, 500, NULL,
                     "the plan of the week of %s cannot be read: re-plan it",
                     wk);
+    return false;
   }
-  return ok;
+  snprintf(sv->cache.path, sizeof sv->cache.path, "%s", w->path);
+  snprintf(sv->cache.dir, sizeof sv->cache.dir, "%s", dir);
+  sv->cache.stamp = stamp;
+  sv->cache.s = w->s = s;
+  sv->cache.p = w->p = p;
+  return true;
 }
 
 /* GET /api/week: plan.json, filtered to what the caller may see. */
@@ -488,9 +529,18 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
     if (role != HV_ROLE_COORDINATOR)
       hv__reply_error(r, 403, NULL, "planning is for coordinators");
     else if (strcmp(q->method, "POST") == 0)
-      hv__job_start(sv, q, r);
+      hv__job_start(sv, q, r, false);
     else
       hv__job_status(sv, r);
+  } else if (is(q, "POST", "/api/replan") || is(q, "POST", "/api/pin")) {
+    if (role != HV_ROLE_COORDINATOR)
+      hv__reply_error(r, 403, NULL, "planning is for coordinators");
+    else if (strcmp(q->url, "/api/pin") == 0)
+      hv__pin(sv, q, r);
+    else
+      hv__job_start(sv, q, r, true);
+  } else if (is(q, "POST", "/api/import")) {
+    hv__import(sv, q, r);
   } else if (is(q, "POST", "/api/move/check")) {
     hv__move(sv, q, r, false);
   } else if (is(q, "POST", "/api/move")) {
@@ -517,7 +567,8 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
     static const char *const known[] = {
         "/api/session",  "/api/week", "/api/today", "/api/outcome",
         "/api/outcomes", "/api/audit", "/api/plan", "/api/files",
-        "/api/move",     "/api/move/check"};
+        "/api/move",     "/api/move/check", "/api/import", "/api/replan",
+        "/api/pin"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
       if (strcmp(q->url, known[i]) == 0) {
         hv__reply_error(r, 405, NULL, "method %s not allowed here", q->method);

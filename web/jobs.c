@@ -63,6 +63,20 @@ static void *run_job(void *arg) {
   hv_plan_options o;
   hv_plan_options_init(&o);
   o.time_limit_s = j->limit;
+  /* Re-planning the rest: the kept days and the pinned visits stay (the
+   * planner's --keep), starting from the current plan. */
+  hv_plan *start = NULL;
+  if (j->keep[0]) {
+    hv_error e2 = {0};
+    if (hv_plan_load(s, j->keep, &start, &e2) != HV_OK) {
+      fail(j, "the current plan cannot be read: ", e2.text);
+      hv_scenario_free(s);
+      return NULL;
+    }
+    o.keep_path = j->keep;
+    o.from_day = j->from_day;
+    o.initial = start;
+  }
   o.progress = on_progress;
   o.progress_ud = j;
   o.stop = &j->stop;
@@ -116,17 +130,41 @@ static void *run_job(void *arg) {
     pthread_mutex_unlock(&j->lock);
   }
   hv_plan_free(p);
+  hv_plan_free(start);
   hv_scenario_free(s);
   return NULL;
 }
 
-void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r) {
+void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, bool replan) {
   hv_plan_job *j = &sv->job;
   json_error_t je;
   json_t *in = q->body_len ? json_loadb(q->body, q->body_len, 0, &je) : NULL;
   double limit = -1;
   json_t *tl = in ? json_object_get(in, "time_limit_s") : NULL;
   if (tl && json_is_number(tl)) limit = json_number_value(tl);
+  const char *from = in ? json_string_value(json_object_get(in, "from")) : NULL;
+  int from_day = from ? hv_day_parse(from) : 0;
+  const char *week = in ? json_string_value(json_object_get(in, "week_of"))
+                        : NULL;
+  char keep[4096] = "", wk[11];
+  if (replan) {
+    hv_date d;
+    bool found = false;
+    hv_error err = {0};
+    char monday[HV_DATE_TEXT] = "";
+    if (week && hv_date_parse(week, &d))
+      hv_date_format(hv_date_add(d, -hv_date_weekday(d)), monday);
+    pthread_mutex_lock(&sv->db_lock);
+    hv_store_week_plan(sv->db, monday, wk, keep, sizeof keep, &found, &err);
+    pthread_mutex_unlock(&sv->db_lock);
+    if (!found || keep[0] == '\0' || from_day < 0) {
+      json_decref(in);
+      hv__reply_error(r, found ? 400 : 404, found ? "from" : "week_of",
+                      found ? "from is a day: mon, tue, ..."
+                            : "that week has no plan to re-plan");
+      return;
+    }
+  }
   json_decref(in);
   if (tl && (limit < 1 || limit > 3600)) {
     hv__reply_error(r, 400, "time_limit_s", "give 1 to 3600 seconds");
@@ -146,6 +184,8 @@ void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r) {
   j->priority = 0;
   j->error[0] = '\0';
   j->limit = limit;
+  snprintf(j->keep, sizeof j->keep, "%s", keep);
+  j->from_day = from_day;
   snprintf(j->who, sizeof j->who, "%s", q->session.user.login);
   if (pthread_create(&j->thread, NULL, run_job, sv) != 0) {
     j->state = HV_JOB_FAILED;
@@ -357,4 +397,68 @@ void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r) {
   r->type = type;
   r->body = buf;
   r->len = (size_t)n;
+}
+
+/* ---- pinning -------------------------------------------------------- */
+
+void hv__pin(hv_server *sv, hv_request *q, hv_reply *r) {
+  json_error_t je;
+  json_t *in = json_loadb(q->body, q->body_len, 0, &je);
+  const char *h = json_string_value(json_object_get(in, "household"));
+  const char *week = json_string_value(json_object_get(in, "week_of"));
+  json_t *pinned = json_object_get(in, "pinned");
+  hv_date d;
+  if (!h || !week || !hv_date_parse(week, &d) || !json_is_boolean(pinned)) {
+    json_decref(in);
+    hv__reply_error(r, 400, NULL,
+                    "send household, week_of (YYYY-MM-DD) and pinned (true "
+                    "or false)");
+    return;
+  }
+  bool on = json_is_true(pinned);
+  char hh[64], monday[HV_DATE_TEXT], wk[11], path[4096];
+  snprintf(hh, sizeof hh, "%s", h);
+  json_decref(in);
+  hv_date_format(hv_date_add(d, -hv_date_weekday(d)), monday);
+  bool found = false;
+  hv_error err = {0};
+  pthread_mutex_lock(&sv->db_lock);
+  hv_store_week_plan(sv->db, monday, wk, path, sizeof path, &found, &err);
+  json_t *plan = found && path[0] ? json_load_file(path, 0, &je) : NULL;
+  bool hit = false;
+  size_t i;
+  json_t *rt;
+  json_array_foreach(json_object_get(plan, "routes"), i, rt) {
+    size_t k;
+    json_t *st;
+    json_array_foreach(json_object_get(rt, "stops"), k, st) {
+      const char *id = json_string_value(json_object_get(st, "household"));
+      if (!id || strcmp(id, hh) != 0) continue;
+      hit = true;
+      if (on)
+        json_object_set_new(st, "pinned", json_true());
+      else
+        json_object_del(st, "pinned");
+    }
+  }
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.pin", path);
+  if (!plan) {
+    hv__reply_error(r, 404, "week_of", "the week of %s has no plan", monday);
+  } else if (!hit) {
+    hv__reply_error(r, 404, "household", "'%s' has no visit that week", hh);
+  } else if (json_dump_file(plan, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) !=
+                 0 ||
+             rename(tmp, path) != 0) {
+    hv__reply_error(r, 500, NULL, "cannot write the plan");
+  } else {
+    char now[32], detail[160];
+    snprintf(detail, sizeof detail, "%s (week of %s)", hh, monday);
+    hv_store_audit(sv->db, hv_iso_time(time(NULL), now), q->session.user.login,
+                   on ? "visit pinned" : "visit unpinned", detail, &err);
+    hv__reply_json(r, 200, json_pack("{s:s, s:b}", "household", hh, "pinned",
+                                     on));
+  }
+  pthread_mutex_unlock(&sv->db_lock);
+  json_decref(plan);
 }

@@ -262,7 +262,8 @@ static void route(hv_server *s, hv_request *q, hv_reply *r) {
   bool get = strcmp(q->method, "GET") == 0 || strcmp(q->method, "HEAD") == 0;
   bool post = strcmp(q->method, "POST") == 0;
   if (q->too_big) {
-    hv__reply_error(r, 413, NULL, "the request body is over 64 KiB");
+    hv__reply_error(r, 413, NULL,
+                    "the request body is too large (64 KiB; uploads 16 MiB)");
     return;
   }
   if (strncmp(url, "/static/", 8) == 0 && get) {
@@ -376,7 +377,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     return MHD_YES;
   }
   if (*upload_size > 0) {
-    if (cs->len + *upload_size > HV_WEB_MAX_BODY) {
+    /* Uploaded lists may be large; every other body is small. */
+    size_t limit = strcmp(url, "/api/import") == 0 ? HV_WEB_MAX_UPLOAD
+                                                   : HV_WEB_MAX_BODY;
+    if (cs->len + *upload_size > limit) {
       cs->too_big = true;
     } else {
       char *nb = realloc(cs->body, cs->len + *upload_size + 1);
@@ -529,6 +533,7 @@ hv_status hv_web_serve(const hv_web_options *o, hv_error *err) {
     MHD_stop_daemon(d);
   }
   hv__job_end(&s);
+  hv__api_end(&s);
   free(cert);
   if (key) {
     sodium_memzero(key, strlen(key));

@@ -8,11 +8,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hv/plan.h"
 #include "hv/store.h"
 #include "hv/users.h"
 #include "hv/web.h"
 
 #define HV_WEB_MAX_BODY (64 * 1024)
+#define HV_WEB_MAX_UPLOAD (16 * 1024 * 1024)
 #define HV_WEB_SESSION_IDLE (12 * 3600)
 
 typedef struct hv_session {
@@ -32,6 +34,8 @@ typedef struct hv_plan_job {
   size_t visited, total;
   long priority;
   char week[11], who[64], error[512];
+  char keep[4096]; /* re-planning: the current plan.json, else "" */
+  int from_day;
   json_t *result;
   volatile int stop;
 } hv_plan_job;
@@ -47,6 +51,15 @@ typedef struct hv_server {
   hv_session *sessions;
   bool tls;
   hv_plan_job job;
+  /* The last week read (db_lock held): its plan.json, the scenario's
+   * folder and the files' change times, so that a request does not parse
+   * them again while nothing changed. */
+  struct {
+    char path[4096], dir[4096];
+    long long stamp;
+    hv_scenario *s;
+    hv_plan *p;
+  } cache;
   /* Failed logins per client address within the last window. */
   struct {
     char addr[64];
@@ -86,6 +99,8 @@ void hv__reply_text(hv_reply *r, int status, const char *type,
 
 /* The API (api.c): JSON endpoints under /api/. */
 void hv__api(hv_server *s, hv_request *q, hv_reply *r);
+/* Releases the API's cache (at shutdown). */
+void hv__api_end(hv_server *s);
 /* A query-string argument, or NULL. */
 const char *hv__arg(hv_request *q, const char *name);
 
@@ -95,7 +110,9 @@ bool hv__form_value(const char *body, size_t len, const char *name, char *out,
                     size_t size);
 
 /* Planning and files (jobs.c). */
-void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r);
+void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, bool replan);
+/* Pins or unpins a visit of the week's plan (kept by the next re-plan). */
+void hv__pin(hv_server *sv, hv_request *q, hv_reply *r);
 void hv__job_status(hv_server *sv, hv_reply *r);
 void hv__job_end(hv_server *sv);
 void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r);
@@ -104,6 +121,9 @@ void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r);
 /* Moving a visit (edit.c): checked against every rule; saved with apply
  * when nothing breaks. */
 void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply);
+
+/* Uploading the program's lists (import.c). */
+void hv__import(hv_server *sv, hv_request *q, hv_reply *r);
 
 /* Static pages and assets compiled in (assets.c): NULL when unknown. */
 const char *hv__asset(const char *path, const char **type, size_t *len);

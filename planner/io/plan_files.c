@@ -111,6 +111,7 @@ hv_status hv__plan_read_routes(hv_plan *p, const char *path, int from_day,
       json_t *t = json_object_get(stop, "travel_minutes");
       ps->travel_min = json_is_number(t) ? json_number_value(t) : 0;
       ps->school_from = ps->school_to = -1;
+      ps->pinned = json_is_true(json_object_get(stop, "pinned"));
       json_t *bs = json_object_get(stop, "back_at_school");
       if (bs != NULL) {
         ps->school_from =
@@ -350,6 +351,7 @@ static json_t *plan_json(const hv_plan *p) {
       json_object_set_new(so, "end", json_string(t));
       json_object_set_new(so, "travel_minutes",
                           json_real(tenth(ps->travel_min)));
+      if (ps->pinned) json_object_set_new(so, "pinned", json_true());
       json_array_append_new(stops, so);
     }
     json_object_set_new(o, "stops", stops);

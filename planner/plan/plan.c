@@ -28,6 +28,9 @@
  * enough to share work out among near-equal plans, never to drop a visit. */
 #define BALANCE_MINUTES 0.5
 #define EARLY_BONUS_PER_DAY 1.0
+/* A pinned visit outweighs every other family: the search never drops it
+ * while it fits. */
+#define PIN_PRIZE 1e7
 
 void hv_plan_options_init(hv_plan_options *o) {
   memset(o, 0, sizeof *o);
@@ -175,18 +178,29 @@ static size_t visit_windows(const hv_scenario *s, const hv_household *h,
 
 typedef struct progress_ctx {
   const hv_plan_options *o;
-  size_t total;
+  size_t total, npins;
 } progress_ctx;
 
 static void on_progress(const hv_progress *pr, void *ud) {
   progress_ctx *c = ud;
-  c->o->progress(pr->seconds, pr->served, c->total, (long)pr->prize, pr->cost,
+  /* Pinned visits weigh PIN_PRIZE more in the search, not in the plan. */
+  double prize = fmod(pr->prize, PIN_PRIZE);
+  c->o->progress(pr->seconds, pr->served, c->total, (long)prize, pr->cost,
                  c->o->progress_ud);
 }
 
 /* Builds the solver's problem from the scenario. */
+/* A visit pinned by the coordinator (from the kept plan): this household
+ * with this pair, on this day, at this time. */
+typedef struct pin {
+  size_t household;
+  char pair[64];
+  int day, start;
+} pin;
+
 static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
-                               unsigned days, const uint8_t *done, mapping *m,
+                               unsigned days, const uint8_t *done,
+                               const pin *pins, size_t npins, mapping *m,
                                hv_problem **out, hv_error *err) {
   *out = NULL;
   size_t H = s->nhouseholds;
@@ -230,6 +244,14 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
         .prize = hh->priority,
         .demand = 0};
     j.ntw = visit_windows(s, hh, days, j.tw);
+    for (size_t k = 0; k < npins; k++)
+      if (pins[k].household == h) {
+        /* Exactly then, and worth more than any other family. */
+        double t = pins[k].day * 1440.0 + pins[k].start;
+        j.ntw = 1;
+        j.tw[0] = (hv_tw){t, t};
+        j.prize = hh->priority + PIN_PRIZE;
+      }
     if (j.ntw == 0) continue; /* explained as "windows" later */
     if (strcmp(hh->language, "en") != 0) {
       int b = lang_bit(m, hh->language);
@@ -276,6 +298,27 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
       m->veh_end[idx] = a1;
       m->nveh = idx + 1;
     }
+  }
+  /* Pinned visits: only their pair's route of that day. */
+  for (size_t k = 0; k < npins && st == HV_OK; k++) {
+    long j = m->household_job[pins[k].household];
+    if (j < 0) continue;
+    long veh = -1;
+    for (size_t v = 0; v < m->nveh; v++)
+      if (m->veh_day[v] == pins[k].day &&
+          strcmp(plan->pairs[m->veh_pair[v]].id, pins[k].pair) == 0)
+        veh = (long)v;
+    if (veh < 0) {
+      hv_problem_free(p);
+      return hv_error_set(
+          err, HV_E_INPUT, (hv_where){.source = "plan.json", .field = "pinned"},
+          "household '%s' is pinned to pair %s on %s, but that pair does not "
+          "work together that day this week: unpin it or change the pairs",
+          s->households[pins[k].household].id, pins[k].pair,
+          hv_day_name(pins[k].day));
+    }
+    for (size_t v = 0; v < m->nveh && st == HV_OK; v++)
+      if ((long)v != veh) st = hv_problem_set_allowed(p, (size_t)j, v, false);
   }
   /* Soft preferences. */
   int last_day = 0;
@@ -710,6 +753,8 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
   hv_plan_route *kept = NULL;
   hv_plan_call *kept_calls = NULL;
   size_t nkept = 0, nkept_calls = 0;
+  pin *pins = NULL;
+  size_t npins = 0;
   hv_status st =
       done ? HV_OK
            : hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
@@ -728,6 +773,29 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
       if (kept_calls[c].household < H) done[kept_calls[c].household] = 1;
     for (int d = 0; d < o->from_day; d++)
       days &= ~(1u << d);
+    /* Visits pinned on the days re-planned stay where they are. */
+    hv_plan_route *all = NULL;
+    size_t nall = 0;
+    if (st == HV_OK)
+      st = hv__plan_read_routes(plan, o->keep_path, HV_DAYS, &all, &nall, err);
+    for (size_t r = 0; st == HV_OK && r < nall; r++) {
+      if (all[r].day < o->from_day) continue;
+      for (size_t k = 0; k < all[r].nstops; k++) {
+        const hv_plan_stop *ps = &all[r].stops[k];
+        if (!ps->pinned || ps->household >= H) continue;
+        pin *np = realloc(pins, (npins + 1) * sizeof *pins);
+        if (np == NULL) {
+          st = hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+          break;
+        }
+        pins = np;
+        pins[npins].household = ps->household;
+        snprintf(pins[npins].pair, sizeof pins[npins].pair, "%s", all[r].pair);
+        pins[npins].day = all[r].day;
+        pins[npins++].start = ps->start;
+      }
+    }
+    free(all);
   }
   if (st == HV_OK) {
     size_t n = 0;
@@ -744,7 +812,8 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
   }
   if (st == HV_OK) st = week_pairs(s, o, &budget, days, plan, err);
   if (st == HV_OK && nkept > 0) st = align_pair_ids(plan, kept, nkept, err);
-  if (st == HV_OK) st = build_problem(s, plan, days, done, &m, &prob, err);
+  if (st == HV_OK)
+    st = build_problem(s, plan, days, done, pins, npins, &m, &prob, err);
   hv_solution *start = NULL;
   if (st == HV_OK && o->initial) {
     start = initial_solution(s, plan, &m, o->initial);
@@ -760,7 +829,7 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
     so.max_iterations = budget.iterations;
     so.seed = o->seed_set ? o->seed : s->solver.seed;
     so.stop = o->stop;
-    progress_ctx pc = {o, H};
+    progress_ctx pc = {o, H, npins};
     if (o->progress) {
       so.progress = on_progress;
       so.progress_ud = &pc;
@@ -827,6 +896,8 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
         ps->end = ps->start + hv_household_minutes(s, &s->households[h]);
         ps->travel_min = travel(&m, prev, m.household_loc[h]);
         ps->school_from = ps->school_to = -1;
+        for (size_t q = 0; q < npins; q++)
+          ps->pinned |= pins[q].household == h;
         if (rt->via_start[k] && k > 0) {
           /* Back to school after the notes, out again in time. */
           ps->school_from =
@@ -885,6 +956,7 @@ done:
   hv_solution_free(start);
   free(kept);
   free(kept_calls);
+  free(pins);
   free(done);
   free(vprio);
   hv_solution_free(sol);

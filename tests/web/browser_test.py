@@ -181,6 +181,21 @@ try:
     check(any(a.text == "roster.pdf" for a in links), "downloads listed")
     driver.save_screenshot(os.path.join(shots, "dashboard-planned.png"))
     not_blank(os.path.join(shots, "dashboard-planned.png"))
+    # Import a list with a mistake: the problem is shown beside its row.
+    bad = os.path.join(work, "households-bad.csv")
+    rows = open(os.path.join(prog, "households.csv"), encoding="utf-8").read().splitlines()
+    rows[1] = rows[1].replace(",es,", ",klingon,")
+    open(bad, "w", encoding="utf-8").write("\n".join(rows) + "\n")
+    Select(driver.find_element(By.ID, "imp-kind")).select_by_value("households")
+    driver.find_element(By.ID, "imp-file").send_keys(bad)
+    driver.find_element(By.ID, "imp-submit").click()
+    wait.until(lambda d: d.find_elements(By.ID, "import-problems"))
+    table = driver.find_element(By.ID, "import-problems").text
+    check("households.csv:2:language" in table and "klingon" in table,
+          "the problem is listed beside the row: " + table[:200])
+    driver.save_screenshot(os.path.join(shots, "dashboard-import.png"))
+    not_blank(os.path.join(shots, "dashboard-import.png"))
+
     # Move a visit to 03:00: the page lists the rules it would break.
     newp = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
     rt = newp["routes"][0]
@@ -188,12 +203,38 @@ try:
     driver.find_element(By.ID, "mv-pair").send_keys(rt["pair"])
     Select(driver.find_element(By.ID, "mv-day")).select_by_value(rt["day"])
     driver.execute_script("document.getElementById('mv-start').value = '03:00'")
-    driver.find_element(By.ID, "mv-check").click()
-    wait.until(lambda d: d.find_elements(By.ID, "broken-rules"))
+    # (Clicked by script: the page above may still be re-laid out.)
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "mv-check"))
+    try:
+        wait.until(lambda d: d.find_elements(By.ID, "broken-rules"))
+    except Exception:
+        print("move result:", driver.find_element(By.ID, "move-result").text)
+        driver.save_screenshot(os.path.join(shots, "move-failed.png"))
+        raise
     text = driver.find_element(By.ID, "broken-rules").text
     check("window" in text, "the page says which rule the move breaks: " + text[:200])
     driver.save_screenshot(os.path.join(shots, "dashboard-move.png"))
     not_blank(os.path.join(shots, "dashboard-move.png"))
+    # Pin it, then re-plan the rest: the page reports the new plan.
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "mv-pin"))
+    wait.until(lambda d: d.find_elements(By.ID, "pin-result"))
+    check("Pinned" in driver.find_element(By.ID, "pin-result").text, "the page pins the visit")
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "rp-button"))
+    wait.until(lambda d: "Planned the week" not in d.find_element(By.ID, "plan-status").text)
+    WebDriverWait(driver, 90).until(
+        lambda d: "Planned the week" in d.find_element(By.ID, "plan-status").text
+        or "failed" in d.find_element(By.ID, "plan-status").text)
+    check("Planned the week" in driver.find_element(By.ID, "plan-status").text, "re-planned from the page")
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    made = db.execute("SELECT count(*) FROM audit WHERE action = 'plan made' AND login = 'cora'").fetchone()[0]
+    db.close()
+    check(made == 2, f"planned, then re-planned, by cora ({made})")
+    newp = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
+    got = {s["household"]: (r["pair"], r["day"], s["start"], s.get("pinned")) for r in newp["routes"]
+           for s in r["stops"]}
+    h0 = rt["stops"][0]["household"]
+    check(got.get(h0) == (rt["pair"], rt["day"], rt["stops"][0]["start"], True),
+          f"the pinned visit stayed: {got.get(h0)}")
 finally:
     if driver:
         driver.quit()

@@ -310,6 +310,108 @@ try:
               .fetchone()[0] == 1, "the move is audited")
         db.close()
 
+    # Pin a visit, re-plan the rest: the pinned visit stays where it is.
+    cur = json.load(open(os.path.join(prog, "weeks", "2026-03-02", "plan.json")))
+    prt = cur["routes"][-1]
+    pst = prt["stops"][-1]
+    where = (prt["pair"], prt["day"], pst["start"])
+    st, _, _ = clients["ana"].req("POST", "/api/pin", {"household": pst["household"],
+                                                       "week_of": "2026-03-02", "pinned": True})
+    check(st == 403, "staff cannot pin")
+    st, b, _ = clients["cora"].req("POST", "/api/pin", {"household": pst["household"],
+                                                        "week_of": "2026-03-02", "pinned": True})
+    check(st == 200 and json.loads(b)["pinned"], f"pinned ({st} {b[:100]!r})")
+    st, _, _ = clients["cora"].req("POST", "/api/pin", {"household": "H404",
+                                                        "week_of": "2026-03-02", "pinned": True})
+    check(st == 404, "an unknown visit cannot be pinned")
+    st, b, _ = clients["cora"].req("POST", "/api/replan", {"week_of": "2026-03-02", "from": "mon",
+                                                           "time_limit_s": 2})
+    check(st == 202, f"re-planning starts ({st} {b[:100]!r})")
+    for _ in range(120):
+        _, b, _ = clients["cora"].req("GET", "/api/plan")
+        job = json.loads(b)
+        if job["state"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+    check(job["state"] == "done", f"re-planned: {job.get('error')}")
+    new = json.load(open(os.path.join(prog, "weeks", "2026-03-02", "plan.json")))
+    got = {s["household"]: (r["pair"], r["day"], s["start"], s.get("pinned", False))
+           for r in new["routes"] for s in r["stops"]}
+    check(got.get(pst["household"]) == where + (True,),
+          f"the pinned visit stays {where}: {got.get(pst['household'])}")
+    r = subprocess.run([hvplan, "check", os.path.join(prog, "weeks", "2026-03-02", "plan.json")],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, "the re-planned week passes check: " + r.stderr[-200:])
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    check(db.execute("SELECT count(*) FROM audit WHERE action = 'visit pinned'").fetchone()[0] == 1,
+          "the pin is audited")
+    db.close()
+
+    # Importing lists: nothing while an error remains; problems by line.
+    hpath = os.path.join(prog, "households.csv")
+    original = open(hpath, "rb").read()
+    lines = original.decode().splitlines()
+    broken_rows = lines[:]
+    broken_rows[2] = broken_rows[2].replace(",70,", ",abc,")  # H102 priority
+    broken_rows.append("H199,Zed,Pat Q,555-9999,1 Nowhere,44.97,-93.25,xx,50,,,,,")
+    st, _, _ = clients["ana"].req("POST", "/api/import?file=households", None,
+                                  headers={"Content-Type": "text/csv"})
+    check(st == 403, "staff cannot import")
+    body = ("\n".join(broken_rows) + "\n").encode()
+    r0 = urllib.request.Request(base + "/api/import?file=households", data=body, method="POST",
+                                headers={"Content-Type": "text/csv",
+                                         "X-CSRF-Token": clients["cora"].csrf})
+    try:
+        with clients["cora"].op.open(r0, timeout=30) as resp:
+            st, b = resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        st, b = e.code, e.read()
+    j = json.loads(b)
+    check(st == 422 and not j["imported"], f"a list with errors is not imported ({st})")
+    probs = {(p["line"], p["field"]) for p in j["problems"] if p["severity"] == "error"}
+    check((3, "priority") in probs, f"the bad priority is named by line and field: {probs}")
+    check((len(broken_rows), "language") in probs, "the unknown language too")
+    check(j["lines"][2] == broken_rows[2], "the page gets the row's text to show beside it")
+    check(open(hpath, "rb").read() == original, "households.csv untouched")
+    good_rows = lines + ["H199,Zed,Pat Q,555-9999,1 Nowhere,44.97,-93.25,en,50,,,,,"]
+    r0 = urllib.request.Request(base + "/api/import?file=households",
+                                data=("\n".join(good_rows) + "\n").encode(), method="POST",
+                                headers={"Content-Type": "text/csv",
+                                         "X-CSRF-Token": clients["cora"].csrf})
+    with clients["cora"].op.open(r0, timeout=30) as resp:
+        st, b = resp.status, resp.read()
+    check(st == 200 and json.loads(b)["imported"], f"a clean list is imported ({st})")
+    check(b"H199" in open(hpath, "rb").read(), "households.csv replaced")
+    export = ("Student ID,Student Name,Grade,Guardian,Phone,Address,Home Language,"
+              "Enrolled Days,Absent Days\n"
+              "7001,Nora Ali,K,Amal Ali,612-555-7001,5 Elm St,ar,100,22\n"
+              "7002,Sam Ali,3,Amal Ali,612-555-7001,5 elm street,ar,100,4\n")
+    r0 = urllib.request.Request(base + "/api/import?file=attendance", data=export.encode(),
+                                method="POST", headers={"Content-Type": "text/csv",
+                                                        "X-CSRF-Token": clients["cora"].csrf})
+    with clients["cora"].op.open(r0, timeout=30) as resp:
+        st, b = resp.status, resp.read()
+    j = json.loads(b)
+    check(st == 200 and j["students_flagged"] >= 1 and j["new"] == 1,
+          f"an attendance export is flagged and merged: {j}")
+    check(b"H7001" in open(hpath, "rb").read(), "the new household is in households.csv")
+    r0 = urllib.request.Request(base + "/api/import?file=attendance",
+                                data=b"Student ID,Name\n1,x\n", method="POST",
+                                headers={"Content-Type": "text/csv",
+                                         "X-CSRF-Token": clients["cora"].csrf})
+    try:
+        with clients["cora"].op.open(r0, timeout=30) as resp:
+            st = resp.status
+    except urllib.error.HTTPError as e:
+        st, b = e.code, e.read()
+    check(st == 422 and json.loads(b)["problems"], f"a bad export is refused with its problems ({st})")
+    st, _, _ = clients["cora"].req("POST", "/api/import?file=bogus", {})
+    check(st == 400, "an unknown list is a 400")
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    acts = [a for (a,) in db.execute("SELECT action FROM audit WHERE login = 'cora'")]
+    check("list imported" in acts and "attendance imported" in acts, f"imports audited: {acts}")
+    db.close()
+
     # Logout ends the session.
     c = clients["cali"]
     st, _, _ = c.req("POST", "/logout", {})

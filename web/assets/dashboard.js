@@ -42,7 +42,8 @@ async function show(week) {
   const t = el("table", { id: "roster-table" });
   t.append(el("tr", {}, el("th", {}, "Day"), el("th", {}, "Pair"), el("th", {}, "Staff"), el("th", {}, "Visits")));
   for (const r of p.routes) {
-    const stops = r.stops.map((s) => s.start + (s.household ? " " + s.household : "")).join(", ");
+    const stops = r.stops.map((s) => s.start + (s.household ? " " + s.household : "") +
+      (s.pinned ? " (pinned)" : "")).join(", ");
     t.append(el("tr", {}, el("td", {}, r.day + " " + r.date), el("td", {}, r.pair),
       el("td", {}, r.staff.join(" + ")), el("td", {}, stops)));
   }
@@ -70,15 +71,21 @@ async function showFiles(week) {
 }
 
 // Planning: start the job, then poll its progress every half second.
-async function plan() {
+async function plan(replan) {
   const status = document.getElementById("plan-status");
   const bar = document.getElementById("plan-progress");
   const res = document.getElementById("plan-result");
   res.replaceChildren();
+  status.textContent = "Starting…";
   const limit = Number(document.getElementById("limit").value) || 20;
-  const r = await fetch("/api/plan", { method: "POST", credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-    body: JSON.stringify({ time_limit_s: limit }) });
+  const body = { time_limit_s: limit };
+  if (replan === true) {
+    body.week_of = document.getElementById("week").value || currentWeek;
+    body.from = document.getElementById("rp-from").value;
+  }
+  const r = await fetch(replan === true ? "/api/replan" : "/api/plan", { method: "POST",
+    credentials: "same-origin", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify(body) });
   if (!r.ok) {
     const j = await r.json().catch(() => ({}));
     status.textContent = j.error || "Planning could not start.";
@@ -123,6 +130,8 @@ async function main() {
   if (me.role !== "coordinator") {
     document.getElementById("planning").hidden = true;
     document.getElementById("move").hidden = true;
+    document.getElementById("import").hidden = true;
+    document.getElementById("replan").hidden = true;
   }
   const week = new URLSearchParams(window.location.search).get("week_of") || "";
   document.getElementById("week").value = week;
@@ -152,9 +161,62 @@ async function move(apply) {
     out.append(el("p", { class: "error" }, j.error || ("Error " + r.status)));
   }
 }
+// Importing a list: nothing is imported while the server finds an error;
+// each problem is shown next to the row it names.
+async function importList(ev) {
+  ev.preventDefault();
+  const out = document.getElementById("import-result");
+  out.replaceChildren();
+  const file = document.getElementById("imp-file").files[0];
+  if (!file) return;
+  const kind = document.getElementById("imp-kind").value;
+  const r = await fetch("/api/import?file=" + kind, { method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "text/csv", "X-CSRF-Token": csrf }, body: await file.text() });
+  const j = await r.json().catch(() => ({}));
+  if (r.ok) {
+    out.append(el("p", { class: "ok", id: "import-ok" }, "Imported " + j.file +
+      (j.students_flagged !== undefined ? ": " + j.students_flagged + " students flagged, " + j.new +
+        " new households, " + j.no_longer_flagged + " no longer flagged" : "") + "."));
+  } else if (j.problems) {
+    out.append(el("p", { class: "error" }, "Not imported: fix these rows and upload the file again."));
+    const byLine = new Map();
+    for (const p of j.problems) {
+      if (!byLine.has(p.line)) byLine.set(p.line, []);
+      byLine.get(p.line).push(p);
+    }
+    const t = el("table", { id: "import-problems" });
+    t.append(el("tr", {}, el("th", {}, "Line"), el("th", {}, "Row"), el("th", {}, "Problem")));
+    for (const [line, ps] of [...byLine.entries()].sort((a, b) => a[0] - b[0])) {
+      const row = line > 0 && j.lines ? (j.lines[line - 1] || "") : "";
+      const msgs = el("ul", {});
+      for (const p of ps) msgs.append(el("li", { class: p.severity }, p.file + ":" + line + ":" + p.field + ": " + p.message));
+      t.append(el("tr", {}, el("td", {}, String(line)), el("td", { class: "raw" }, row), el("td", {}, msgs)));
+    }
+    out.append(t);
+  } else {
+    out.append(el("p", { class: "error" }, j.error || ("Error " + r.status)));
+  }
+}
+document.getElementById("import-form").addEventListener("submit", importList);
 document.getElementById("move-form").addEventListener("submit", (ev) => { ev.preventDefault(); move(false); });
 document.getElementById("mv-save").addEventListener("click", () => move(true));
-document.getElementById("plan-button").addEventListener("click", plan);
+document.getElementById("plan-button").addEventListener("click", () => plan(false));
+document.getElementById("rp-button").addEventListener("click", () => plan(true));
+async function pin(on) {
+  const out = document.getElementById("move-result");
+  out.replaceChildren();
+  const r = await fetch("/api/pin", { method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify({ household: document.getElementById("mv-household").value.trim(),
+      week_of: document.getElementById("week").value || currentWeek, pinned: on }) });
+  const j = await r.json().catch(() => ({}));
+  out.append(el("p", { class: r.ok ? "ok" : "error", id: "pin-result" }, r.ok ?
+    (j.pinned ? "Pinned: a re-plan keeps " + j.household + " where it is." : "Unpinned " + j.household + ".") :
+    (j.error || ("Error " + r.status))));
+  if (r.ok) show(document.getElementById("week").value || currentWeek);
+}
+document.getElementById("mv-pin").addEventListener("click", () => pin(true));
+document.getElementById("mv-unpin").addEventListener("click", () => pin(false));
 document.getElementById("pick").addEventListener("submit", (ev) => {
   ev.preventDefault();
   show(document.getElementById("week").value);

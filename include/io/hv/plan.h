@@ -28,6 +28,9 @@ typedef struct hv_plan_stop {
    * visits.max_wait_minutes): arrives at school_from, leaves at school_to;
    * both -1 when the pair drives straight here. */
   int school_from, school_to;
+  /* Pinned by the coordinator: a re-plan (--keep) keeps this visit with
+   * this pair, on this day, at this time. */
+  bool pinned;
 } hv_plan_stop;
 
 typedef struct hv_plan_route {
