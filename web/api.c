@@ -529,7 +529,7 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
     if (role != HV_ROLE_COORDINATOR)
       hv__reply_error(r, 403, NULL, "planning is for coordinators");
     else if (strcmp(q->method, "POST") == 0)
-      hv__job_start(sv, q, r, false);
+      hv__job_start(sv, q, r, 0);
     else
       hv__job_status(sv, r);
   } else if (is(q, "POST", "/api/replan") || is(q, "POST", "/api/pin")) {
@@ -538,7 +538,14 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
     else if (strcmp(q->url, "/api/pin") == 0)
       hv__pin(sv, q, r);
     else
-      hv__job_start(sv, q, r, true);
+      hv__job_start(sv, q, r, 1);
+  } else if (is(q, "POST", "/api/send")) {
+    hv__send(sv, q, r);
+  } else if (is(q, "POST", "/api/whatif")) {
+    if (role != HV_ROLE_COORDINATOR)
+      hv__reply_error(r, 403, NULL, "what-if is for coordinators");
+    else
+      hv__job_start(sv, q, r, 2);
   } else if (is(q, "POST", "/api/import")) {
     hv__import(sv, q, r);
   } else if (is(q, "POST", "/api/move/check")) {
@@ -568,7 +575,7 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
         "/api/session",  "/api/week", "/api/today", "/api/outcome",
         "/api/outcomes", "/api/audit", "/api/plan", "/api/files",
         "/api/move",     "/api/move/check", "/api/import", "/api/replan",
-        "/api/pin"};
+        "/api/pin",      "/api/whatif", "/api/send"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
       if (strcmp(q->url, known[i]) == 0) {
         hv__reply_error(r, 405, NULL, "method %s not allowed here", q->method);

@@ -3,6 +3,7 @@
  * priority covered so far), and the week's files for download (each role
  * only its own). */
 #include <dirent.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,58 @@ static void fail(hv_plan_job *j, const char *prefix, const char *what) {
   pthread_mutex_unlock(&j->lock);
 }
 
+/* What if: the pair sweep pairs_lo..pairs_hi, into
+ * PROGRAM/whatif/<run>/ (whatif.csv, whatif.svg, whatif.png). */
+static void run_whatif(hv_server *sv, const hv_scenario *s, double t0) {
+  hv_plan_job *j = &sv->job;
+  hv_whatif_options wo;
+  hv_whatif_options_init(&wo);
+  wo.pairs_lo = j->whatif_lo;
+  wo.pairs_hi = j->whatif_hi;
+  wo.time_limit_s = j->limit;
+  wo.jobs = 2;
+  hv_whatif *w = NULL;
+  hv_error err = {0};
+  hv_status st = hv_whatif_run(s, &wo, &w, &err);
+  char dir[4300], run[32];
+  snprintf(run, sizeof run, "%ld", (long)time(NULL));
+  snprintf(dir, sizeof dir, "%s/whatif", sv->o->program_dir);
+  mkdir(dir, 0700);
+  snprintf(dir, sizeof dir, "%s/whatif/%s", sv->o->program_dir, run);
+  if (st == HV_OK && mkdir(dir, 0700) != 0 && errno != EEXIST)
+    st = hv_error_set(&err, HV_E_IO, (hv_where){.source = dir},
+                      "cannot create the folder");
+  if (st == HV_OK) st = hv_whatif_write(w, dir, &err);
+  if (st != HV_OK) {
+    fail(j, "", err.text);
+    hv_whatif_free(w);
+    return;
+  }
+  json_t *rows = json_array();
+  for (size_t i = 0; i < hv_whatif_count(w); i++) {
+    const hv_whatif_variant *v = hv_whatif_variant_at(w, i);
+    json_array_append_new(
+        rows, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:f, s:f}",
+                        "name", v->name, "label", v->label, "ok", v->ok,
+                        "pairs", (json_int_t)v->npairs, "visited",
+                        (json_int_t)v->visited, "households",
+                        (json_int_t)v->households, "priority",
+                        (json_int_t)v->priority, "priority_total",
+                        (json_int_t)v->priority_total, "travel_h", v->travel_h,
+                        "staff_h", v->staff_h));
+  }
+  long knee = hv_whatif_knee(w);
+  json_t *res = json_pack("{s:s, s:o, s:I}", "whatif", run, "variants", rows,
+                          "knee", (json_int_t)knee);
+  hv_whatif_free(w);
+  pthread_mutex_lock(&j->lock);
+  json_decref(j->result);
+  j->result = res;
+  j->elapsed = now_s() - t0;
+  j->state = HV_JOB_DONE;
+  pthread_mutex_unlock(&j->lock);
+}
+
 static void *run_job(void *arg) {
   hv_server *sv = arg;
   hv_plan_job *j = &sv->job;
@@ -60,6 +113,11 @@ static void *run_job(void *arg) {
     return NULL;
   }
   hv_diags_free(d);
+  if (j->whatif_lo > 0) {
+    run_whatif(sv, s, t0);
+    hv_scenario_free(s);
+    return NULL;
+  }
   hv_plan_options o;
   hv_plan_options_init(&o);
   o.time_limit_s = j->limit;
@@ -135,7 +193,8 @@ static void *run_job(void *arg) {
   return NULL;
 }
 
-void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, bool replan) {
+void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, int kind) {
+  bool replan = kind == 1, whatif = kind == 2;
   hv_plan_job *j = &sv->job;
   json_error_t je;
   json_t *in = q->body_len ? json_loadb(q->body, q->body_len, 0, &je) : NULL;
@@ -147,6 +206,16 @@ void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, bool replan) {
   const char *week = in ? json_string_value(json_object_get(in, "week_of"))
                         : NULL;
   char keep[4096] = "", wk[11];
+  int lo = 0, hi = 0;
+  if (whatif) {
+    const char *pr = in ? json_string_value(json_object_get(in, "pairs")) : NULL;
+    if (!pr || sscanf(pr, "%d..%d", &lo, &hi) != 2 || lo < 1 || hi < lo ||
+        hi > 40) {
+      json_decref(in);
+      hv__reply_error(r, 400, "pairs", "give a range of pairs, e.g. \"2..6\"");
+      return;
+    }
+  }
   if (replan) {
     hv_date d;
     bool found = false;
@@ -186,6 +255,8 @@ void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, bool replan) {
   j->limit = limit;
   snprintf(j->keep, sizeof j->keep, "%s", keep);
   j->from_day = from_day;
+  j->whatif_lo = lo;
+  j->whatif_hi = hi;
   snprintf(j->who, sizeof j->who, "%s", q->session.user.login);
   if (pthread_create(&j->thread, NULL, run_job, sv) != 0) {
     j->state = HV_JOB_FAILED;
@@ -461,4 +532,160 @@ void hv__pin(hv_server *sv, hv_request *q, hv_reply *r) {
   }
   pthread_mutex_unlock(&sv->db_lock);
   json_decref(plan);
+}
+
+/* GET /whatif/<run>/<file>: a what-if's table and chart (coordinators). */
+void hv__whatif_file(hv_server *sv, hv_request *q, hv_reply *r) {
+  if (q->session.user.role != HV_ROLE_COORDINATOR) {
+    hv__reply_error(r, 403, NULL, "what-if results are for coordinators");
+    return;
+  }
+  const char *rest = q->url + 8; /* after "/whatif/" */
+  char run[32], name[64];
+  if (sscanf(rest, "%31[0-9]/%63[a-z_.]", run, name) != 2 ||
+      (strcmp(name, "whatif.svg") != 0 && strcmp(name, "whatif.png") != 0 &&
+       strcmp(name, "whatif.csv") != 0 &&
+       strcmp(name, "whatif_marginal.csv") != 0)) {
+    hv__reply_error(r, 404, NULL, "not found");
+    return;
+  }
+  char path[4400];
+  snprintf(path, sizeof path, "%s/whatif/%s/%s", sv->o->program_dir, run,
+           name);
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    hv__reply_error(r, 404, NULL, "no such file");
+    return;
+  }
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = n >= 0 && n < (16L << 20) ? malloc((size_t)n + 1) : NULL;
+  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
+  fclose(f);
+  if (buf == NULL || got != (size_t)n) {
+    free(buf);
+    hv__reply_error(r, 500, NULL, "cannot read the file");
+    return;
+  }
+  free(r->body);
+  r->status = 200;
+  r->type = strstr(name, ".svg")   ? "image/svg+xml"
+            : strstr(name, ".png") ? "image/png"
+                                   : "text/csv; charset=utf-8";
+  r->body = buf;
+  r->len = (size_t)n;
+}
+
+/* ---- sending staff their week --------------------------------------- */
+
+typedef struct send_ctx {
+  json_t *rows;
+} send_ctx;
+
+static void send_row(const char *staff, const char *to, const char *files,
+                     const char *status, void *ud) {
+  send_ctx *c = ud;
+  json_array_append_new(c->rows,
+                        json_pack("{s:s, s:s, s:s, s:s}", "staff", staff, "to",
+                                  to, "files", files, "status", status));
+}
+
+/* POST /api/send {"week_of": ..., "dry_run": bool}: e-mails every staff
+ * member with a visit that week their files, through scenario.json's
+ * mail.smtp (coordinators). */
+void hv__send(hv_server *sv, hv_request *q, hv_reply *r) {
+  if (q->session.user.role != HV_ROLE_COORDINATOR) {
+    hv__reply_error(r, 403, NULL, "sending is for coordinators");
+    return;
+  }
+  json_error_t je;
+  json_t *in = json_loadb(q->body, q->body_len, 0, &je);
+  const char *week = json_string_value(json_object_get(in, "week_of"));
+  bool dry = json_is_true(json_object_get(in, "dry_run"));
+  hv_date d;
+  if (!week || !hv_date_parse(week, &d)) {
+    json_decref(in);
+    hv__reply_error(r, 400, "week_of", "give the week (YYYY-MM-DD)");
+    return;
+  }
+  char monday[HV_DATE_TEXT], wk[11], path[4096], dir[4096];
+  hv_date_format(hv_date_add(d, -hv_date_weekday(d)), monday);
+  json_decref(in);
+  bool found = false;
+  hv_error err = {0};
+  hv_diags *dg = hv_diags_create();
+  hv_scenario *s = NULL;
+  hv_plan *p = NULL;
+  pthread_mutex_lock(&sv->db_lock);
+  hv_store_week_plan(sv->db, monday, wk, path, sizeof path, &found, &err);
+  pthread_mutex_unlock(&sv->db_lock);
+  if (!found || !path[0]) {
+    hv__reply_error(r, 404, "week_of", "the week of %s has no plan", monday);
+    goto done;
+  }
+  if (hv_plan_scenario_dir(path, dir, sizeof dir, &err) != HV_OK ||
+      hv_scenario_load(dir, &s, dg) != HV_OK ||
+      hv_plan_load(s, path, &p, &err) != HV_OK) {
+    hv__reply_error(r, 500, NULL, "the week's plan cannot be read");
+    goto done;
+  }
+  const hv_mail_settings *m = hv_scenario_mail(s);
+  if (!m->smtp[0] || !m->from[0]) {
+    hv__reply_error(r, 409, "mail",
+                    "set mail.smtp and mail.from in scenario.json first");
+    goto done;
+  }
+  hv_diags_free(dg);
+  dg = hv_diags_create();
+  if (hv_plan_check(p, "plan.json", dg, &err) != HV_OK ||
+      hv_diags_errors(dg) > 0) {
+    hv__reply_error(r, 409, NULL,
+                    "the week's plan breaks a planning rule: check it first");
+    goto done;
+  }
+  char password[256] = "";
+  if (m->password_file[0]) {
+    FILE *f = fopen(m->password_file, "r");
+    if (f == NULL || fgets(password, sizeof password, f) == NULL) {
+      if (f) fclose(f);
+      hv__reply_error(r, 500, "mail.password_file", "cannot read it");
+      goto done;
+    }
+    fclose(f);
+    password[strcspn(password, "\r\n")] = '\0';
+  }
+  send_ctx c = {json_array()};
+  hv_send_options o = {.smtp_url = m->smtp,
+                       .from = m->from,
+                       .user = m->user[0] ? m->user : NULL,
+                       .password = password[0] ? password : NULL,
+                       .dry_run = dry,
+                       .report = send_row,
+                       .ud = &c};
+  char out[4096];
+  snprintf(out, sizeof out, "%s", path);
+  char *slash = strrchr(out, '/');
+  if (slash) *slash = '\0';
+  hv_send_summary sum;
+  hv_status st = hv_plan_send(p, out, &o, &sum, &err);
+  memset(password, 0, sizeof password);
+  if (!dry) {
+    char now[32], detail[200];
+    snprintf(detail, sizeof detail, "week of %s: %zu sent, %zu not sent, %zu "
+             "failed", monday, sum.sent, sum.skipped, sum.failed);
+    pthread_mutex_lock(&sv->db_lock);
+    hv_store_audit(sv->db, hv_iso_time(time(NULL), now), q->session.user.login,
+                   "week sent", detail, &err);
+    pthread_mutex_unlock(&sv->db_lock);
+  }
+  hv__reply_json(r, st == HV_OK ? 200 : 207,
+                 json_pack("{s:b, s:I, s:I, s:I, s:o}", "dry_run", dry, "sent",
+                           (json_int_t)sum.sent, "not_sent",
+                           (json_int_t)sum.skipped, "failed",
+                           (json_int_t)sum.failed, "staff", c.rows));
+done:
+  hv_plan_free(p);
+  hv_scenario_free(s);
+  hv_diags_free(dg);
 }

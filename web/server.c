@@ -331,6 +331,10 @@ static void route(hv_server *s, hv_request *q, hv_reply *r) {
     hv__files_get(s, q, r);
     return;
   }
+  if (strncmp(url, "/whatif/", 8) == 0 && get) {
+    hv__whatif_file(s, q, r);
+    return;
+  }
   if (api) {
     hv__api(s, q, r);
     return;

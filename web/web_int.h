@@ -36,6 +36,7 @@ typedef struct hv_plan_job {
   char week[11], who[64], error[512];
   char keep[4096]; /* re-planning: the current plan.json, else "" */
   int from_day;
+  int whatif_lo, whatif_hi; /* a what-if sweep of pairs, else 0 */
   json_t *result;
   volatile int stop;
 } hv_plan_job;
@@ -110,7 +111,11 @@ bool hv__form_value(const char *body, size_t len, const char *name, char *out,
                     size_t size);
 
 /* Planning and files (jobs.c). */
-void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, bool replan);
+/* kind: 0 plan the week, 1 re-plan the rest, 2 what if. */
+void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, int kind);
+void hv__whatif_file(hv_server *sv, hv_request *q, hv_reply *r);
+/* E-mailing staff their week (POST /api/send). */
+void hv__send(hv_server *sv, hv_request *q, hv_reply *r);
 /* Pins or unpins a visit of the week's plan (kept by the next re-plan). */
 void hv__pin(hv_server *sv, hv_request *q, hv_reply *r);
 void hv__job_status(hv_server *sv, hv_reply *r);

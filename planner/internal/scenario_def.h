@@ -36,6 +36,7 @@ struct hv_scenario {
     const char *video_link; /* default video-call room, or "" */
   } visits;
   hv_attendance_rules attendance; /* scenario.json "attendance" */
+  hv_mail_settings mail;          /* scenario.json "mail" */
   struct {
     double time_limit_s;
     uint64_t seed;

@@ -539,3 +539,7 @@ size_t hv_scenario_pair_count(const hv_scenario *s) {
 const hv_pair *hv_scenario_pair(const hv_scenario *s, size_t i) {
   return i < s->npairs ? &s->pairs[i] : NULL;
 }
+
+const hv_mail_settings *hv_scenario_mail(const hv_scenario *s) {
+  return &s->mail;
+}

@@ -27,6 +27,7 @@ void hv__scenario_defaults(hv_scenario *s) {
   s->visits.buffer_minutes = 10;
   s->visits.max_wait_minutes = 45;
   s->visits.virtual_minutes = 30;
+  s->mail.smtp = s->mail.from = s->mail.user = s->mail.password_file = "";
   s->visits.video_link = "";
   hv_attendance_rules_init(&s->attendance);
   s->solver.time_limit_s = 30.0;
@@ -385,6 +386,17 @@ static void read_small_sections(ctx *c, json_t *root) {
     if (get_int(c, so, "seed", "solver.seed", 0, 2147483647, &seed))
       s->solver.seed = (uint64_t)seed;
   }
+  json_t *mail = get_obj(c, root, "mail");
+  if (mail) {
+    static const char *const known[] = {"smtp", "from", "user", "password_file",
+                                        NULL};
+    unknown_keys(c, mail, "mail.", known);
+    get_str(c, mail, "smtp", "mail.smtp", &s->mail.smtp);
+    get_str(c, mail, "from", "mail.from", &s->mail.from);
+    get_str(c, mail, "user", "mail.user", &s->mail.user);
+    get_str(c, mail, "password_file", "mail.password_file",
+            &s->mail.password_file);
+  }
   json_t *g = get_obj(c, root, "geocoder");
   if (g) {
     static const char *const known[] = {
@@ -429,7 +441,7 @@ static void read_root(ctx *c, json_t *root) {
   static const char *const known[] = {
       "name",    "week_of", "timezone",   "days",     "base",
       "travel",  "visits",  "solver",     "geocoder", "$schema",
-      "comment", "program", "attendance", NULL};
+      "comment", "program", "attendance", "mail",     NULL};
   unknown_keys(c, root, "", known);
   get_str(c, root, "name", "name", &s->name);
   get_str(c, root, "program", "program", &s->program);

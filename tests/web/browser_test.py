@@ -229,6 +229,19 @@ try:
     made = db.execute("SELECT count(*) FROM audit WHERE action = 'plan made' AND login = 'cora'").fetchone()[0]
     db.close()
     check(made == 2, f"planned, then re-planned, by cora ({made})")
+    # What if: the sweep's table and chart on the page.
+    box = driver.find_element(By.ID, "wi-pairs")
+    box.clear()
+    box.send_keys("1..2")
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "wi-button"))
+    WebDriverWait(driver, 120).until(lambda d: d.find_elements(By.ID, "whatif-table")
+                                     or "Failed" in d.find_element(By.ID, "wi-status").text)
+    check(driver.find_elements(By.ID, "whatif-table"), "the what-if table: " +
+          driver.find_element(By.ID, "wi-status").text)
+    wait.until(lambda d: d.execute_script(
+        "const i = document.getElementById('whatif-chart'); return i && i.complete && i.naturalWidth > 0"))
+    driver.save_screenshot(os.path.join(shots, "dashboard-whatif.png"))
+    not_blank(os.path.join(shots, "dashboard-whatif.png"))
     newp = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
     got = {s["household"]: (r["pair"], r["day"], s["start"], s.get("pinned")) for r in newp["routes"]
            for s in r["stops"]}

@@ -102,6 +102,63 @@ try:
                   "no family's data in the body")
     check(to_seen == busy, f"everyone busy got theirs, nobody else: {sorted(to_seen)}")
 
+    # The same from the dashboard: POST /api/send with scenario.json's mail.
+    import http.cookiejar, sqlite3, urllib.parse, urllib.request
+    prog = os.path.join(work, "prog")
+    shutil.copytree(os.path.join(fixtures, "modes"), prog)
+    sc = json.load(open(os.path.join(prog, "scenario.json")))
+    subprocess.run([hvplan, "init", prog], check=True, capture_output=True)
+    subprocess.run([hvplan, "plan", prog, "-o", os.path.join(prog, "week")], check=True,
+                   capture_output=True)
+    for login, role, extra in (("cora", "coordinator", []), ("ana", "staff", ["--staff", "S01"])):
+        subprocess.run([hvplan, "users", "add", prog, "--login", login, "--role", role, *extra],
+                       input="a-long-password\n", check=True, capture_output=True, text=True)
+    wport = free_port()
+    server = subprocess.Popen([hvplan, "serve", prog, "--listen", f"127.0.0.1:{wport}"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server.stdout.readline()
+
+    def session(login):
+        jar = http.cookiejar.CookieJar()
+        op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        op.open(f"http://127.0.0.1:{wport}/login",
+                urllib.parse.urlencode({"login": login, "password": "a-long-password"}).encode())
+        tok = json.loads(op.open(f"http://127.0.0.1:{wport}/api/session").read())["csrf"]
+        return op, tok
+
+    def post(op, tok, body):
+        rq = urllib.request.Request(f"http://127.0.0.1:{wport}/api/send", data=json.dumps(body).encode(),
+                                    method="POST", headers={"Content-Type": "application/json",
+                                                            "X-CSRF-Token": tok})
+        try:
+            with op.open(rq) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+    try:
+        op, tok = session("cora")
+        st, j = post(op, tok, {"week_of": plan["week_of"]})
+        check(st == 409 and "mail.smtp" in j.get("error", ""), f"no mail settings: {st} {j}")
+        sc["mail"] = {"smtp": url, "from": "visits@lincoln.example.org"}
+        json.dump(sc, open(os.path.join(prog, "scenario.json"), "w"))
+        box.messages.clear()
+        st, j = post(op, tok, {"week_of": plan["week_of"], "dry_run": True})
+        check(st == 200 and j["dry_run"] and not box.messages and
+              {x["staff"] for x in j["staff"]} == busy, f"dashboard dry run: {st} {j.get('staff')}")
+        st, j = post(op, tok, {"week_of": plan["week_of"]})
+        check(st == 200 and j["sent"] == len(busy) and len(box.messages) == len(busy),
+              f"dashboard send: {st} sent {j.get('sent')}, received {len(box.messages)}")
+        aop, atok = session("ana")
+        st, _ = post(aop, atok, {"week_of": plan["week_of"]})
+        check(st == 403, "staff cannot send")
+        db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+        check(db.execute("SELECT count(*) FROM audit WHERE action = 'week sent' AND login = 'cora'")
+              .fetchone()[0] == 1, "sending is audited")
+        db.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
     # A staff member without an address: reported, the rest sent, exit 4.
     box.messages.clear()
     rows = list(csv.DictReader(open(os.path.join(sdir, "staff.csv"))))

@@ -347,6 +347,32 @@ try:
           "the pin is audited")
     db.close()
 
+    # What if: a sweep of pairs, its table and chart.
+    st, _, _ = clients["ana"].req("POST", "/api/whatif", {"pairs": "1..2"})
+    check(st == 403, "staff cannot run what-ifs")
+    st, _, _ = clients["cora"].req("POST", "/api/whatif", {"pairs": "3..1"})
+    check(st == 400, "a bad range is a 400")
+    st, b, _ = clients["cora"].req("POST", "/api/whatif", {"pairs": "1..2", "time_limit_s": 2})
+    check(st == 202, f"what-if starts ({st} {b[:100]!r})")
+    for _ in range(160):
+        _, b, _ = clients["cora"].req("GET", "/api/plan")
+        job = json.loads(b)
+        if job["state"] in ("done", "failed"):
+            break
+        time.sleep(0.25)
+    res = job.get("result", {})
+    check(job["state"] == "done" and len(res.get("variants", [])) >= 2,
+          f"what-if variants: {job.get('error')} {res}")
+    sweep = [v for v in res.get("variants", []) if v["name"].startswith("pairs-")]
+    check(len(sweep) == 2 and sweep[1]["priority"] >= sweep[0]["priority"],
+          f"coverage never falls as pairs are added: {[(v['pairs'], v['priority']) for v in sweep]}")
+    st, b, hd = clients["cora"].req("GET", f"/whatif/{res.get('whatif')}/whatif.svg")
+    check(st == 200 and b"<svg" in b[:300], f"the chart ({st})")
+    st, _, _ = clients["vic"].req("GET", f"/whatif/{res.get('whatif')}/whatif.svg")
+    check(st == 403, "viewers do not get what-ifs")
+    st, _, _ = clients["cora"].req("GET", f"/whatif/{res.get('whatif')}/../program.sqlite")
+    check(st == 404, "nothing else under /whatif/")
+
     # Importing lists: nothing while an error remains; problems by line.
     hpath = os.path.join(prog, "households.csv")
     original = open(hpath, "rb").read()

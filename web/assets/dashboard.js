@@ -132,6 +132,8 @@ async function main() {
     document.getElementById("move").hidden = true;
     document.getElementById("import").hidden = true;
     document.getElementById("replan").hidden = true;
+    document.getElementById("whatif").hidden = true;
+    document.getElementById("send").hidden = true;
   }
   const week = new URLSearchParams(window.location.search).get("week_of") || "";
   document.getElementById("week").value = week;
@@ -215,6 +217,60 @@ async function pin(on) {
     (j.error || ("Error " + r.status))));
   if (r.ok) show(document.getElementById("week").value || currentWeek);
 }
+// What if: the pair sweep as a table and the coverage chart.
+async function whatif() {
+  const status = document.getElementById("wi-status");
+  const out = document.getElementById("wi-result");
+  out.replaceChildren();
+  status.textContent = "Starting…";
+  const limit = Number(document.getElementById("limit").value) || 20;
+  const r = await fetch("/api/whatif", { method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify({ pairs: document.getElementById("wi-pairs").value.trim(), time_limit_s: limit }) });
+  if (!r.ok) {
+    const j = await r.json().catch(() => ({}));
+    status.textContent = j.error || "Could not start.";
+    return;
+  }
+  const tick = async () => {
+    const s = await (await fetch("/api/plan", { credentials: "same-origin" })).json();
+    if (s.state === "running") {
+      status.textContent = "Comparing… " + s.elapsed_s.toFixed(1) + " s";
+      setTimeout(tick, 500);
+      return;
+    }
+    if (s.state === "failed") { status.textContent = "Failed: " + s.error; return; }
+    const x = s.result;
+    status.textContent = "Compared " + x.variants.length + " staffing levels.";
+    const t = el("table", { id: "whatif-table" });
+    t.append(el("tr", {}, el("th", {}, "Variant"), el("th", {}, "Pairs"), el("th", {}, "Families visited"),
+      el("th", {}, "Priority covered"), el("th", {}, "Travel h")));
+    x.variants.forEach((v, i) => t.append(el("tr", {}, el("td", {}, v.label + (i === x.knee ? " (the knee)" : "")),
+      el("td", {}, String(v.pairs)), el("td", {}, v.visited + " of " + v.households),
+      el("td", {}, (100 * v.priority / Math.max(1, v.priority_total)).toFixed(0) + " %"),
+      el("td", {}, v.travel_h.toFixed(1)))));
+    out.append(t, el("img", { src: "/whatif/" + x.whatif + "/whatif.svg", alt: "coverage by pairs", id: "whatif-chart", class: "map" }));
+  };
+  tick();
+}
+document.getElementById("wi-button").addEventListener("click", whatif);
+async function send(dry) {
+  const out = document.getElementById("send-result");
+  out.replaceChildren(el("p", {}, dry ? "Checking…" : "Sending…"));
+  const r = await fetch("/api/send", { method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify({ week_of: document.getElementById("week").value || currentWeek, dry_run: dry }) });
+  const j = await r.json().catch(() => ({}));
+  out.replaceChildren();
+  if (!j.staff) { out.append(el("p", { class: "error" }, j.error || ("Error " + r.status))); return; }
+  out.append(el("p", {}, dry ? "Would send to " + j.staff.length + " staff members:" :
+    j.sent + " sent, " + j.not_sent + " not sent, " + j.failed + " failed."));
+  const t = el("table", {});
+  for (const x of j.staff) t.append(el("tr", {}, el("td", {}, x.staff), el("td", {}, x.to), el("td", {}, x.status), el("td", {}, x.files)));
+  out.append(t);
+}
+document.getElementById("send-dry").addEventListener("click", () => send(true));
+document.getElementById("send-go").addEventListener("click", () => send(false));
 document.getElementById("mv-pin").addEventListener("click", () => pin(true));
 document.getElementById("mv-unpin").addEventListener("click", () => pin(false));
 document.getElementById("pick").addEventListener("submit", (ev) => {

@@ -80,6 +80,12 @@ typedef struct hv_pair {
   uint32_t line;
 } hv_pair;
 
+/* scenario.json's "mail": the school's SMTP server for sending staff
+ * their week ("" when not set). */
+typedef struct hv_mail_settings {
+  const char *smtp, *from, *user, *password_file;
+} hv_mail_settings;
+
 /* The school: where every route starts and ends. */
 typedef struct hv_base {
   const char *name, *address, *phone;
@@ -152,6 +158,8 @@ bool hv_scenario_program_dir(const hv_scenario *s, char *buf, size_t size);
 /* scenario.json's "attendance" rules (defaults when absent). */
 #include "hv/attendance.h"
 const hv_attendance_rules *hv_scenario_attendance(const hv_scenario *s);
+
+const hv_mail_settings *hv_scenario_mail(const hv_scenario *s);
 
 /* Date of day `day` (0 = Mon) of the scenario's week. */
 hv_date hv_scenario_date(const hv_scenario *s, int day);
