@@ -49,21 +49,24 @@ void hv__api_end(hv_server *sv) {
   memset(&sv->cache, 0, sizeof sv->cache);
 }
 
-/* The change times of the files a week's data comes from, as one number. */
-static long long stamp_of(const char *plan_path, const char *dir) {
+/* The change times and sizes of the files a week's data comes from,
+ * mixed into one number (unsigned: it wraps). */
+static unsigned long long stamp_of(const char *plan_path, const char *dir) {
   static const char *const names[] = {"scenario.json", "households.csv",
                                       "staff.csv", "pairs.csv", "places.csv"};
   struct stat sb;
-  long long x = 0;
+  unsigned long long x = 0;
   if (stat(plan_path, &sb) == 0)
-    x = (long long)sb.st_mtim.tv_sec * 1000003LL + sb.st_mtim.tv_nsec +
-        (long long)sb.st_size;
+    x = (unsigned long long)sb.st_mtim.tv_sec * 1000003ULL +
+        (unsigned long long)sb.st_mtim.tv_nsec +
+        (unsigned long long)sb.st_size;
   for (size_t i = 0; dir[0] && i < sizeof names / sizeof names[0]; i++) {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     if (stat(path, &sb) == 0)
-      x = x * 31 + (long long)sb.st_mtim.tv_sec * 1000003LL +
-          sb.st_mtim.tv_nsec + (long long)sb.st_size;
+      x = x * 31ULL + (unsigned long long)sb.st_mtim.tv_sec * 1000003ULL +
+          (unsigned long long)sb.st_mtim.tv_nsec +
+          (unsigned long long)sb.st_size;
   }
   return x;
 }
@@ -101,7 +104,7 @@ static bool load_week(hv_server *sv, hv_date d, week_data *w, bool need_plan,
   hv_plan *p = NULL;
   hv_diags *dg = hv_diags_create();
   bool ok = dg && hv_plan_scenario_dir(w->path, dir, sizeof dir, &err) == HV_OK;
-  long long stamp = ok ? stamp_of(w->path, dir) : 0;
+  unsigned long long stamp = ok ? stamp_of(w->path, dir) : 0;
   ok = ok && hv_scenario_load(dir, &s, dg) == HV_OK &&
        hv_plan_load(s, w->path, &p, &err) == HV_OK;
   hv_diags_free(dg);
@@ -298,18 +301,6 @@ static void api_today(hv_server *sv, hv_request *q, hv_reply *r) {
   hv__reply_json(r, 200, j);
 }
 
-/* One CSV field, quoted. */
-static void csv_put(char *buf, size_t size, size_t *n, const char *v,
-                    bool last) {
-  if (*n < size) *n += (size_t)snprintf(buf + *n, size - *n, "\"");
-  for (const char *p = v; *p && *n + 3 < size; p++) {
-    if (*p == '"') buf[(*n)++] = '"';
-    buf[(*n)++] = *p;
-  }
-  if (*n < size) *n += (size_t)snprintf(buf + *n, size - *n, "\"%s",
-                                        last ? "\n" : ",");
-}
-
 /* POST /api/outcome: one visit's outcome, as the visit log has it. */
 static void api_outcome(hv_server *sv, hv_request *q, hv_reply *r) {
   const hv_user *u = &q->session.user;
@@ -317,45 +308,24 @@ static void api_outcome(hv_server *sv, hv_request *q, hv_reply *r) {
     hv__reply_error(r, 403, NULL, "viewers cannot record outcomes");
     return;
   }
-  json_error_t je;
-  json_t *in = json_loadb(q->body, q->body_len, 0, &je);
-  if (!json_is_object(in)) {
-    json_decref(in);
-    hv__reply_error(r, 400, NULL, "send a JSON object: %s", je.text);
+  static hv_outcome_body body_buf; /* large: not on a thread's stack */
+  hv_outcome_body *ob = &body_buf;
+  const char *bad;
+  char msg[200];
+  pthread_mutex_lock(&sv->db_lock);
+  if (!hv__outcome_body(q->body, q->body_len, ob, &bad, msg, sizeof msg)) {
+    pthread_mutex_unlock(&sv->db_lock);
+    hv__reply_error(r, 400, bad, "%s", msg);
     return;
   }
-  static const char *const fields[] = {"household",  "date",      "outcome",
-                                       "barriers",   "referrals", "next_step",
-                                       "follow_up_date", "notes"};
-  char vals[8][2048];
-  for (int i = 0; i < 8; i++) {
-    json_t *v = json_object_get(in, fields[i]);
-    vals[i][0] = '\0';
-    if (v == NULL || json_is_null(v)) continue;
-    if (json_is_string(v)) {
-      snprintf(vals[i], sizeof vals[i], "%s", json_string_value(v));
-    } else if (i == 3 && json_is_array(v)) {
-      size_t n = 0, k;
-      json_t *b;
-      json_array_foreach(v, k, b) {
-        if (!json_is_string(b)) break;
-        n += (size_t)snprintf(vals[i] + n, n < sizeof vals[i] ? sizeof vals[i] - n : 0,
-                              "%s%s", k ? ";" : "", json_string_value(b));
-      }
-    } else {
-      json_decref(in);
-      hv__reply_error(r, 400, fields[i], "expected a string");
-      return;
-    }
-  }
-  json_decref(in);
+  char(*vals)[2048] = ob->v;
   hv_date d;
   if (!hv_date_parse(vals[1], &d)) {
+    pthread_mutex_unlock(&sv->db_lock);
     hv__reply_error(r, 400, "date", "'%s' is not a date (YYYY-MM-DD)",
                     vals[1]);
     return;
   }
-  pthread_mutex_lock(&sv->db_lock);
   week_data w;
   if (!load_week(sv, d, &w, true, r)) {
     pthread_mutex_unlock(&sv->db_lock);
@@ -385,21 +355,22 @@ static void api_outcome(hv_server *sv, hv_request *q, hv_reply *r) {
     return;
   }
   /* The same checks as a visit log: one row of visits.csv. */
-  char csv[20000];
-  size_t n = (size_t)snprintf(csv, sizeof csv,
-                              "household,date,outcome,barriers,referrals,"
-                              "next_step,follow_up_date,notes,staff\n");
-  for (int i = 0; i < 8; i++)
-    csv_put(csv, sizeof csv, &n, vals[i], false);
-  csv_put(csv, sizeof csv, &n, u->staff, true);
+  static char csv[20000];
+  size_t n = hv__outcome_csv(ob, u->staff, csv, sizeof csv);
+  char household[64];
+  snprintf(household, sizeof household, "%s", vals[0]);
+  if (n == 0) {
+    week_free(&w);
+    pthread_mutex_unlock(&sv->db_lock);
+    hv__reply_error(r, 413, NULL, "the outcome's fields are too long");
+    return;
+  }
   hv_diags *dg = hv_diags_create();
   hv_visit_log *log = NULL;
   hv_record_summary sum;
   hv_error err = {0};
   hv_status st =
-      dg ? hv_visit_log_parse(csv, n < sizeof csv ? n : sizeof csv - 1,
-                              "outcome", &log, dg)
-         : HV_E_NOMEM;
+      dg ? hv_visit_log_parse(csv, n, "outcome", &log, dg) : HV_E_NOMEM;
   if (st == HV_OK && hv_diags_errors(dg) == 0)
     st = hv_cycle_record_as(sv->db, w.p, log, NULL, u->login, &sum, dg, &err);
   else if (st == HV_OK)
@@ -422,7 +393,7 @@ static void api_outcome(hv_server *sv, hv_request *q, hv_reply *r) {
     hv__reply_error(r, 500, NULL, "the program database failed");
   } else {
     hv__reply_json(r, 200,
-                   json_pack("{s:s, s:s}", "household", vals[0], "status",
+                   json_pack("{s:s, s:s}", "household", household, "status",
                              sum.recorded      ? "recorded"
                              : sum.corrected ? "corrected"
                                              : "unchanged"));

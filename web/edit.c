@@ -106,7 +106,9 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
   snprintf(hh, sizeof hh, "%s", h);
   snprintf(pr, sizeof pr, "%s", pair);
   snprintf(dy, sizeof dy, "%s", hv_day_name(hv_day_parse(day)));
-  json_decref(in);
+  char at[HV_HHMM_TEXT];
+  hv_hhmm_format(t, at);
+  json_decref(in); /* h, pair, day, start die with it: copies above */
   pthread_mutex_lock(&sv->db_lock);
   char monday[HV_DATE_TEXT], wk[11], path[4096];
   hv_date_format(hv_date_add(wd, -hv_date_weekday(wd)), monday);
@@ -179,7 +181,7 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
   if (st == HV_OK) {
     char now[32], detail[200];
     snprintf(detail, sizeof detail, "%s to pair %s, %s %s (week of %s)", hh,
-             pr, dy, start, monday);
+             pr, dy, at, monday);
     st = hv_store_audit(sv->db, hv_iso_time(time(NULL), now),
                         q->session.user.login, "visit moved", detail, &err);
   }

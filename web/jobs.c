@@ -95,8 +95,15 @@ static void run_whatif(hv_server *sv, const hv_scenario *s, double t0) {
   pthread_mutex_unlock(&j->lock);
 }
 
+static void *run_one(hv_server *sv);
+
 static void *run_job(void *arg) {
-  hv_server *sv = arg;
+  void *r = run_one(arg);
+  hv_planning_thread_done(); /* GLPK's per-thread environment */
+  return r;
+}
+
+static void *run_one(hv_server *sv) {
   hv_plan_job *j = &sv->job;
   double t0 = now_s();
   hv_diags *d = hv_diags_create();

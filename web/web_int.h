@@ -57,7 +57,7 @@ typedef struct hv_server {
    * them again while nothing changed. */
   struct {
     char path[4096], dir[4096];
-    long long stamp;
+    unsigned long long stamp;
     hv_scenario *s;
     hv_plan *p;
   } cache;
@@ -129,6 +129,23 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply);
 
 /* Uploading the program's lists (import.c). */
 void hv__import(hv_server *sv, hv_request *q, hv_reply *r);
+
+/* The body of POST /api/outcome (outcome_body.c): the visit log's
+ * fields, read from a JSON object, and as one row of visits.csv. */
+#define HV_OUTCOME_FIELDS 8
+extern const char *const hv__outcome_fields[HV_OUTCOME_FIELDS];
+typedef struct hv_outcome_body {
+  char v[HV_OUTCOME_FIELDS][2048]; /* household, date, outcome, barriers
+                                      (';'), referrals, next_step,
+                                      follow_up_date, notes */
+} hv_outcome_body;
+/* False with *bad (the field, or NULL for the body) and msg. */
+bool hv__outcome_body(const char *body, size_t len, hv_outcome_body *out,
+                      const char **bad, char *msg, size_t msize);
+/* visits.csv's header and the row for b by staff into csv; its length, or
+ * 0 when it does not fit. */
+size_t hv__outcome_csv(const hv_outcome_body *b, const char *staff, char *csv,
+                       size_t size);
 
 /* Static pages and assets compiled in (assets.c): NULL when unknown. */
 const char *hv__asset(const char *path, const char **type, size_t *len);

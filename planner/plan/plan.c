@@ -32,6 +32,10 @@
  * while it fits. */
 #define PIN_PRIZE 1e7
 
+void hv_planning_thread_done(void) {
+  hv_solver_thread_done();
+}
+
 void hv_plan_options_init(hv_plan_options *o) {
   memset(o, 0, sizeof *o);
   o->time_limit_s = -1;

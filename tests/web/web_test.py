@@ -492,6 +492,12 @@ try:
 finally:
     if server:
         server.kill()
+    if failures or sys.exc_info()[0]:
+        try:
+            print("server log (tail):")
+            print(open(os.path.join(work, "server.log")).read()[-3000:])
+        except OSError:
+            pass
     shutil.rmtree(work, ignore_errors=True)
 
 print(f"{checks} checks, {failures} failures")

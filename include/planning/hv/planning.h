@@ -109,6 +109,10 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
 hv_status hv_plan_check(const hv_plan *p, const char *source, hv_diags *d,
                         hv_error *err);
 
+/* Releases what the solver keeps per thread (GLPK's environment): call it
+ * at the end of a thread of one's own that planned. */
+void hv_planning_thread_done(void);
+
 /* Recomputes the times a hand-edited plan implies from its stops' order
  * and start times, with the scenario's travel model: each route's
  * departure (in time for its first visit), arrivals, drives, returns to
