@@ -136,6 +136,22 @@ try:
         ("GET", "/dashboard", None, {"none": 303, "cora": 200, "ana": 403, "vic": 200}),
         ("GET", "/api/nothing", None, {"none": 401, "cora": 404, "ana": 404, "vic": 404}),
         ("DELETE", "/api/week", None, {"none": 401, "cora": 405, "ana": 405, "vic": 405}),
+        # The coordinator's actions, with bodies that change nothing (400
+        # for the coordinator means the role passed and the body was read).
+        ("POST", "/api/plan", {"time_limit_s": 0}, {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
+        ("GET", "/api/plan", None, {"none": 401, "cora": 200, "ana": 403, "vic": 403}),
+        ("POST", "/api/replan", {"week_of": "2026-03-02", "from": "xx"},
+         {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
+        ("POST", "/api/move/check", {}, {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
+        ("POST", "/api/move", {}, {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
+        ("POST", "/api/pin", {}, {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
+        ("POST", "/api/import?file=bogus", {}, {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
+        ("POST", "/api/whatif", {"pairs": "x"}, {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
+        ("POST", "/api/send", {}, {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
+        ("GET", "/api/files?week_of=2026-03-02", None, {"none": 401, "cora": 200, "ana": 200, "vic": 200}),
+        ("GET", "/files/2026-03-02/roster.csv", None, {"none": 303, "cora": 200, "ana": 403, "vic": 403}),
+        ("GET", "/whatif/1/whatif.svg", None, {"none": 303, "cora": 404, "ana": 403, "vic": 403}),
+        ("POST", "/logout", None, {"none": 303}),
     ]
     for method, path, body, want in matrix:
         for who, code in want.items():
