@@ -523,6 +523,11 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
     hv__move(sv, q, r, false);
   } else if (is(q, "POST", "/api/move")) {
     hv__move(sv, q, r, true);
+  } else if (is(q, "GET", "/api/plan/events")) {
+    if (role != HV_ROLE_COORDINATOR)
+      hv__reply_error(r, 403, NULL, "planning is for coordinators");
+    else
+      r->events = true;
   } else if (is(q, "GET", "/api/files")) {
     hv__files_list(sv, q, r);
   } else if (is(q, "GET", "/api/audit")) {
@@ -546,7 +551,7 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
         "/api/session",  "/api/week", "/api/today", "/api/outcome",
         "/api/outcomes", "/api/audit", "/api/plan", "/api/files",
         "/api/move",     "/api/move/check", "/api/import", "/api/replan",
-        "/api/pin",      "/api/whatif", "/api/send"};
+        "/api/pin",      "/api/whatif", "/api/send",  "/api/plan/events"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
       if (strcmp(q->url, known[i]) == 0) {
         hv__reply_error(r, 405, NULL, "method %s not allowed here", q->method);

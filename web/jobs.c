@@ -276,6 +276,10 @@ void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, int kind) {
 }
 
 void hv__job_status(hv_server *sv, hv_reply *r) {
+  hv__reply_json(r, 200, hv__job_json(sv));
+}
+
+json_t *hv__job_json(hv_server *sv) {
   hv_plan_job *j = &sv->job;
   static const char *const names[] = {"idle", "running", "done", "failed"};
   pthread_mutex_lock(&j->lock);
@@ -289,7 +293,7 @@ void hv__job_status(hv_server *sv, hv_reply *r) {
   if (j->state == HV_JOB_DONE && j->result)
     json_object_set(o, "result", j->result);
   pthread_mutex_unlock(&j->lock);
-  hv__reply_json(r, 200, o);
+  return o;
 }
 
 void hv__job_end(hv_server *sv) {

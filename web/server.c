@@ -351,6 +351,32 @@ typedef struct conn_state {
   struct timespec t0;
 } conn_state;
 
+/* GET /api/plan/events: the planning job's state as server-sent events,
+ * one every half second while it runs, then the last one. */
+typedef struct event_stream {
+  hv_server *s;
+  bool last_sent;
+} event_stream;
+
+static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max) {
+  event_stream *e = cls;
+  if (e->last_sent || *e->s->o->stop) return MHD_CONTENT_READER_END_OF_STREAM;
+  if (pos > 0) {
+    struct timespec nap = {0, 500 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+  }
+  json_t *j = hv__job_json(e->s);
+  const char *state = json_string_value(json_object_get(j, "state"));
+  if (!state || strcmp(state, "running") != 0) e->last_sent = true;
+  char *text = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  if (text == NULL) return MHD_CONTENT_READER_END_WITH_ERROR;
+  int n = snprintf(buf, max, "data: %s\n\n", text);
+  free(text);
+  if (n < 0 || (size_t)n >= max) return MHD_CONTENT_READER_END_WITH_ERROR;
+  return n;
+}
+
 static void client_addr(struct MHD_Connection *c, char *buf, size_t size) {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -409,8 +435,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
       &q.session);
   hv_reply r = {0};
   route(s, &q, &r);
-  struct MHD_Response *resp = MHD_create_response_from_buffer(
-      r.len, r.body ? r.body : (char *)"", MHD_RESPMEM_MUST_COPY);
+  struct MHD_Response *resp = NULL;
+  if (r.events) {
+    event_stream *es = calloc(1, sizeof *es);
+    if (es) {
+      es->s = s;
+      resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
+                                               events_read, es, free);
+      if (resp == NULL) free(es);
+    }
+    r.status = 200;
+    r.type = "text/event-stream";
+  } else {
+    resp = MHD_create_response_from_buffer(
+        r.len, r.body ? r.body : (char *)"", MHD_RESPMEM_MUST_COPY);
+  }
   free(r.body);
   if (resp == NULL) return MHD_NO;
   MHD_add_response_header(resp, "Content-Type",

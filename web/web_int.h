@@ -89,6 +89,7 @@ typedef struct hv_reply {
   size_t len;
   char cookie[256];  /* Set-Cookie, or "" */
   char location[64]; /* redirect, or "" */
+  bool events;       /* stream the planning job's progress instead */
 } hv_reply;
 
 void hv__reply_json(hv_reply *r, int status, json_t *j); /* steals j */
@@ -120,6 +121,8 @@ void hv__send(hv_server *sv, hv_request *q, hv_reply *r);
 void hv__pin(hv_server *sv, hv_request *q, hv_reply *r);
 void hv__job_status(hv_server *sv, hv_reply *r);
 void hv__job_end(hv_server *sv);
+/* The job's state as JSON (the body of GET /api/plan). */
+json_t *hv__job_json(hv_server *sv);
 void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r);
 void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r);
 

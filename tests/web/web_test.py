@@ -140,6 +140,7 @@ try:
         # for the coordinator means the role passed and the body was read).
         ("POST", "/api/plan", {"time_limit_s": 0}, {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
         ("GET", "/api/plan", None, {"none": 401, "cora": 200, "ana": 403, "vic": 403}),
+        ("GET", "/api/plan/events", None, {"none": 401, "cora": 200, "ana": 403, "vic": 403}),
         ("POST", "/api/replan", {"week_of": "2026-03-02", "from": "xx"},
          {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
         ("POST", "/api/move/check", {}, {"none": 401, "cora": 400, "ana": 403, "vic": 403}),
@@ -233,7 +234,27 @@ try:
     check(st == 202, f"planning starts ({st} {b[:100]!r})")
     st2, _, _ = clients["cora"].req("POST", "/api/plan", {"time_limit_s": 2})
     check(st2 == 409, f"one plan at a time ({st2})")
-    seen_running = False
+    # The progress, streamed as server-sent events until the job ends.
+    import http.client as _hc
+    hc = _hc.HTTPConnection("127.0.0.1", port, timeout=60)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in clients["cora"].jar)
+    hc.request("GET", "/api/plan/events", headers={"Cookie": cookie})
+    resp = hc.getresponse()
+    check(resp.status == 200 and resp.getheader("Content-Type") == "text/event-stream",
+          f"the event stream ({resp.status})")
+    events = []
+    while True:
+        line = resp.readline()
+        if not line:
+            break
+        if line.startswith(b"data: "):
+            events.append(json.loads(line[6:]))
+    hc.close()
+    check(len(events) >= 2 and events[0]["state"] == "running" and events[-1]["state"] == "done",
+          f"running events, then done: {[e['state'] for e in events]}")
+    check(all(b["elapsed_s"] >= a["elapsed_s"] for a, b in zip(events, events[1:]) if b["state"] == "running"),
+          "elapsed time grows")
+    seen_running = True
     for _ in range(120):
         _, b, _ = clients["cora"].req("GET", "/api/plan")
         job = json.loads(b)

@@ -92,18 +92,18 @@ async function plan(replan) {
     return;
   }
   document.getElementById("plan-button").disabled = true;
-  const tick = async () => {
-    const s = await (await fetch("/api/plan", { credentials: "same-origin" })).json();
+  // The progress, streamed by the server (server-sent events); polling if
+  // the stream breaks.
+  const render = (s) => {
     bar.value = Math.min(100, 100 * s.elapsed_s / limit);
     if (s.state === "running") {
       status.textContent = "Planning… " + s.elapsed_s.toFixed(1) + " s: " + s.visited + " of " +
         s.households + " families visited so far (priority " + s.priority + ")";
-      setTimeout(tick, 500);
-      return;
+      return false;
     }
     document.getElementById("plan-button").disabled = false;
     bar.value = 100;
-    if (s.state === "failed") { status.textContent = "Planning failed: " + s.error; return; }
+    if (s.state === "failed") { status.textContent = "Planning failed: " + s.error; return true; }
     const x = s.result;
     status.textContent = "Planned the week of " + x.week_of + " in " + s.elapsed_s.toFixed(1) + " s.";
     res.append(dl({ visited: x.visited + " of " + x.households, priority_covered: x.priority_covered + " of " + x.priority_total,
@@ -118,8 +118,19 @@ async function plan(replan) {
     }
     document.getElementById("week").value = x.week_of;
     show(x.week_of);
+    return true;
   };
-  tick();
+  const poll = async () => {
+    const s = await (await fetch("/api/plan", { credentials: "same-origin" })).json();
+    if (!render(s)) setTimeout(poll, 500);
+  };
+  let done = false;
+  const src = new EventSource("/api/plan/events");
+  src.onmessage = (ev) => {
+    if (done) return;
+    if (render(JSON.parse(ev.data))) { done = true; src.close(); }
+  };
+  src.onerror = () => { src.close(); if (!done) { done = true; poll(); } };
 }
 async function main() {
   const s = await fetch("/api/session", { credentials: "same-origin" });
