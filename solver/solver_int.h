@@ -235,6 +235,9 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *incumbent,
                     hv_error *err, hv_status *st);
 
 /* Parses Solomon text in place (NUL-terminated; lines are split). */
+/* hv_toptw_read on text (modified in place); also for the fuzzer. */
+hv_status hv__toptw_parse(char *text, const char *path, int tours, int decimals,
+                          hv_problem **out, hv_error *err);
 hv_status hv__solomon_parse(char *text, const char *path, size_t max_customers,
                             bool trunc1, hv_problem **out, char *name,
                             size_t name_size, hv_error *err);

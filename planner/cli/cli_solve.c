@@ -38,10 +38,73 @@ static hv_problem *with_fleet(const hv_problem *p, size_t fleet,
   return q;
 }
 
+/* `hvplan solve --toptw FILE --tours M`: the score, the tours (vertex ids
+ * in visit order, the depot left out) and the time, as JSON. */
+static int solve_toptw(const char *file, long tours, long decimals,
+                       double limit, long seed, long iterations) {
+  hv_error err = {0};
+  hv_problem *p = NULL;
+  if (decimals < 0) {
+    /* Cordeau's pr files use two decimals, the Solomon-based ones one. */
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    decimals = strncmp(base, "pr", 2) == 0 ? 2 : 1;
+  }
+  hv_status st = hv_toptw_read(file, (int)tours, (int)decimals, &p, &err);
+  if (st != HV_OK) {
+    hv_cli_print_error(&err);
+    return hv_cli_exit_code(st);
+  }
+  hv_solve_options o;
+  hv_solve_options_init(&o);
+  o.time_limit_s = limit;
+  o.seed = (uint64_t)seed;
+  o.max_iterations = (uint64_t)iterations;
+  hv_solution *sol = NULL;
+  st = hv_solve(p, &o, &sol, &err);
+  if (st == HV_OK) st = hv_solution_check(p, sol, &err);
+  if (st != HV_OK) {
+    hv_cli_print_error(&err);
+    hv_solution_free(sol);
+    hv_problem_free(p);
+    return st == HV_E_SOLVER ? 70 : hv_cli_exit_code(st);
+  }
+  double score = 0;
+  json_t *routes = json_array();
+  for (size_t i = 0; i < sol->nroutes; i++) {
+    json_t *r = json_array();
+    for (size_t k = 0; k < sol->routes[i].njobs; k++) {
+      size_t j = sol->routes[i].jobs[k];
+      score += hv_problem_job(p, j)->prize;
+      json_array_append_new(r, json_integer((json_int_t)(j + 1)));
+    }
+    json_array_append_new(routes, r);
+  }
+  const char *base = strrchr(file, '/');
+  char inst[128];
+  snprintf(inst, sizeof inst, "%s", base ? base + 1 : file);
+  char *dot = strrchr(inst, '.');
+  if (dot) *dot = '\0';
+  json_t *root =
+      json_pack("{s:s, s:I, s:I, s:f, s:f, s:I, s:o}", "instance", inst,
+                "tours", (json_int_t)tours, "decimals", (json_int_t)decimals,
+                "score", score, "seconds", sol->seconds, "iterations",
+                (json_int_t)sol->iterations, "routes", routes);
+  char *text = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(10));
+  printf("%s\n", text ? text : "{}");
+  free(text);
+  json_decref(root);
+  hv_solution_free(sol);
+  hv_problem_free(p);
+  return 0;
+}
+
 int hv_cli_solve(int argc, char **argv) {
   const char *file = NULL, *objective = "distance", *rounding = "exact";
+  const char *toptw = NULL;
   double limit = 10.0;
-  long seed = 1, customers = 0, iterations = 0, fleet = 0;
+  long seed = 1, customers = 0, iterations = 0, fleet = 0, tours = 0;
+  long decimals = -1;
   bool pool = true, exact = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -59,6 +122,12 @@ int hv_cli_solve(int argc, char **argv) {
       ok = false;
     } else if (strcmp(a, "--solomon") == 0) {
       file = v;
+    } else if (strcmp(a, "--toptw") == 0) {
+      toptw = v;
+    } else if (strcmp(a, "--tours") == 0) {
+      ok = hv_parse_long(v, &tours) && tours >= 1 && tours <= 1000;
+    } else if (strcmp(a, "--decimals") == 0) {
+      ok = hv_parse_long(v, &decimals) && decimals >= 0 && decimals <= 6;
     } else if (strcmp(a, "--objective") == 0) {
       objective = v;
       ok = strcmp(v, "distance") == 0 || strcmp(v, "vehicles") == 0;
@@ -84,6 +153,16 @@ int hv_cli_solve(int argc, char **argv) {
       return 64;
     }
     i++;
+  }
+  if (toptw != NULL) {
+    if (tours == 0 || file != NULL) {
+      fprintf(stderr,
+              "hvplan solve: --toptw needs --tours M (and no "
+              "--solomon)\n");
+      usage();
+      return 64;
+    }
+    return solve_toptw(toptw, tours, decimals, limit, seed, iterations);
   }
   if (file == NULL) {
     usage();

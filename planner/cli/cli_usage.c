@@ -176,7 +176,14 @@ static const hv_cli_command commands[] = {
      "usage: hvplan solve --solomon FILE [--objective distance|vehicles]\n"
      "                    [--distances exact|trunc1] [--time-limit S]\n"
      "                    [--seed N] [--iterations N] [--no-pool]\n"
-     "                    [--customers N] [--fleet N] [--exact]\n"},
+     "                    [--customers N] [--fleet N] [--exact]\n"
+     "       hvplan solve --toptw FILE --tours M [--decimals D]\n"
+     "                    [--time-limit S] [--seed N] [--iterations N]\n"
+     "\n"
+     "--toptw: a team orienteering instance with time windows (KU Leuven\n"
+     "format); prints JSON with score, tours, seconds and routes (vertex\n"
+     "ids in visit order).  Distances are truncated to 1 decimal, or 2 for\n"
+     "pr* files, unless --decimals says otherwise.\n"},
 };
 
 const hv_cli_command *hv_cli_find(const char *name) {

@@ -178,6 +178,13 @@ hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
 /* Reads a Solomon-format VRPTW instance.  max_customers > 0 keeps only the
  * first customers (the 25/50 variants); trunc1 truncates each edge to one
  * decimal for time and cost.  Objective DISTANCE by default. */
+/* A TOPTW instance (KU Leuven format: the depot, then every vertex with
+ * service, score and window) as a prize-collecting problem with `tours`
+ * vehicles; travel times are distances truncated to `decimals` decimals
+ * (1 for the Solomon-based sets, 2 for pr01-pr20).  Job j is vertex j+1. */
+hv_status hv_toptw_read(const char *path, int tours, int decimals,
+                        hv_problem **out, hv_error *err);
+
 hv_status hv_solomon_read(const char *path, size_t max_customers, bool trunc1,
                           hv_problem **out, char *name, size_t name_size,
                           hv_error *err);
