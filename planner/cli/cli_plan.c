@@ -51,6 +51,14 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
       sum.priority_total ? 100.0 * sum.priority_covered / sum.priority_total
                          : 0.0,
       sum.travel_minutes / 60.0);
+  if (sum.priority_bound > 0) {
+    long gap = sum.priority_bound - sum.priority_covered;
+    printf(
+        "No plan can cover more than %ld priority: this one is within "
+        "%.1f%% of the best possible\n",
+        sum.priority_bound,
+        100.0 * (double)(gap > 0 ? gap : 0) / (double)sum.priority_bound);
+  }
   printf("\nPairs (%s):\n",
          sum.pairs_formed ? "formed by hvplan" : "from pairs.csv");
   size_t nroutes = hv_plan_route_count(p);

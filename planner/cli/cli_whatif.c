@@ -109,17 +109,21 @@ int hv_cli_whatif(int argc, char **argv) {
       rc = 1;
     }
   }
-  printf("%-10s %-38s %5s %6s %9s %9s %7s %7s  %s\n", "variant", "", "pairs",
-         "visits", "visited", "priority", "travel", "staff",
+  printf("%-10s %-38s %5s %6s %9s %9s %8s %7s %7s  %s\n", "variant", "",
+         "pairs", "visits", "visited", "priority", "at most", "travel", "staff",
          "unvisited: lang/win/far/cap");
   for (size_t i = 0; i < nv; i++) {
     const hv_whatif_variant *v = hv_whatif_variant_at(w, i);
     if (!v->ok) continue;
+    char most[24] = "-";
+    if (v->priority_bound >= 0)
+      snprintf(most, sizeof most, "%ld", v->priority_bound);
     printf(
-        "%-10s %-38.38s %5zu %6zu %4zu/%-4zu %9ld %6.1fh %6.1fh  "
+        "%-10s %-38.38s %5zu %6zu %4zu/%-4zu %9ld %8s %6.1fh %6.1fh  "
         "%zu/%zu/%zu/%zu\n",
         v->name, v->label, v->pairs_used, v->visits, v->visited, v->households,
-        v->priority, v->travel_h, v->staff_h, v->unvisited[HV_WHY_LANGUAGE],
+        v->priority, most, v->travel_h, v->staff_h,
+        v->unvisited[HV_WHY_LANGUAGE],
         v->unvisited[HV_WHY_WINDOWS] + v->unvisited[HV_WHY_SHORT_WINDOW],
         v->unvisited[HV_WHY_TOO_FAR], v->unvisited[HV_WHY_CAPACITY]);
   }

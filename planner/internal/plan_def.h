@@ -23,6 +23,8 @@ struct hv_plan {
   /* summary */
   size_t households, visited;
   long priority_total, priority_covered;
+  long priority_bound; /* no plan covers more (-1: not known) */
+  bool bound_from_lp;  /* from the LP relaxation (else every reachable) */
   double travel_minutes;
   double seconds;   /* solving time */
   bool interrupted; /* stopped early (Ctrl-C): the best plan found so far */

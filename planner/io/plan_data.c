@@ -14,6 +14,7 @@ hv_plan *hv__plan_new(const hv_scenario *s) {
     return NULL;
   }
   p->scenario = s;
+  p->priority_bound = -1;
   return p;
 }
 
@@ -44,6 +45,7 @@ hv_plan_summary hv_plan_summary_of(const hv_plan *p) {
                            .visited = p->visited,
                            .priority_total = p->priority_total,
                            .priority_covered = p->priority_covered,
+                           .priority_bound = p->priority_bound,
                            .travel_minutes = p->travel_minutes,
                            .seconds = p->seconds,
                            .iterations = p->iterations,

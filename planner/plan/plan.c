@@ -11,6 +11,7 @@
  * week) are small savings in travel minutes. */
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,22 @@ static size_t visit_windows(const hv_scenario *s, const hv_household *h,
     }
   }
   return n;
+}
+
+typedef struct bound_job {
+  const hv_problem *p;
+  double limit;
+  pthread_t thread;
+  hv_bound b;
+  hv_status st;
+  hv_error err;
+} bound_job;
+
+static void *bound_thread(void *arg) {
+  bound_job *bj = arg;
+  bj->st = hv_prize_bound(bj->p, bj->limit, &bj->b, &bj->err);
+  hv_solver_thread_done();
+  return NULL;
 }
 
 typedef struct progress_ctx {
@@ -839,7 +856,25 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
       so.progress_ud = &pc;
       so.progress_every_s = 0.5;
     }
+    /* The bound on what any plan could cover, in a second thread while the
+     * search runs (GLPK keeps one environment per thread). */
+    bound_job bj = {.p = prob,
+                    .limit = fmin(30.0, fmax(1.0, 0.5 * so.time_limit_s))};
+    bool threaded =
+        npins == 0 && pthread_create(&bj.thread, NULL, bound_thread, &bj) == 0;
     st = hv_solve(prob, &so, &sol, err);
+    if (threaded) pthread_join(bj.thread, NULL);
+    plan->priority_bound = -1;
+    if (threaded && bj.st == HV_OK) {
+      long visited_before = 0;
+      /* Plus what is outside the routing problem: families visited
+       * earlier this week, and the video calls (at most all of them). */
+      for (size_t h = 0; h < H; h++)
+        if (done[h] || s->households[h].mode == HV_MODE_VIRTUAL)
+          visited_before += s->households[h].priority;
+      plan->priority_bound = (long)floor(bj.b.bound + 1e-6) + visited_before;
+      plan->bound_from_lp = bj.b.from_lp;
+    }
   }
   if (st == HV_OK) {
     hv_error cerr;

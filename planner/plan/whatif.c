@@ -62,6 +62,7 @@ static void measure(const hv_whatif *w, variant *v) {
   hv_whatif_variant *r = &v->pub;
   r->priority = p->priority_covered;
   r->priority_total = p->priority_total;
+  r->priority_bound = p->priority_bound;
   r->households = p->households;
   r->visited = p->visited;
   r->travel_h = p->travel_minutes / 60.0;

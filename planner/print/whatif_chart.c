@@ -114,19 +114,19 @@ static void table_csv(const void *ud, FILE *f) {
           "priority_covered,priority_total,travel_hours,staff_hours,"
           "unvisited_language,unvisited_windows,unvisited_too_far,"
           "unvisited_capacity,unvisited_no_coordinates,"
-          "unvisited_short_window\n");
+          "unvisited_short_window,priority_bound\n");
   for (size_t i = 0; i < hv_whatif_count(w); i++) {
     const hv_whatif_variant *v = hv_whatif_variant_at(w, i);
     if (!v->ok) continue;
     fprintf(f,
             "%s,\"%s\",%zu,%zu,%zu,%zu,%ld,%ld,%.1f,%.1f,%zu,%zu,%zu,%zu,%zu,"
-            "%zu\n",
+            "%zu,%ld\n",
             v->name, v->label, v->pairs_used, v->visits, v->visited,
             v->households, v->priority, v->priority_total, v->travel_h,
             v->staff_h, v->unvisited[HV_WHY_LANGUAGE],
             v->unvisited[HV_WHY_WINDOWS], v->unvisited[HV_WHY_TOO_FAR],
             v->unvisited[HV_WHY_CAPACITY], v->unvisited[HV_WHY_NO_COORDS],
-            v->unvisited[HV_WHY_SHORT_WINDOW]);
+            v->unvisited[HV_WHY_SHORT_WINDOW], v->priority_bound);
   }
 }
 

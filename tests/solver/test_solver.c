@@ -209,6 +209,39 @@ static void heuristic_matches_exact_optimum(void) {
   CHECK_INT_EQ(compared, 12);
 }
 
+/* The prize bound (hv_prize_bound): never below the proven optimum on
+ * random tiny instances (so never below any plan), and equal to it where
+ * every job fits (the relaxation is tight there). */
+static void prize_bound_is_valid_and_tight(void) {
+  int tight = 0;
+  for (uint64_t seed = 1; seed <= 10; seed++) {
+    int vehicles = seed <= 7 ? 2 : 6; /* the last ones: room for all */
+    hv_problem *p = random_problem(seed * 104729, 8, vehicles, HV_OBJ_PRIZE);
+    hv_solution *ex = NULL;
+    hv_error err;
+    hv_bound b;
+    CHECK_INT_EQ(hv_prize_bound(p, 10.0, &b, &err), HV_OK);
+    CHECK(b.from_lp);
+    CHECK(b.bound <= b.reachable + 1e-9);
+    CHECK_INT_EQ(hv_solve_exact(p, 120.0, &ex, &err), HV_OK);
+    if (ex) {
+      totals te;
+      CHECK(verify(p, ex, &te));
+      CHECK(ex->proven_optimal);
+      CHECK(b.bound >= te.prize - 1e-6);
+      fprintf(stderr, "   seed %d: optimum %.0f, bound %.1f, reachable %.0f\n",
+              (int)seed, te.prize, b.bound, b.reachable);
+      if (te.prize >= b.reachable - 1e-9) {
+        CHECK_NEAR(b.bound, te.prize, 1e-6);
+        tight++;
+      }
+    }
+    hv_solution_free(ex);
+    hv_problem_free(p);
+  }
+  CHECK(tight >= 1);
+}
+
 /* ---- Solomon -------------------------------------------------------- */
 
 /* A fixture instance (path relative to fixtures/), or NULL after a failed
@@ -592,6 +625,7 @@ int main(void) {
   RUN(balance_spreads_work);
   RUN(idle_returns);
   RUN(heuristic_matches_exact_optimum);
+  RUN(prize_bound_is_valid_and_tight);
   RUN(solomon_25_optima);
   RUN(solomon_100_feasible_and_deterministic);
   RUN(vehicles_reach_best_known_fleet);

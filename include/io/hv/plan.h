@@ -96,6 +96,9 @@ typedef struct hv_plan_pair {
 typedef struct hv_plan_summary {
   size_t households, visited;
   long priority_total, priority_covered;
+  /* No plan of this week can cover more priority (an LP relaxation solved
+   * with GLPK; -1 when not known, e.g. with pinned visits). */
+  long priority_bound;
   double travel_minutes;
   double seconds; /* solving time */
   uint64_t iterations;

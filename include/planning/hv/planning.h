@@ -165,6 +165,7 @@ typedef struct hv_whatif_variant {
   size_t pairs_used; /* pairs in the plan */
   size_t visits, routes, visited, households;
   long priority, priority_total;
+  long priority_bound; /* no plan with this staff covers more (-1: unknown) */
   double travel_h, staff_h;
   size_t unvisited[HV_WHY_COUNT]; /* by reason */
   size_t ngained;       /* households reached that the baseline does not */

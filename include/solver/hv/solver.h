@@ -178,6 +178,21 @@ hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
 /* Reads a Solomon-format VRPTW instance.  max_customers > 0 keeps only the
  * first customers (the 25/50 variants); trunc1 truncates each edge to one
  * decimal for time and cost.  Objective DISTANCE by default. */
+/* An upper bound on the prize any solution of p can collect (HV_OBJ_PRIZE):
+ * an LP relaxation solved with GLPK within time_limit_s (each vehicle's
+ * working time holding the service and shortest drive into each job it
+ * serves, at most max_jobs, each job once, only where it fits alone);
+ * without time for the LP, the prize of every job some vehicle can serve
+ * alone. */
+typedef struct hv_bound {
+  double bound;     /* no solution collects more */
+  double reachable; /* prize of the jobs some vehicle can serve alone */
+  bool from_lp;     /* the LP finished (else bound == reachable) */
+  double seconds;
+} hv_bound;
+hv_status hv_prize_bound(const hv_problem *p, double time_limit_s,
+                         hv_bound *out, hv_error *err);
+
 /* A TOPTW instance (KU Leuven format: the depot, then every vertex with
  * service, score and window) as a prize-collecting problem with `tours`
  * vehicles; travel times are distances truncated to `decimals` decimals
