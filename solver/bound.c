@@ -78,6 +78,56 @@ hv_status hv_prize_bound(const hv_problem *p, double time_limit_s,
       hv__glp_coef(&b, veh_row0 + v, c, md.job[j].service + in[j]);
       hv__glp_coef(&b, cnt_row0 + v, c, 1);
     }
+  /* Window bands: the visits whose start window, within a vehicle's
+   * hours, lies inside [A, B] all start within it, one after another, so
+   * sum(service + drive in) <= (B - A) + the longest service + the longest
+   * drive in among them.  One band per distinct window of the vehicle's
+   * jobs: the afternoon families compete for the afternoon's minutes, not
+   * the whole shift's. */
+  double *lo = malloc(((size_t)n + 1) * sizeof *lo),
+         *hi = malloc(((size_t)n + 1) * sizeof *hi);
+  if (!lo || !hi) b.oom = true;
+  for (int v = 0; v < m && !b.oom; v++) {
+    const hv_vehicle *vh = &md.veh[v];
+    int cnt = 0;
+    for (int j = 0; j < n; j++) {
+      lo[j] = INFINITY, hi[j] = -INFINITY;
+      if (!md.compat[(size_t)j * m + v]) continue;
+      const hv_job *jb = &md.job[j];
+      if (jb->ntw == 0) {
+        lo[j] = vh->open, hi[j] = vh->close;
+      }
+      for (size_t w = 0; w < jb->ntw; w++) {
+        double a = fmax(jb->tw[w].open, vh->open);
+        double c = fmin(jb->tw[w].close, vh->close);
+        if (a > c) continue;
+        lo[j] = fmin(lo[j], a), hi[j] = fmax(hi[j], c);
+      }
+      cnt += isfinite(lo[j]);
+    }
+    for (int j = 0; j < n && cnt > 1; j++) {
+      if (!isfinite(lo[j])) continue;
+      bool seen = false; /* one band per distinct window */
+      for (int k = 0; k < j && !seen; k++)
+        seen = lo[k] == lo[j] && hi[k] == hi[j];
+      if (seen) continue;
+      double A = lo[j], B = hi[j], ms = 0, mi = 0;
+      int members = 0;
+      for (int k = 0; k < n; k++)
+        if (isfinite(lo[k]) && lo[k] >= A && hi[k] <= B) {
+          ms = fmax(ms, md.job[k].service), mi = fmax(mi, in[k]);
+          members++;
+        }
+      if (members < 2) continue;
+      int r = hv__glp_add_row(&b, GLP_UP, 0, (B - A) + ms + mi);
+      for (int k = 0; k < n; k++)
+        if (isfinite(lo[k]) && lo[k] >= A && hi[k] <= B)
+          hv__glp_coef(&b, r, col[(size_t)k * m + v],
+                       md.job[k].service + in[k]);
+    }
+  }
+  free(lo);
+  free(hi);
   if (b.oom) {
     st = hv_error_set(err, HV_E_NOMEM, (hv_where){.source = "solver"},
                       "out of memory");
