@@ -50,12 +50,32 @@ static bool move_stop(json_t *plan, const hv_scenario *s, const char *h,
     if (p && d && strcmp(p, pair) == 0 && strcmp(d, day) == 0) target = rt;
   }
   if (target == NULL) {
-    json_decref(moved);
-    snprintf(why, size,
-             "pair %s has no route on %s: move the visit into an existing "
-             "route, or re-plan",
-             pair, day);
-    return false;
+    /* A new route for a pair of the week that has none that day: its
+     * times are worked out by hv_plan_retime, its shift checked by
+     * hv_plan_check. */
+    json_t *staff = NULL;
+    json_t *pp;
+    json_array_foreach(json_object_get(plan, "pairs"), i, pp) {
+      const char *id = json_string_value(json_object_get(pp, "pair"));
+      if (id && strcmp(id, pair) == 0) staff = json_object_get(pp, "staff");
+    }
+    if (!json_is_array(staff) || json_array_size(staff) != 2) {
+      json_decref(moved);
+      snprintf(why, size, "pair %s is not one of this week's pairs", pair);
+      return false;
+    }
+    int d = hv_day_parse(day);
+    char date[HV_DATE_TEXT];
+    hv_date_format(hv_scenario_date(s, d), date);
+    target = json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:f, s:[]}", "day", day,
+                       "date", date, "pair", pair, "staff", staff, "depart",
+                       "00:00", "return", "00:00", "travel_minutes", 0.0,
+                       "stops");
+    if (target == NULL || json_array_append_new(routes, target) != 0) {
+      json_decref(moved);
+      snprintf(why, size, "out of memory");
+      return false;
+    }
   }
   long hi = hv_scenario_find_household(s, h);
   int minutes = hi >= 0 ? hv_household_minutes(s, hv_scenario_household(s,

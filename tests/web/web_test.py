@@ -314,6 +314,20 @@ try:
     bad = dict(mv, pair="P9", start=st0["start"])
     st, b, _ = clients["cora"].req("POST", "/api/move/check", bad)
     check(st == 400, f"no such route: {st} {b[:120]!r}")
+    # Into a pair's day without a route: a new route, its times worked out.
+    have = {(r["pair"], r["day"]) for r in wk["routes"]}
+    newroute = None
+    for rt in wk["routes"]:
+        for stp in rt["stops"]:
+            for d in ("mon", "tue", "wed", "thu", "fri"):
+                if (rt["pair"], d) in have or newroute:
+                    continue
+                cand = {"household": stp["household"], "week_of": "2026-03-02", "pair": rt["pair"],
+                        "day": d, "start": stp["start"]}
+                st, b, _ = clients["cora"].req("POST", "/api/move/check", cand)
+                if st == 200 and json.loads(b)["ok"]:
+                    newroute = cand
+    check(newroute is not None, "a visit can move to a day its pair has no route yet")
     good = None
     for rt in wk["routes"]:
         for stp in rt["stops"]:
