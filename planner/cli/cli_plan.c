@@ -230,6 +230,7 @@ int hv_cli_plan(int argc, char **argv) {
   if (tty) po.progress = show_progress;
   hv_error err = {0};
   hv_plan *p = NULL;
+  po.reserve_output = !no_pdf; /* the limit covers the PDFs too */
   st = hv_plan_build(s, &po, &p, &err);
   if (tty) fprintf(stderr, "\n");
   int rc = 0;

@@ -846,7 +846,18 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
     hv_solve_options_init(&so);
     so.initial = start;
     /* The limit covers the whole plan: pairing and travel times first. */
-    so.time_limit_s = hv_time_budget_search(&budget, hv__now() - t_begin);
+    double reserve = 0;
+    if (o->reserve_output) {
+      /* At most every job, at most what the routes can hold. */
+      size_t room = 0;
+      for (size_t v = 0; v < m.nveh; v++) {
+        int mx = hv_problem_vehicle(prob, v)->max_jobs;
+        room += mx > 0 ? (size_t)mx : m.njobs;
+      }
+      reserve = hv_time_budget_output(&budget, room < m.njobs ? room : m.njobs);
+    }
+    so.time_limit_s =
+        hv_time_budget_search(&budget, hv__now() - t_begin + reserve);
     so.max_iterations = budget.iterations;
     so.seed = o->seed_set ? o->seed : s->solver.seed;
     so.stop = o->stop;

@@ -14,6 +14,12 @@
 #define PAIRING_SHARE 0.2
 /* The search always gets at least this share of the limit. */
 #define SEARCH_MIN_SHARE 0.1
+/* Writing a plan's printed outputs (route sheet, packet, letter, calendar)
+ * per visit, measured on the development machine (about 8.6 s for 1,213
+ * visits on one core); the search leaves that much of the limit for the
+ * visits the routes could hold, at most OUTPUT_MAX_SHARE of it. */
+#define OUTPUT_S_PER_VISIT 0.007
+#define OUTPUT_MAX_SHARE 0.5
 /* A what-if variant gets at least this many seconds. */
 #define VARIANT_MIN_S 1.0
 
@@ -25,6 +31,12 @@ hv_time_budget hv_time_budget_for(double limit_s, uint64_t iterations) {
                      ? iterations
                      : (uint64_t)(limit_s * ITERATIONS_PER_SECOND) + 1;
   return b;
+}
+
+double hv_time_budget_output(const hv_time_budget *b, size_t visits) {
+  double need = OUTPUT_S_PER_VISIT * (double)visits;
+  double most = OUTPUT_MAX_SHARE * b->total_s;
+  return need < most ? need : most;
 }
 
 double hv_time_budget_search(const hv_time_budget *b, double spent_s) {

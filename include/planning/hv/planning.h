@@ -39,6 +39,9 @@ typedef struct hv_time_budget {
 hv_time_budget hv_time_budget_for(double limit_s, uint64_t iterations);
 /* Seconds left for the search when spent_s went to pairing and travel. */
 double hv_time_budget_search(const hv_time_budget *b, double spent_s);
+/* Seconds to keep after the search for printing about `visits` visits'
+ * sheets, packets and letters (the limit is the whole command's). */
+double hv_time_budget_output(const hv_time_budget *b, size_t visits);
 
 /* ---- pairs ------------------------------------------------------------ */
 
@@ -83,6 +86,9 @@ typedef struct hv_plan_options {
                    double travel_min, void *ud);
   void *progress_ud;
   volatile const int *stop; /* stop early (Ctrl-C) when *stop != 0 */
+  /* The printed outputs will be written after the plan: the search leaves
+   * time for them within the limit (hv_time_budget_output). */
+  bool reserve_output;
 } hv_plan_options;
 
 void hv_plan_options_init(hv_plan_options *o);
