@@ -144,6 +144,7 @@ static void *run_one(hv_server *sv) {
   }
   o.progress = on_progress;
   o.progress_ud = j;
+  o.reserve_output = true; /* the week's PDFs are written after it */
   o.stop = &j->stop;
   hv_plan *p = NULL;
   hv_error err = {0};
