@@ -1,11 +1,14 @@
 /* planner/cli/cli_solve.c -- `hvplan solve --solomon FILE`: the routing engine
  * on a standard VRPTW benchmark instance, printing JSON for bench/solomon. */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "hv/geo.h"
 #include "hv/solver.h"
 #include "hv/values.h"
 
@@ -99,9 +102,120 @@ static int solve_toptw(const char *file, long tours, long decimals,
   return 0;
 }
 
+/* VROOM input with coordinates and no matrices: the matrix from the
+ * geodesic model (speed km/h, no road service), location_index set.  The
+ * input is changed in place; false (with a message) when the coordinates
+ * are not [lon, lat] pairs. */
+#define VROOM_KMH 30.0
+#define VROOM_DETOUR 1.3
+static bool vroom_coordinates(json_t *root) {
+  if (json_object_get(root, "matrices")) return true;
+  json_t *pts = json_array();
+  const char *const keys[][3] = {{"jobs", "location", "location_index"},
+                                 {"vehicles", "start", "start_index"},
+                                 {"vehicles", "end", "end_index"}};
+  for (int k = 0; k < 3; k++) {
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(root, keys[k][0]), i, o) {
+      json_t *c = json_object_get(o, keys[k][1]);
+      if (c == NULL) continue;
+      if (!json_is_array(c) || json_array_size(c) != 2 ||
+          !json_is_number(json_array_get(c, 0)) ||
+          !json_is_number(json_array_get(c, 1))) {
+        fprintf(stderr, "hvplan: error: %s[%zu].%s: expected [lon, lat]\n",
+                keys[k][0], i, keys[k][1]);
+        json_decref(pts);
+        return false;
+      }
+      json_object_set_new(o, keys[k][2],
+                          json_integer((json_int_t)json_array_size(pts)));
+      json_array_append(pts, c);
+      json_object_del(o, keys[k][1]);
+    }
+  }
+  size_t n = json_array_size(pts);
+  json_t *rows = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *row = json_array();
+    for (size_t j = 0; j < n; j++) {
+      json_t *a = json_array_get(pts, i), *b = json_array_get(pts, j);
+      hv_latlon pa = {json_number_value(json_array_get(a, 1)),
+                      json_number_value(json_array_get(a, 0))};
+      hv_latlon pb = {json_number_value(json_array_get(b, 1)),
+                      json_number_value(json_array_get(b, 0))};
+      double m = hv_geodesic_m(pa, pb) * VROOM_DETOUR;
+      json_array_append_new(
+          row, json_integer((json_int_t)ceil(m / (VROOM_KMH / 3.6))));
+    }
+    json_array_append_new(rows, row);
+  }
+  json_decref(pts);
+  json_object_set_new(root, "matrices",
+                      json_pack("{s:{s:o}}", "car", "durations", rows));
+  return true;
+}
+
+static double wall_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* `hvplan solve --vroom FILE`: VROOM's input in, VROOM's output out. */
+static int solve_vroom(const char *file, double limit, long seed,
+                       long iterations) {
+  double t0 = wall_s();
+  json_error_t je;
+  json_t *root = json_load_file(file, 0, &je);
+  if (root == NULL) {
+    fprintf(stderr, "hvplan: error: %s:%d:%d: invalid JSON: %s\n", file,
+            je.line, je.column, je.text);
+    return 3;
+  }
+  if (!vroom_coordinates(root)) {
+    json_decref(root);
+    return 4;
+  }
+  char *text = json_dumps(root, JSON_COMPACT);
+  json_decref(root);
+  hv_error err = {0};
+  hv_problem *p = NULL;
+  hv_vroom *ctx = NULL;
+  hv_status st = text ? hv_vroom_parse(text, strlen(text), file, &p, &ctx, &err)
+                      : HV_E_NOMEM;
+  free(text);
+  if (st != HV_OK) {
+    hv_cli_print_error(&err);
+    return hv_cli_exit_code(st);
+  }
+  double t1 = wall_s();
+  hv_solve_options o;
+  hv_solve_options_init(&o);
+  o.time_limit_s = limit;
+  o.seed = (uint64_t)seed;
+  o.max_iterations = (uint64_t)iterations;
+  hv_solution *sol = NULL;
+  st = hv_solve(p, &o, &sol, &err);
+  if (st == HV_OK) st = hv_solution_check(p, sol, &err);
+  char *out = st == HV_OK ? hv_vroom_output(ctx, p, sol, 1000 * (t1 - t0),
+                                            1000 * (wall_s() - t1))
+                          : NULL;
+  if (out)
+    printf("%s\n", out);
+  else if (st == HV_OK)
+    st = HV_E_NOMEM;
+  if (st != HV_OK) hv_cli_print_error(&err);
+  free(out);
+  hv_solution_free(sol);
+  hv_problem_free(p);
+  hv_vroom_free(ctx);
+  return st == HV_OK ? 0 : hv_cli_exit_code(st);
+}
+
 int hv_cli_solve(int argc, char **argv) {
   const char *file = NULL, *objective = "distance", *rounding = "exact";
-  const char *toptw = NULL;
+  const char *toptw = NULL, *vroom = NULL;
   double limit = 10.0;
   long seed = 1, customers = 0, iterations = 0, fleet = 0, tours = 0;
   long decimals = -1;
@@ -124,6 +238,8 @@ int hv_cli_solve(int argc, char **argv) {
       file = v;
     } else if (strcmp(a, "--toptw") == 0) {
       toptw = v;
+    } else if (strcmp(a, "--vroom") == 0) {
+      vroom = v;
     } else if (strcmp(a, "--tours") == 0) {
       ok = hv_parse_long(v, &tours) && tours >= 1 && tours <= 1000;
     } else if (strcmp(a, "--decimals") == 0) {
@@ -154,6 +270,7 @@ int hv_cli_solve(int argc, char **argv) {
     }
     i++;
   }
+  if (vroom != NULL) return solve_vroom(vroom, limit, seed, iterations);
   if (toptw != NULL) {
     if (tours == 0 || file != NULL) {
       fprintf(stderr,

@@ -177,13 +177,17 @@ static const hv_cli_command commands[] = {
      "                    [--distances exact|trunc1] [--time-limit S]\n"
      "                    [--seed N] [--iterations N] [--no-pool]\n"
      "                    [--customers N] [--fleet N] [--exact]\n"
+     "       hvplan solve --vroom FILE [--time-limit S] [--seed N]\n"
      "       hvplan solve --toptw FILE --tours M [--decimals D]\n"
      "                    [--time-limit S] [--seed N] [--iterations N]\n"
      "\n"
      "--toptw: a team orienteering instance with time windows (KU Leuven\n"
      "format); prints JSON with score, tours, seconds and routes (vertex\n"
      "ids in visit order).  Distances are truncated to 1 decimal, or 2 for\n"
-     "pr* files, unless --decimals says otherwise.\n"},
+     "pr* files, unless --decimals says otherwise.\n"
+     "--vroom: VROOM's JSON input (jobs, vehicles, matrices or [lon, lat]\n"
+     "coordinates) solved by hvplan's engine; prints VROOM's output format.\n"
+     "Unsupported keys are refused by name (docs/vroom.md).\n"},
 };
 
 const hv_cli_command *hv_cli_find(const char *name) {

@@ -193,6 +193,19 @@ typedef struct hv_bound {
 hv_status hv_prize_bound(const hv_problem *p, double time_limit_s,
                          hv_bound *out, hv_error *err);
 
+/* VROOM's JSON input (jobs, vehicles, one profile of matrices; anything
+ * unsupported refused by name) as a problem: the priority of the jobs
+ * served first, then their number, then the cost.  ctx keeps what the
+ * output needs; free with hv_vroom_free. */
+typedef struct hv_vroom hv_vroom;
+hv_status hv_vroom_parse(const char *text, size_t len, const char *name,
+                         hv_problem **out, hv_vroom **ctx, hv_error *err);
+/* VROOM's output format for solution s of the problem read (malloc'd
+ * text, or NULL when memory runs out). */
+char *hv_vroom_output(const hv_vroom *ctx, const hv_problem *p,
+                      const hv_solution *s, double load_ms, double solve_ms);
+void hv_vroom_free(hv_vroom *ctx);
+
 /* A TOPTW instance (KU Leuven format: the depot, then every vertex with
  * service, score and window) as a prize-collecting problem with `tours`
  * vehicles; travel times are distances truncated to `decimals` decimals
