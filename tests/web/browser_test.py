@@ -162,25 +162,6 @@ try:
     check("attempted" in text and "met" in text, "the outcomes are summarised")
     driver.save_screenshot(os.path.join(shots, "dashboard.png"))
     not_blank(os.path.join(shots, "dashboard.png"))
-    # Plan the week from the page: the progress, then the summary and map.
-    lim = driver.find_element(By.ID, "limit")
-    lim.clear()
-    lim.send_keys("2")
-    driver.find_element(By.ID, "plan-button").click()
-    WebDriverWait(driver, 90).until(
-        lambda d: "Planned the week" in d.find_element(By.ID, "plan-status").text
-        or "failed" in d.find_element(By.ID, "plan-status").text)
-    status = driver.find_element(By.ID, "plan-status").text
-    check("Planned the week of " + plan["week_of"] in status, "planned from the page: " + status)
-    check(driver.find_elements(By.ID, "unvisited-table"), "the unvisited families and reasons")
-    wait.until(lambda d: d.find_elements(By.ID, "week-map"))
-    wait.until(lambda d: d.execute_script(
-        "const i = document.getElementById('week-map'); return i.complete && i.naturalWidth > 0"))
-    check(True, "the week's map is shown")
-    links = driver.find_elements(By.CSS_SELECTOR, "#file-list a")
-    check(any(a.text == "roster.pdf" for a in links), "downloads listed")
-    driver.save_screenshot(os.path.join(shots, "dashboard-planned.png"))
-    not_blank(os.path.join(shots, "dashboard-planned.png"))
     # Import a list with a mistake: the problem is shown beside its row.
     bad = os.path.join(work, "households-bad.csv")
     rows = open(os.path.join(prog, "households.csv"), encoding="utf-8").read().splitlines()
@@ -195,7 +176,40 @@ try:
           "the problem is listed beside the row: " + table[:200])
     driver.save_screenshot(os.path.join(shots, "dashboard-import.png"))
     not_blank(os.path.join(shots, "dashboard-import.png"))
+    # Then the demo's households.csv, clean: imported; the week is planned
+    # with it below.
+    driver.find_element(By.ID, "imp-file").clear()
+    driver.find_element(By.ID, "imp-file").send_keys(os.path.abspath(os.path.join(fixtures, "demo", "households.csv")))
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "imp-submit"))
+    wait.until(lambda d: d.find_elements(By.ID, "import-ok"))
+    check("Imported households.csv" in driver.find_element(By.ID, "import-ok").text, "the demo is imported")
+    strip = lambda b: b[3:] if b.startswith(b"\xef\xbb\xbf") else b
+    check(strip(open(os.path.join(prog, "households.csv"), "rb").read()).replace(b"\r\n", b"\n") ==
+          strip(open(os.path.join(fixtures, "demo", "households.csv"), "rb").read()).replace(b"\r\n", b"\n"),
+          "the program's households.csv is the demo's")
 
+    # Plan the week from the page: the progress, then the summary and map.
+    lim = driver.find_element(By.ID, "limit")
+    lim.clear()
+    lim.send_keys("2")
+    driver.find_element(By.ID, "plan-button").click()
+    WebDriverWait(driver, 90).until(
+        lambda d: "Planned the week" in d.find_element(By.ID, "plan-status").text
+        or "failed" in d.find_element(By.ID, "plan-status").text)
+    status = driver.find_element(By.ID, "plan-status").text
+    check("Planned the week of " + plan["week_of"] in status, "planned from the page: " + status)
+    newp0 = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
+    check(any(st["household"] == "H0001" or st["household"].startswith("H00") for rt in newp0["routes"]
+              for st in rt["stops"]), "the plan visits the imported demo families")
+    check(driver.find_elements(By.ID, "unvisited-table"), "the unvisited families and reasons")
+    wait.until(lambda d: d.find_elements(By.ID, "week-map"))
+    wait.until(lambda d: d.execute_script(
+        "const i = document.getElementById('week-map'); return i.complete && i.naturalWidth > 0"))
+    check(True, "the week's map is shown")
+    links = driver.find_elements(By.CSS_SELECTOR, "#file-list a")
+    check(any(a.text == "roster.pdf" for a in links), "downloads listed")
+    driver.save_screenshot(os.path.join(shots, "dashboard-planned.png"))
+    not_blank(os.path.join(shots, "dashboard-planned.png"))
     # Move a visit to 03:00: the page lists the rules it would break.
     newp = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
     rt = newp["routes"][0]
