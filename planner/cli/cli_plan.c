@@ -130,12 +130,12 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
             u->virtual_option);
     }
   }
-  printf("\nWrote %s/plan.json, roster.csv, unvisited.csv", out);
+  printf("\nWrote %s/plan.json, roster.csv, unvisited.csv, messages.csv", out);
   if (printed)
     printf(
         ", roster.pdf, week.svg,\n  routes/ and packets/ (a PDF per pair per "
-        "day), "
-        "calendars/ (a .ics per staff member)");
+        "day), calendars/ (a .ics per staff member),\n  letters/ (a letter "
+        "per family, in its language)");
   printf("\n");
 }
 
