@@ -38,6 +38,9 @@ typedef struct search {
   uint8_t *touched;    /* per route: changed in this iteration */
   int *stamp;          /* per route: candidate mark */
   uint8_t *tried_type; /* per vehicle type: an empty route was tried */
+  int *jmark;          /* per job: candidate mark (focused recreate) */
+  int *fbuf;           /* the focused candidates */
+  int jmark_now;
   int stamp_now;
   int kmax;          /* most non-empty routes allowed */
   double t0, tlimit; /* start time and limit (seconds) */
@@ -374,6 +377,50 @@ static int unassigned_jobs(const search *S, const sol *s, int *out) {
   return n;
 }
 
+/* The jobs to insert after a ruin.  Usually every unassigned one; but in
+ * PRIZE mode with many unassigned (a district where a third of the
+ * families cannot be visited), the removed jobs, the unassigned nearest
+ * to them and a few random others: the granular insertion only places a
+ * job near its neighbours' routes anyway, and trying every far-away job
+ * each iteration made the search slow without making it better. */
+#define FOCUS_FROM 200 /* unassigned jobs */
+#define FOCUS_NEAR 8   /* neighbours of each removed job */
+#define FOCUS_RANDOM 16
+static int focused_jobs(search *S, const sol *s, int *out) {
+  const model *md = S->md;
+  int n = unassigned_jobs(S, s, out);
+  if (md->obj != HV_OBJ_PRIZE || n < FOCUS_FROM || S->jmark == NULL ||
+      S->fbuf == NULL)
+    return n;
+  int k = 0;
+  S->jmark_now++;
+  for (int i = 0; i < S->nremoved; i++) {
+    int j = S->removed[i];
+    if (s->where[j] < 0 && S->jmark[j] != S->jmark_now) {
+      S->jmark[j] = S->jmark_now;
+      S->fbuf[k++] = j;
+    }
+    int near = md->knb < FOCUS_NEAR ? md->knb : FOCUS_NEAR;
+    for (int q = 0; q < near; q++) {
+      int c = md->nb[(size_t)j * md->knb + q];
+      if (s->where[c] < 0 && S->jmark[c] != S->jmark_now) {
+        S->jmark[c] = S->jmark_now;
+        S->fbuf[k++] = c;
+      }
+    }
+  }
+  /* out[] holds every unassigned job: pick a few at random. */
+  for (int t = 0; t < FOCUS_RANDOM; t++) {
+    int c = out[rng_int(&S->g, n)];
+    if (S->jmark[c] != S->jmark_now) {
+      S->jmark[c] = S->jmark_now;
+      S->fbuf[k++] = c;
+    }
+  }
+  memcpy(out, S->fbuf, (size_t)k * sizeof *out);
+  return k;
+}
+
 static void add_touched_to_pool(search *S, const sol *s) {
   if (S->pl == NULL) return;
   for (int v = 0; v < s->m; v++)
@@ -409,7 +456,7 @@ static double step(search *S) {
     return INFINITY;
   }
   ruin(S, &S->tmp);
-  int n = unassigned_jobs(S, &S->tmp, S->order);
+  int n = focused_jobs(S, &S->tmp, S->order);
   recreate(S, &S->tmp, S->order, n);
   S->tmp.cost = hv__sol_objective(S->md, &S->tmp);
   S->iter++;
@@ -649,6 +696,8 @@ static void search_free(search *S) {
   free(S->touched);
   free(S->stamp);
   free(S->tried_type);
+  free(S->jmark);
+  free(S->fbuf);
   hv__pool_free(S->pl);
 }
 
@@ -690,6 +739,8 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   S.touched = calloc(m1, 1);
   S.stamp = calloc(m1, sizeof *S.stamp);
   S.tried_type = calloc(m1, 1);
+  S.jmark = calloc(n1, sizeof *S.jmark);
+  S.fbuf = malloc(n1 * sizeof *S.fbuf);
   bool ok = S.tried_type && S.removed && S.order && S.key && S.touched &&
             S.stamp && hv__sol_init(&S.cur, &md) &&
             hv__sol_init(&S.best, &md) && hv__sol_init(&S.tmp, &md);
