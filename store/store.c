@@ -145,8 +145,8 @@ hv_status hv_store_open(const char *path, bool create, hv_store **out,
 hv_status hv_store_open_version(const char *path, int version, hv_store **out,
                                 hv_error *err) {
   if (version < 1 || version > HV_STORE_SCHEMA)
-    return hv_error_set(err, HV_E_RANGE, (hv_where){0},
-                        "no schema version %d", version);
+    return hv_error_set(err, HV_E_RANGE, (hv_where){0}, "no schema version %d",
+                        version);
   return open_at(path, true, version, out, err);
 }
 
@@ -157,8 +157,12 @@ void hv_store_close(hv_store *st) {
   free(st);
 }
 
-int hv_store_version(const hv_store *st) { return st->version; }
-const char *hv_store_path(const hv_store *st) { return st->path; }
+int hv_store_version(const hv_store *st) {
+  return st->version;
+}
+const char *hv_store_path(const hv_store *st) {
+  return st->path;
+}
 
 hv_status hv_store_begin(hv_store *st, hv_error *err) {
   if (st->in_tx)
@@ -216,9 +220,8 @@ hv_status hv_store_put_household(hv_store *st, const hv_store_household *h,
   hv__store_text(q, 7, h->phone);
   hv__store_text(q, 8, h->availability);
   hv__store_text(q, 9, h->notes);
-  hv__store_text(q, 10,
-                 h->visit_type && h->visit_type[0] ? h->visit_type
-                                                   : "attendance");
+  hv__store_text(
+      q, 10, h->visit_type && h->visit_type[0] ? h->visit_type : "attendance");
   hv__store_text(q, 11, h->preferred_staff);
   sqlite3_bind_int(q, 12, h->priority);
   hv__store_text(q, 13, today);
@@ -233,8 +236,10 @@ hv_status hv_store_put_household(hv_store *st, const hv_store_household *h,
   while (rc == HV_OK && *p) {
     const char *e = strchr(p, ';');
     size_t n = e ? (size_t)(e - p) : strlen(p);
-    while (n > 0 && (*p == ' ')) p++, n--;
-    while (n > 0 && p[n - 1] == ' ') n--;
+    while (n > 0 && (*p == ' '))
+      p++, n--;
+    while (n > 0 && p[n - 1] == ' ')
+      n--;
     if (n > 0) {
       q = hv__store_prepare(st,
                             "INSERT OR IGNORE INTO student (household_id, "
@@ -388,8 +393,8 @@ hv_status hv_store_replan_week(hv_store *st, const char *week_of,
   return HV_OK;
 }
 
-hv_status hv_store_add_visit(hv_store *st, const hv_store_visit *v,
-                             bool *added, hv_error *err) {
+hv_status hv_store_add_visit(hv_store *st, const hv_store_visit *v, bool *added,
+                             hv_error *err) {
   *added = false;
   sqlite3_stmt *q = hv__store_prepare(
       st,
@@ -407,9 +412,8 @@ hv_status hv_store_add_visit(hv_store *st, const hv_store_visit *v,
   hv__store_text(q, 6, v->staff_b);
   hv__store_text(q, 7, v->start);
   hv__store_text(q, 8, v->end);
-  hv__store_text(q, 9,
-                 v->visit_type && v->visit_type[0] ? v->visit_type
-                                                   : "attendance");
+  hv__store_text(
+      q, 9, v->visit_type && v->visit_type[0] ? v->visit_type : "attendance");
   hv__store_text(q, 10, v->mode && v->mode[0] ? v->mode : "home");
   sqlite3_bind_int(q, 11, v->attempt > 0 ? v->attempt : 1);
   hv_status rc = run(st, q, "storing a planned visit", err);
@@ -569,7 +573,8 @@ hv_status hv_store_put_contact(hv_store *st, const hv_store_contact *c,
   }
   if (rc == SQLITE_ROW) {
     long long id = sqlite3_column_int64(q, 0);
-    bool same = same_text(col(q, 1), c->result) && same_text(col(q, 2), c->notes);
+    bool same =
+        same_text(col(q, 1), c->result) && same_text(col(q, 2), c->notes);
     sqlite3_finalize(q);
     if (same) return HV_OK;
     q = hv__store_prepare(st,
@@ -789,8 +794,8 @@ static void tally_sort(hv_store_tally *t, size_t n) {
   for (size_t i = 1; i < n; i++) {
     hv_store_tally x = t[i];
     size_t k = i;
-    while (k > 0 && (t[k - 1].n < x.n ||
-                     (t[k - 1].n == x.n && strcmp(t[k - 1].name, x.name) > 0))) {
+    while (k > 0 && (t[k - 1].n < x.n || (t[k - 1].n == x.n &&
+                                          strcmp(t[k - 1].name, x.name) > 0))) {
       t[k] = t[k - 1];
       k--;
     }
@@ -881,7 +886,8 @@ hv_status hv_store_attendance_change(hv_store *st, const char *from,
     g->chronic_before += before >= threshold;
     g->chronic_after += after >= threshold;
   }
-  if (step != SQLITE_DONE) rc = hv__store_fail(st, "summarising attendance", err);
+  if (step != SQLITE_DONE)
+    rc = hv__store_fail(st, "summarising attendance", err);
   sqlite3_finalize(q);
   return rc;
 }
@@ -890,12 +896,12 @@ hv_status hv_store_summarise(hv_store *st, const char *from, const char *to,
                              hv_store_summary *out, hv_error *err) {
   memset(out, 0, sizeof *out);
   hv_status rc = HV_OK;
-  out->planned = count_of(
-      st, "SELECT count(*) FROM visit WHERE date BETWEEN ?1 AND ?2", from, to,
-      &rc, err);
-  out->attempted = count_of(
-      st, "SELECT count(*) FROM outcome WHERE date BETWEEN ?1 AND ?2", from,
-      to, &rc, err);
+  out->planned =
+      count_of(st, "SELECT count(*) FROM visit WHERE date BETWEEN ?1 AND ?2",
+               from, to, &rc, err);
+  out->attempted =
+      count_of(st, "SELECT count(*) FROM outcome WHERE date BETWEEN ?1 AND ?2",
+               from, to, &rc, err);
   out->households_attempted =
       count_of(st,
                "SELECT count(DISTINCT household_id) FROM outcome WHERE date "
@@ -944,10 +950,11 @@ hv_status hv_store_summarise(hv_store *st, const char *from, const char *to,
 /* ---- history -------------------------------------------------------- */
 
 /* "Ana Ruiz (S01) + Dung Tran (S05)": names from the staff table. */
-#define STAFF_NAME(col)                                                  \
+#define STAFF_NAME(col)                                                   \
   "coalesce((SELECT name || ' (' || id || ')' FROM staff WHERE id = " col \
   "), " col ")"
-#define STAFF_PAIR STAFF_NAME("v.staff_a") " || ' + ' || " STAFF_NAME("v.staff_b")
+#define STAFF_PAIR \
+  STAFF_NAME("v.staff_a") " || ' + ' || " STAFF_NAME("v.staff_b")
 
 hv_status hv_store_history(hv_store *st, const char *household,
                            void (*fn)(const hv_store_event *e, void *ud),
@@ -957,14 +964,16 @@ hv_status hv_store_history(hv_store *st, const char *household,
   if (s != HV_OK || !*found) return s;
   sqlite3_stmt *q = hv__store_prepare(
       st,
-      "SELECT v.date, 'planned', '', " STAFF_PAIR ", v.pair, "
+      "SELECT v.date, 'planned', '', " STAFF_PAIR
+      ", v.pair, "
       "  v.start, '', '', '', '', '', v.attempt, 0, 0 "
       "FROM visit v WHERE v.household_id = ?1 AND NOT EXISTS "
       "  (SELECT 1 FROM outcome o WHERE o.visit_id = v.id) "
       "UNION ALL "
       "SELECT o.date, 'visit', o.outcome, "
       "  CASE WHEN o.staff <> '' THEN o.staff "
-      "       ELSE " STAFF_PAIR " END, v.pair, v.start, "
+      "       ELSE " STAFF_PAIR
+      " END, v.pair, v.start, "
       "  o.barriers, o.referrals, o.next_step, "
       "  coalesce(o.follow_up_date, ''), o.notes, v.attempt, o.revisions, 1 "
       "FROM outcome o JOIN visit v ON v.id = o.visit_id "
@@ -1027,8 +1036,8 @@ hv_status hv_store_put_user(hv_store *st, const hv_store_user *u,
   return run(st, q, "storing a user", err);
 }
 
-hv_status hv_store_get_user(hv_store *st, const char *login,
-                            hv_store_user *out, bool *found, hv_error *err) {
+hv_status hv_store_get_user(hv_store *st, const char *login, hv_store_user *out,
+                            bool *found, hv_error *err) {
   memset(out, 0, sizeof *out);
   *found = false;
   sqlite3_stmt *q = hv__store_prepare(
@@ -1054,9 +1063,8 @@ hv_status hv_store_get_user(hv_store *st, const char *login,
              : hv__store_fail(st, "reading a user", err);
 }
 
-hv_status hv_store_set_login_state(hv_store *st, const char *login,
-                                   int failed, const char *locked_until,
-                                   hv_error *err) {
+hv_status hv_store_set_login_state(hv_store *st, const char *login, int failed,
+                                   const char *locked_until, hv_error *err) {
   sqlite3_stmt *q = hv__store_prepare(
       st,
       "UPDATE app_user SET failed_logins = ?2, locked_until = ?3 WHERE "
@@ -1089,7 +1097,8 @@ hv_status hv_store_audit_each(hv_store *st,
                               void (*fn)(const hv_store_audit_row *r, void *ud),
                               void *ud, hv_error *err) {
   sqlite3_stmt *q = hv__store_prepare(
-      st, "SELECT id, logged_at, login, action, detail FROM audit ORDER BY id", err);
+      st, "SELECT id, logged_at, login, action, detail FROM audit ORDER BY id",
+      err);
   if (q == NULL) return HV_E_STORE;
   int step;
   while ((step = sqlite3_step(q)) == SQLITE_ROW) {

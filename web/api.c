@@ -41,7 +41,9 @@ typedef struct week_data {
   hv_plan *p;
 } week_data;
 
-static void week_free(week_data *w) { (void)w; }
+static void week_free(week_data *w) {
+  (void)w;
+}
 
 void hv__api_end(hv_server *sv) {
   hv_plan_free(sv->cache.p);
@@ -58,8 +60,7 @@ static unsigned long long stamp_of(const char *plan_path, const char *dir) {
   unsigned long long x = 0;
   if (stat(plan_path, &sb) == 0)
     x = (unsigned long long)sb.st_mtim.tv_sec * 1000003ULL +
-        (unsigned long long)sb.st_mtim.tv_nsec +
-        (unsigned long long)sb.st_size;
+        (unsigned long long)sb.st_mtim.tv_nsec + (unsigned long long)sb.st_size;
   for (size_t i = 0; dir[0] && i < sizeof names / sizeof names[0]; i++) {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -149,8 +150,7 @@ static void api_week(hv_server *sv, hv_request *q, hv_reply *r) {
     json_array_foreach(routes, i, rt) {
       json_t *staff = json_object_get(rt, "staff");
       bool mine = false;
-      for (size_t k = 0; k < json_array_size(staff); k++)
-      {
+      for (size_t k = 0; k < json_array_size(staff); k++) {
         const char *id = json_string_value(json_array_get(staff, k));
         mine |= id && strcmp(id, u->staff) == 0;
       }
@@ -173,8 +173,10 @@ static void api_week(hv_server *sv, hv_request *q, hv_reply *r) {
         json_object_set_new(rt, "household", json_string(""));
       json_array_append(kc, rt);
     }
-    if (calls) json_object_set_new(plan, "virtual_visits", kc);
-    else json_decref(kc);
+    if (calls)
+      json_object_set_new(plan, "virtual_visits", kc);
+    else
+      json_decref(kc);
     json_object_set_new(plan, "unvisited", json_array());
   }
   hv__reply_json(r, 200, plan);
@@ -201,7 +203,10 @@ static json_t *stop_json(const hv_scenario *s, const hv_household *h, int day,
   hv_household_site_text(s, h, site, sizeof site);
   double lat, lon;
   if (hv_household_site(s, h, &lat, &lon))
-    snprintf(map, sizeof map, "https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=17/%.6f/%.6f", lat, lon, lat, lon);
+    snprintf(
+        map, sizeof map,
+        "https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=17/%.6f/%.6f",
+        lat, lon, lat, lon);
   else
     map[0] = '\0';
   char mode[160];
@@ -217,13 +222,12 @@ static json_t *stop_json(const hv_scenario *s, const hv_household *h, int day,
                           (int)w, p);
     p += item;
   }
-  return json_pack(
-      "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "household",
-      h->id, "start", hv_hhmm_format(start, a), "end", hv_hhmm_format(end, b),
-      "window", win, "guardian", h->guardian, "students", first, "address",
-      site, "map", map, "phone", h->phone, "language",
-      hv_language_name(h->language), "mode",
-      hv_household_mode_text(s, h, mode, sizeof mode));
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+                   "household", h->id, "start", hv_hhmm_format(start, a), "end",
+                   hv_hhmm_format(end, b), "window", win, "guardian",
+                   h->guardian, "students", first, "address", site, "map", map,
+                   "phone", h->phone, "language", hv_language_name(h->language),
+                   "mode", hv_household_mode_text(s, h, mode, sizeof mode));
 }
 
 /* GET /api/today: the caller's stops of a day, in order, with what the
@@ -259,24 +263,27 @@ static void api_today(hv_server *sv, hv_request *q, hv_reply *r) {
                              ps->start, ps->end);
       if (ps->school_from >= 0) {
         char a[HV_HHMM_TEXT], b[HV_HHMM_TEXT];
-        json_object_set_new(st, "back_at_school",
-                            json_pack("[ss]", hv_hhmm_format(ps->school_from, a),
-                                      hv_hhmm_format(ps->school_to, b)));
+        json_object_set_new(
+            st, "back_at_school",
+            json_pack("[ss]", hv_hhmm_format(ps->school_from, a),
+                      hv_hhmm_format(ps->school_to, b)));
       }
       json_array_append_new(stops, st);
     }
     char a[HV_HHMM_TEXT], b[HV_HHMM_TEXT];
-    const char *na = pr->staff_index[0] >= 0
-                         ? hv_scenario_staff(s, (size_t)pr->staff_index[0])->name
-                         : pr->staff[0];
-    const char *nb = pr->staff_index[1] >= 0
-                         ? hv_scenario_staff(s, (size_t)pr->staff_index[1])->name
-                         : pr->staff[1];
+    const char *na =
+        pr->staff_index[0] >= 0
+            ? hv_scenario_staff(s, (size_t)pr->staff_index[0])->name
+            : pr->staff[0];
+    const char *nb =
+        pr->staff_index[1] >= 0
+            ? hv_scenario_staff(s, (size_t)pr->staff_index[1])->name
+            : pr->staff[1];
     json_array_append_new(
-        routes, json_pack("{s:s, s:[ss], s:s, s:s, s:o}", "pair", pr->pair,
-                          "staff", na, nb, "depart",
-                          hv_hhmm_format(pr->depart, a), "return",
-                          hv_hhmm_format(pr->back, b), "stops", stops));
+        routes,
+        json_pack("{s:s, s:[ss], s:s, s:s, s:o}", "pair", pr->pair, "staff", na,
+                  nb, "depart", hv_hhmm_format(pr->depart, a), "return",
+                  hv_hhmm_format(pr->back, b), "stops", stops));
   }
   for (size_t c = 0; c < hv_plan_call_count(w.p); c++) {
     const hv_plan_call *pc = hv_plan_call_at(w.p, c);
@@ -286,9 +293,9 @@ static void api_today(hv_server *sv, hv_request *q, hv_reply *r) {
     json_t *st = stop_json(s, hv_scenario_household(s, pc->household), day,
                            pc->start, pc->end);
     char link[512];
-    json_object_set_new(st, "join",
-                        json_string(hv_plan_call_link(s, pc, link, sizeof link) +
-                                    12));
+    json_object_set_new(
+        st, "join",
+        json_string(hv_plan_call_link(s, pc, link, sizeof link) + 12));
     json_object_set_new(st, "staff", json_string(pc->staff));
     json_array_append_new(calls, st);
   }
@@ -322,8 +329,7 @@ static void api_outcome(hv_server *sv, hv_request *q, hv_reply *r) {
   hv_date d;
   if (!hv_date_parse(vals[1], &d)) {
     pthread_mutex_unlock(&sv->db_lock);
-    hv__reply_error(r, 400, "date", "'%s' is not a date (YYYY-MM-DD)",
-                    vals[1]);
+    hv__reply_error(r, 400, "date", "'%s' is not a date (YYYY-MM-DD)", vals[1]);
     return;
   }
   week_data w;
@@ -350,8 +356,7 @@ static void api_outcome(hv_server *sv, hv_request *q, hv_reply *r) {
   if (planned && !mine) {
     week_free(&w);
     pthread_mutex_unlock(&sv->db_lock);
-    hv__reply_error(r, 403, "household",
-                    "this visit is not one of yours");
+    hv__reply_error(r, 403, "household", "this visit is not one of yours");
     return;
   }
   /* The same checks as a visit log: one row of visits.csv. */
@@ -382,19 +387,19 @@ static void api_outcome(hv_server *sv, hv_request *q, hv_reply *r) {
     for (size_t i = 0; i < hv_diags_count(dg); i++) {
       const hv_diag *x = hv_diags_get(dg, i);
       if (x->severity != HV_SEV_ERROR) continue;
-      json_array_append_new(errs,
-                            json_pack("{s:s, s:s}", "field", x->error.field,
-                                      "message", x->error.text));
+      json_array_append_new(
+          errs, json_pack("{s:s, s:s}", "field", x->error.field, "message",
+                          x->error.text));
     }
-    hv__reply_json(r, 400, json_pack("{s:s, s:o}", "error",
-                                     "the outcome was not recorded", "errors",
-                                     errs));
+    hv__reply_json(r, 400,
+                   json_pack("{s:s, s:o}", "error",
+                             "the outcome was not recorded", "errors", errs));
   } else if (st != HV_OK) {
     hv__reply_error(r, 500, NULL, "the program database failed");
   } else {
     hv__reply_json(r, 200,
                    json_pack("{s:s, s:s}", "household", household, "status",
-                             sum.recorded      ? "recorded"
+                             sum.recorded    ? "recorded"
                              : sum.corrected ? "corrected"
                                              : "unchanged"));
   }
@@ -466,20 +471,20 @@ static void api_outcomes(hv_server *sv, hv_request *q, hv_reply *r) {
 }
 
 static void audit_row(const hv_store_audit_row *a, void *ud) {
-  json_array_append_new(ud, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
-                                      (json_int_t)a->id, "at", a->at, "login",
-                                      a->login, "action", a->action, "detail",
-                                      a->detail));
+  json_array_append_new(
+      ud, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->id, "at",
+                    a->at, "login", a->login, "action", a->action, "detail",
+                    a->detail));
 }
 
 void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
   hv_role role = q->session.user.role;
   if (is(q, "GET", "/api/session")) {
-    hv__reply_json(r, 200,
-                   json_pack("{s:s, s:s, s:s, s:s}", "login",
-                             q->session.user.login, "role", hv_role_name(role),
-                             "staff", q->session.user.staff, "csrf",
-                             q->session.csrf));
+    hv__reply_json(
+        r, 200,
+        json_pack("{s:s, s:s, s:s, s:s}", "login", q->session.user.login,
+                  "role", hv_role_name(role), "staff", q->session.user.staff,
+                  "csrf", q->session.csrf));
   } else if (is(q, "GET", "/api/week")) {
     pthread_mutex_lock(&sv->db_lock);
     api_week(sv, q, r);
@@ -492,8 +497,9 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
     api_outcome(sv, q, r);
   } else if (is(q, "GET", "/api/outcomes")) {
     if (role == HV_ROLE_STAFF)
-      hv__reply_error(r, 403, NULL, "the program's counts are for "
-                                    "coordinators and viewers");
+      hv__reply_error(r, 403, NULL,
+                      "the program's counts are for "
+                      "coordinators and viewers");
     else
       api_outcomes(sv, q, r);
   } else if (is(q, "POST", "/api/plan") || is(q, "GET", "/api/plan")) {
@@ -548,10 +554,10 @@ void hv__api(hv_server *sv, hv_request *q, hv_reply *r) {
     }
   } else {
     static const char *const known[] = {
-        "/api/session",  "/api/week", "/api/today", "/api/outcome",
-        "/api/outcomes", "/api/audit", "/api/plan", "/api/files",
+        "/api/session",  "/api/week",       "/api/today",  "/api/outcome",
+        "/api/outcomes", "/api/audit",      "/api/plan",   "/api/files",
         "/api/move",     "/api/move/check", "/api/import", "/api/replan",
-        "/api/pin",      "/api/whatif", "/api/send",  "/api/plan/events"};
+        "/api/pin",      "/api/whatif",     "/api/send",   "/api/plan/events"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
       if (strcmp(q->url, known[i]) == 0) {
         hv__reply_error(r, 405, NULL, "method %s not allowed here", q->method);

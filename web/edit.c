@@ -18,8 +18,8 @@
 /* Moves household h in the plan's JSON to pair/day/start; false with a
  * reason when the target has no route. */
 static bool move_stop(json_t *plan, const hv_scenario *s, const char *h,
-                      const char *pair, const char *day, int start,
-                      char *why, size_t size) {
+                      const char *pair, const char *day, int start, char *why,
+                      size_t size) {
   json_t *routes = json_object_get(plan, "routes");
   json_t *moved = NULL;
   size_t i;
@@ -39,8 +39,7 @@ static bool move_stop(json_t *plan, const hv_scenario *s, const char *h,
     if (moved) break;
   }
   if (moved == NULL) {
-    snprintf(why, size, "household '%s' has no visit in this week's routes",
-             h);
+    snprintf(why, size, "household '%s' has no visit in this week's routes", h);
     return false;
   }
   json_t *target = NULL;
@@ -67,10 +66,10 @@ static bool move_stop(json_t *plan, const hv_scenario *s, const char *h,
     int d = hv_day_parse(day);
     char date[HV_DATE_TEXT];
     hv_date_format(hv_scenario_date(s, d), date);
-    target = json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:f, s:[]}", "day", day,
-                       "date", date, "pair", pair, "staff", staff, "depart",
-                       "00:00", "return", "00:00", "travel_minutes", 0.0,
-                       "stops");
+    target =
+        json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:f, s:[]}", "day", day,
+                  "date", date, "pair", pair, "staff", staff, "depart", "00:00",
+                  "return", "00:00", "travel_minutes", 0.0, "stops");
     if (target == NULL || json_array_append_new(routes, target) != 0) {
       json_decref(moved);
       snprintf(why, size, "out of memory");
@@ -78,9 +77,9 @@ static bool move_stop(json_t *plan, const hv_scenario *s, const char *h,
     }
   }
   long hi = hv_scenario_find_household(s, h);
-  int minutes = hi >= 0 ? hv_household_minutes(s, hv_scenario_household(s,
-                                                                      (size_t)hi))
-                        : 45;
+  int minutes =
+      hi >= 0 ? hv_household_minutes(s, hv_scenario_household(s, (size_t)hi))
+              : 45;
   char a[HV_HHMM_TEXT];
   json_object_set_new(moved, "start", json_string(hv_hhmm_format(start, a)));
   json_object_set_new(moved, "arrive", json_string(a));
@@ -139,8 +138,8 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
   json_t *plan = NULL;
   hv_diags *dg = hv_diags_create();
   char dir[4096], edit[4200], why[300];
-  if (hv_store_week_plan(sv->db, monday, wk, path, sizeof path, &found,
-                         &err) != HV_OK ||
+  if (hv_store_week_plan(sv->db, monday, wk, path, sizeof path, &found, &err) !=
+          HV_OK ||
       !found || path[0] == '\0') {
     hv__reply_error(r, 404, "week_of", "the week of %s has no plan", monday);
     goto done;
@@ -176,9 +175,9 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
   for (size_t i = 0; i < hv_diags_count(dg); i++) {
     const hv_diag *x = hv_diags_get(dg, i);
     if (x->severity == HV_SEV_ERROR)
-      json_array_append_new(broken, json_pack("{s:s, s:s}", "where",
-                                              x->error.field, "rule",
-                                              x->error.text));
+      json_array_append_new(
+          broken, json_pack("{s:s, s:s}", "where", x->error.field, "rule",
+                            x->error.text));
   }
   bool ok = json_array_size(broken) == 0;
   if (!apply || !ok) {
@@ -200,8 +199,8 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
                                 &err);
   if (st == HV_OK) {
     char now[32], detail[200];
-    snprintf(detail, sizeof detail, "%s to pair %s, %s %s (week of %s)", hh,
-             pr, dy, at, monday);
+    snprintf(detail, sizeof detail, "%s to pair %s, %s %s (week of %s)", hh, pr,
+             dy, at, monday);
     st = hv_store_audit(sv->db, hv_iso_time(time(NULL), now),
                         q->session.user.login, "visit moved", detail, &err);
   }

@@ -74,8 +74,7 @@ static json_t *problems_of(const hv_diags *d, const char *file, bool *errors) {
   return a;
 }
 
-static void lists(hv_server *sv, hv_request *q, hv_reply *r,
-                  const char *name) {
+static void lists(hv_server *sv, hv_request *q, hv_reply *r, const char *name) {
   const char *prog = sv->o->program_dir;
   char tmp[4200];
   snprintf(tmp, sizeof tmp, "%s/.import-XXXXXX", prog);
@@ -119,9 +118,9 @@ static void lists(hv_server *sv, hv_request *q, hv_reply *r,
   bool errors;
   json_t *problems = problems_of(d, name, &errors);
   hv_diags_free(d);
-  json_t *out = json_pack("{s:b, s:s, s:o, s:o}", "imported", !errors, "file",
-                          name, "problems", problems, "lines",
-                          lines_of(q->body, q->body_len));
+  json_t *out =
+      json_pack("{s:b, s:s, s:o, s:o}", "imported", !errors, "file", name,
+                "problems", problems, "lines", lines_of(q->body, q->body_len));
   if (!errors) {
     char dst[4300], now[32], detail[200];
     snprintf(dst, sizeof dst, "%s/%s", prog, name);
@@ -148,8 +147,8 @@ static void attendance(hv_server *sv, hv_request *q, hv_reply *r) {
   hv_flag_result *res = NULL;
   hv_error err = {0};
   pthread_mutex_lock(&sv->db_lock);
-  hv_status st = d ? hv_scenario_load_settings(sv->o->program_dir, &s, d)
-                   : HV_E_NOMEM;
+  hv_status st =
+      d ? hv_scenario_load_settings(sv->o->program_dir, &s, d) : HV_E_NOMEM;
   if (st == HV_OK)
     st = hv_attendance_parse(q->body, q->body_len, "attendance.csv",
                              hv_scenario_attendance(s), &att, d);
@@ -158,8 +157,7 @@ static void attendance(hv_server *sv, hv_request *q, hv_reply *r) {
   bool errors = false;
   json_t *problems = d ? problems_of(d, "attendance.csv", &errors) : NULL;
   errors = errors || st != HV_OK;
-  if (!errors)
-    st = hv_flag_write(res, s, sv->db, "web upload", &err);
+  if (!errors) st = hv_flag_write(res, s, sv->db, "web upload", &err);
   if (!errors && st == HV_OK) {
     char now[32], detail[200];
     size_t added = 0, dropped = 0;
@@ -173,22 +171,20 @@ static void attendance(hv_server *sv, hv_request *q, hv_reply *r) {
              res->flagged_students, added, dropped);
     hv_store_audit(sv->db, hv_iso_time(time(NULL), now), q->session.user.login,
                    "attendance imported", detail, &err);
-    json_t *out = json_pack("{s:b, s:s, s:o, s:I, s:I, s:I, s:I}", "imported",
-                            1, "file", "attendance.csv", "problems", problems,
-                            "students_flagged",
-                            (json_int_t)res->flagged_students, "households",
-                            (json_int_t)res->nhouseholds, "new",
-                            (json_int_t)added, "no_longer_flagged",
-                            (json_int_t)dropped);
+    json_t *out =
+        json_pack("{s:b, s:s, s:o, s:I, s:I, s:I, s:I}", "imported", 1, "file",
+                  "attendance.csv", "problems", problems, "students_flagged",
+                  (json_int_t)res->flagged_students, "households",
+                  (json_int_t)res->nhouseholds, "new", (json_int_t)added,
+                  "no_longer_flagged", (json_int_t)dropped);
     problems = NULL;
     hv__reply_json(r, 200, out);
   } else if (errors) {
     if (problems && json_array_size(problems) == 0 && err.text[0])
       json_array_append_new(
           problems, json_pack("{s:s, s:I, s:s, s:s, s:s}", "file",
-                              "attendance.csv", "line", (json_int_t)0,
-                              "field", "", "severity", "error", "message",
-                              err.text));
+                              "attendance.csv", "line", (json_int_t)0, "field",
+                              "", "severity", "error", "message", err.text));
     hv__reply_json(r, 422,
                    json_pack("{s:b, s:s, s:o, s:o}", "imported", 0, "file",
                              "attendance.csv", "problems",

@@ -74,14 +74,14 @@ static void run_whatif(hv_server *sv, const hv_scenario *s, double t0) {
   for (size_t i = 0; i < hv_whatif_count(w); i++) {
     const hv_whatif_variant *v = hv_whatif_variant_at(w, i);
     json_array_append_new(
-        rows, json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:f, s:f}",
-                        "name", v->name, "label", v->label, "ok", v->ok,
-                        "pairs", (json_int_t)v->npairs, "visited",
-                        (json_int_t)v->visited, "households",
-                        (json_int_t)v->households, "priority",
-                        (json_int_t)v->priority, "priority_total",
-                        (json_int_t)v->priority_total, "travel_h", v->travel_h,
-                        "staff_h", v->staff_h));
+        rows,
+        json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "name",
+                  v->name, "label", v->label, "ok", v->ok, "pairs",
+                  (json_int_t)v->npairs, "visited", (json_int_t)v->visited,
+                  "households", (json_int_t)v->households, "priority",
+                  (json_int_t)v->priority, "priority_total",
+                  (json_int_t)v->priority_total, "travel_h", v->travel_h,
+                  "staff_h", v->staff_h));
   }
   long knee = hv_whatif_knee(w);
   json_t *res = json_pack("{s:s, s:o, s:I}", "whatif", run, "variants", rows,
@@ -174,19 +174,19 @@ static void *run_one(hv_server *sv) {
       const hv_unvisited *u = hv_plan_unvisited_at(p, i);
       const hv_household *h = hv_scenario_household(s, u->household);
       json_array_append_new(
-          un, json_pack("{s:s, s:i, s:s, s:s, s:s}", "household", h->id,
-                        "priority", h->priority, "code",
-                        hv_unvisited_code(u->reason), "reason", u->text,
-                        "virtual_option", u->virtual_option));
+          un,
+          json_pack("{s:s, s:i, s:s, s:s, s:s}", "household", h->id, "priority",
+                    h->priority, "code", hv_unvisited_code(u->reason), "reason",
+                    u->text, "virtual_option", u->virtual_option));
     }
-    json_t *res = json_pack(
-        "{s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:o}", "week_of", week,
-        "households", (json_int_t)sum.households, "visited",
-        (json_int_t)sum.visited, "priority_covered",
-        (json_int_t)sum.priority_covered, "priority_total",
-        (json_int_t)sum.priority_total, "travel_hours",
-        sum.travel_minutes / 60.0, "calls",
-        (json_int_t)hv_plan_call_count(p), "unvisited", un);
+    json_t *res =
+        json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:I, s:o}", "week_of", week,
+                  "households", (json_int_t)sum.households, "visited",
+                  (json_int_t)sum.visited, "priority_covered",
+                  (json_int_t)sum.priority_covered, "priority_total",
+                  (json_int_t)sum.priority_total, "travel_hours",
+                  sum.travel_minutes / 60.0, "calls",
+                  (json_int_t)hv_plan_call_count(p), "unvisited", un);
     pthread_mutex_lock(&j->lock);
     json_decref(j->result);
     j->result = res;
@@ -211,12 +211,13 @@ void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, int kind) {
   if (tl && json_is_number(tl)) limit = json_number_value(tl);
   const char *from = in ? json_string_value(json_object_get(in, "from")) : NULL;
   int from_day = from ? hv_day_parse(from) : 0;
-  const char *week = in ? json_string_value(json_object_get(in, "week_of"))
-                        : NULL;
+  const char *week =
+      in ? json_string_value(json_object_get(in, "week_of")) : NULL;
   char keep[4096] = "", wk[11];
   int lo = 0, hi = 0;
   if (whatif) {
-    const char *pr = in ? json_string_value(json_object_get(in, "pairs")) : NULL;
+    const char *pr =
+        in ? json_string_value(json_object_get(in, "pairs")) : NULL;
     if (!pr || sscanf(pr, "%d..%d", &lo, &hi) != 2 || lo < 1 || hi < lo ||
         hi > 40) {
       json_decref(in);
@@ -284,11 +285,10 @@ json_t *hv__job_json(hv_server *sv) {
   hv_plan_job *j = &sv->job;
   static const char *const names[] = {"idle", "running", "done", "failed"};
   pthread_mutex_lock(&j->lock);
-  json_t *o = json_pack("{s:s, s:f, s:I, s:I, s:I}", "state", names[j->state],
-                        "elapsed_s", j->elapsed, "visited",
-                        (json_int_t)j->visited, "households",
-                        (json_int_t)j->total, "priority",
-                        (json_int_t)j->priority);
+  json_t *o = json_pack(
+      "{s:s, s:f, s:I, s:I, s:I}", "state", names[j->state], "elapsed_s",
+      j->elapsed, "visited", (json_int_t)j->visited, "households",
+      (json_int_t)j->total, "priority", (json_int_t)j->priority);
   if (j->state == HV_JOB_FAILED)
     json_object_set_new(o, "error", json_string(j->error));
   if (j->state == HV_JOB_DONE && j->result)
@@ -313,9 +313,9 @@ static bool may_have(const hv_user *u, const char *plan_path, const char *rel) {
   /* Names only: folders we write, no "..", no second slash. */
   static const char *const dirs[] = {"routes/", "packets/", "letters/",
                                      "calendars/"};
-  static const char *const top[] = {"roster.pdf", "week.svg", "roster.csv",
-                                    "unvisited.csv", "messages.csv",
-                                    "plan.json"};
+  static const char *const top[] = {"roster.pdf",   "week.svg",
+                                    "roster.csv",   "unvisited.csv",
+                                    "messages.csv", "plan.json"};
   for (const char *c = rel; *c; c++)
     if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
           (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.' ||
@@ -371,8 +371,8 @@ static bool may_have(const hv_user *u, const char *plan_path, const char *rel) {
 }
 
 /* The output folder of the week holding date d, from its stored plan. */
-static bool week_dir(hv_server *sv, const char *week_of, char *dir,
-                     size_t size, char *plan_path, size_t psize) {
+static bool week_dir(hv_server *sv, const char *week_of, char *dir, size_t size,
+                     char *plan_path, size_t psize) {
   char week[11];
   bool found;
   hv_error err = {0};
@@ -539,8 +539,8 @@ void hv__pin(hv_server *sv, hv_request *q, hv_reply *r) {
     snprintf(detail, sizeof detail, "%s (week of %s)", hh, monday);
     hv_store_audit(sv->db, hv_iso_time(time(NULL), now), q->session.user.login,
                    on ? "visit pinned" : "visit unpinned", detail, &err);
-    hv__reply_json(r, 200, json_pack("{s:s, s:b}", "household", hh, "pinned",
-                                     on));
+    hv__reply_json(r, 200,
+                   json_pack("{s:s, s:b}", "household", hh, "pinned", on));
   }
   pthread_mutex_unlock(&sv->db_lock);
   json_decref(plan);
@@ -562,8 +562,7 @@ void hv__whatif_file(hv_server *sv, hv_request *q, hv_reply *r) {
     return;
   }
   char path[4400];
-  snprintf(path, sizeof path, "%s/whatif/%s/%s", sv->o->program_dir, run,
-           name);
+  snprintf(path, sizeof path, "%s/whatif/%s/%s", sv->o->program_dir, run, name);
   FILE *f = fopen(path, "rb");
   if (f == NULL) {
     hv__reply_error(r, 404, NULL, "no such file");
@@ -598,9 +597,9 @@ typedef struct send_ctx {
 static void send_row(const char *staff, const char *to, const char *files,
                      const char *status, void *ud) {
   send_ctx *c = ud;
-  json_array_append_new(c->rows,
-                        json_pack("{s:s, s:s, s:s, s:s}", "staff", staff, "to",
-                                  to, "files", files, "status", status));
+  json_array_append_new(
+      c->rows, json_pack("{s:s, s:s, s:s, s:s}", "staff", staff, "to", to,
+                         "files", files, "status", status));
 }
 
 /* POST /api/send {"week_of": ..., "dry_run": bool}: e-mails every staff
@@ -684,18 +683,20 @@ void hv__send(hv_server *sv, hv_request *q, hv_reply *r) {
   memset(password, 0, sizeof password);
   if (!dry) {
     char now[32], detail[200];
-    snprintf(detail, sizeof detail, "week of %s: %zu sent, %zu not sent, %zu "
-             "failed", monday, sum.sent, sum.skipped, sum.failed);
+    snprintf(detail, sizeof detail,
+             "week of %s: %zu sent, %zu not sent, %zu "
+             "failed",
+             monday, sum.sent, sum.skipped, sum.failed);
     pthread_mutex_lock(&sv->db_lock);
     hv_store_audit(sv->db, hv_iso_time(time(NULL), now), q->session.user.login,
                    "week sent", detail, &err);
     pthread_mutex_unlock(&sv->db_lock);
   }
-  hv__reply_json(r, st == HV_OK ? 200 : 207,
-                 json_pack("{s:b, s:I, s:I, s:I, s:o}", "dry_run", dry, "sent",
-                           (json_int_t)sum.sent, "not_sent",
-                           (json_int_t)sum.skipped, "failed",
-                           (json_int_t)sum.failed, "staff", c.rows));
+  hv__reply_json(
+      r, st == HV_OK ? 200 : 207,
+      json_pack("{s:b, s:I, s:I, s:I, s:o}", "dry_run", dry, "sent",
+                (json_int_t)sum.sent, "not_sent", (json_int_t)sum.skipped,
+                "failed", (json_int_t)sum.failed, "staff", c.rows));
 done:
   hv_plan_free(p);
   hv_scenario_free(s);

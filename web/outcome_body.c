@@ -57,8 +57,7 @@ bool hv__outcome_body(const char *body, size_t len, hv_outcome_body *out,
     if (!ok) {
       *bad = hv__outcome_fields[i];
       snprintf(msg, msize, "expected %s of at most %zu bytes",
-               i == 3 ? "a string or a list of strings" : "a string",
-               cap - 1);
+               i == 3 ? "a string or a list of strings" : "a string", cap - 1);
     }
   }
   json_decref(in);
@@ -66,8 +65,7 @@ bool hv__outcome_body(const char *body, size_t len, hv_outcome_body *out,
 }
 
 /* One quoted CSV field. */
-static bool field(char *out, size_t size, size_t *n, const char *v,
-                  bool last) {
+static bool field(char *out, size_t size, size_t *n, const char *v, bool last) {
   if (!put(out, size, n, "\"", 1)) return false;
   for (const char *p = v; *p; p++) {
     if (*p == '"' && !put(out, size, n, "\"", 1)) return false;

@@ -20,8 +20,8 @@
 
 /* ---- replies -------------------------------------------------------- */
 
-void hv__reply_text(hv_reply *r, int status, const char *type,
-                    const char *text, size_t len) {
+void hv__reply_text(hv_reply *r, int status, const char *type, const char *text,
+                    size_t len) {
   r->status = status;
   r->type = type;
   free(r->body);
@@ -37,8 +37,8 @@ void hv__reply_json(hv_reply *r, int status, json_t *j) {
   char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
   json_decref(j);
   if (text == NULL) {
-    hv__reply_text(r, 500, "application/json",
-                   "{\"error\":\"out of memory\"}", 25);
+    hv__reply_text(r, 500, "application/json", "{\"error\":\"out of memory\"}",
+                   25);
     return;
   }
   hv__reply_text(r, status, "application/json", text, strlen(text));
@@ -133,8 +133,7 @@ static bool throttled(hv_server *s, const char *addr, bool failed_now) {
   }
   if (slot < 0 && failed_now) {
     slot = oldest;
-    snprintf(s->throttle[slot].addr, sizeof s->throttle[slot].addr, "%s",
-             addr);
+    snprintf(s->throttle[slot].addr, sizeof s->throttle[slot].addr, "%s", addr);
     s->throttle[slot].failures = 0;
     s->throttle[slot].since = now;
   }
@@ -384,8 +383,9 @@ static void client_addr(struct MHD_Connection *c, char *buf, size_t size) {
   if (ci == NULL || ci->client_addr == NULL) return;
   const struct sockaddr *sa = ci->client_addr;
   if (sa->sa_family == AF_INET)
-    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-              buf, (socklen_t)size);
+    inet_ntop(AF_INET,
+              &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+              (socklen_t)size);
   else if (sa->sa_family == AF_INET6)
     inet_ntop(AF_INET6,
               &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
@@ -408,8 +408,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
   }
   if (*upload_size > 0) {
     /* Uploaded lists may be large; every other body is small. */
-    size_t limit = strcmp(url, "/api/import") == 0 ? HV_WEB_MAX_UPLOAD
-                                                   : HV_WEB_MAX_BODY;
+    size_t limit =
+        strcmp(url, "/api/import") == 0 ? HV_WEB_MAX_UPLOAD : HV_WEB_MAX_BODY;
     if (cs->len + *upload_size > limit) {
       cs->too_big = true;
     } else {
@@ -447,13 +447,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     r.status = 200;
     r.type = "text/event-stream";
   } else {
-    resp = MHD_create_response_from_buffer(
-        r.len, r.body ? r.body : (char *)"", MHD_RESPMEM_MUST_COPY);
+    resp = MHD_create_response_from_buffer(r.len, r.body ? r.body : (char *)"",
+                                           MHD_RESPMEM_MUST_COPY);
   }
   free(r.body);
   if (resp == NULL) return MHD_NO;
-  MHD_add_response_header(resp, "Content-Type",
-                          r.type ? r.type : "text/plain");
+  MHD_add_response_header(resp, "Content-Type", r.type ? r.type : "text/plain");
   MHD_add_response_header(resp, "Cache-Control", "no-store");
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(resp, "X-Frame-Options", "DENY");
@@ -553,11 +552,10 @@ hv_status hv_web_serve(const hv_web_options *o, hv_error *err) {
                              MHD_OPTION_CONNECTION_TIMEOUT, 60u,
                              MHD_OPTION_HTTPS_MEM_CERT, cert,
                              MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END)
-          : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, &s,
-                             MHD_OPTION_SOCK_ADDR, &sa,
-                             MHD_OPTION_NOTIFY_COMPLETED, done, NULL,
-                             MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                             MHD_OPTION_END);
+          : MHD_start_daemon(
+                flags, (uint16_t)port, NULL, NULL, handle, &s,
+                MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, done,
+                NULL, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
   hv_status rc = HV_OK;
   if (d == NULL) {
     rc = hv_error_set(err, HV_E_IO, (hv_where){.field = "--listen"},

@@ -96,8 +96,8 @@ void hv__reply_json(hv_reply *r, int status, json_t *j); /* steals j */
 void hv__reply_error(hv_reply *r, int status, const char *field,
                      const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void hv__reply_text(hv_reply *r, int status, const char *type,
-                    const char *text, size_t len);
+void hv__reply_text(hv_reply *r, int status, const char *type, const char *text,
+                    size_t len);
 
 /* The API (api.c): JSON endpoints under /api/. */
 void hv__api(hv_server *s, hv_request *q, hv_reply *r);
