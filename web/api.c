@@ -72,23 +72,33 @@ static unsigned long long stamp_of(const char *plan_path, const char *dir) {
   return x;
 }
 
+hv_status hv__week_plan(hv_server *sv, const hv_date *d, char *monday,
+                        char *path, size_t size, bool *found) {
+  char wk[HV_DATE_TEXT] = "", stored[11];
+  if (d) hv_date_format(hv_date_add(*d, -hv_date_weekday(*d)), wk);
+  hv_error err = {0};
+  hv_status st =
+      hv_store_week_plan(sv->db, wk, stored, path, size, found, &err);
+  *found = st == HV_OK && *found && path[0] != '\0';
+  snprintf(monday, HV_DATE_TEXT, "%s", d ? wk : stored);
+  return st;
+}
+
 /* The plan stored for the week holding date d (db lock held): 404 when the
  * week was never planned.  The scenario and plan are read once and kept
  * while their files do not change. */
 static bool load_week(hv_server *sv, hv_date d, week_data *w, bool need_plan,
                       hv_reply *r) {
   memset(w, 0, sizeof *w);
-  hv_date monday = hv_date_add(d, -hv_date_weekday(d));
   char wk[HV_DATE_TEXT];
-  hv_date_format(monday, wk);
   bool found;
   hv_error err = {0};
-  if (hv_store_week_plan(sv->db, wk, w->week, w->path, sizeof w->path, &found,
-                         &err) != HV_OK) {
+  if (hv__week_plan(sv, &d, wk, w->path, sizeof w->path, &found) != HV_OK) {
     hv__reply_error(r, 500, NULL, "the program database failed");
     return false;
   }
-  if (!found || w->path[0] == '\0') {
+  snprintf(w->week, sizeof w->week, "%s", wk);
+  if (!found) {
     hv__reply_error(r, 404, "week_of", "the week of %s has no plan", wk);
     return false;
   }
@@ -211,17 +221,8 @@ static json_t *stop_json(const hv_scenario *s, const hv_household *h, int day,
     map[0] = '\0';
   char mode[160];
   /* First names only, as on the route sheet. */
-  char first[256] = "";
-  size_t n = 0;
-  for (const char *p = h->student; *p && n + 1 < sizeof first;) {
-    while (*p == ' ' || *p == ';')
-      p++;
-    size_t w = strcspn(p, " ;"), item = strcspn(p, ";");
-    if (w == 0) break;
-    n += (size_t)snprintf(first + n, sizeof first - n, "%s%.*s", n ? ", " : "",
-                          (int)w, p);
-    p += item;
-  }
+  char first[256];
+  hv_student_first_names(h->student, ", ", first, sizeof first);
   return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
                    "household", h->id, "start", hv_hhmm_format(start, a), "end",
                    hv_hhmm_format(end, b), "window", win, "guardian",

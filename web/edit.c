@@ -129,8 +129,7 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
   hv_hhmm_format(t, at);
   json_decref(in); /* h, pair, day, start die with it: copies above */
   pthread_mutex_lock(&sv->db_lock);
-  char monday[HV_DATE_TEXT], wk[11], path[4096];
-  hv_date_format(hv_date_add(wd, -hv_date_weekday(wd)), monday);
+  char monday[HV_DATE_TEXT], path[4096];
   bool found;
   hv_error err = {0};
   hv_scenario *s = NULL;
@@ -138,9 +137,8 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
   json_t *plan = NULL;
   hv_diags *dg = hv_diags_create();
   char dir[4096], edit[4200], why[300];
-  if (hv_store_week_plan(sv->db, monday, wk, path, sizeof path, &found, &err) !=
-          HV_OK ||
-      !found || path[0] == '\0') {
+  if (hv__week_plan(sv, &wd, monday, path, sizeof path, &found) != HV_OK ||
+      !found) {
     hv__reply_error(r, 404, "week_of", "the week of %s has no plan", monday);
     goto done;
   }

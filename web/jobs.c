@@ -227,15 +227,11 @@ void hv__job_start(hv_server *sv, hv_request *q, hv_reply *r, int kind) {
   }
   if (replan) {
     hv_date d;
-    bool found = false;
-    hv_error err = {0};
-    char monday[HV_DATE_TEXT] = "";
-    if (week && hv_date_parse(week, &d))
-      hv_date_format(hv_date_add(d, -hv_date_weekday(d)), monday);
+    bool found = false, dated = week && hv_date_parse(week, &d);
     pthread_mutex_lock(&sv->db_lock);
-    hv_store_week_plan(sv->db, monday, wk, keep, sizeof keep, &found, &err);
+    hv__week_plan(sv, dated ? &d : NULL, wk, keep, sizeof keep, &found);
     pthread_mutex_unlock(&sv->db_lock);
-    if (!found || keep[0] == '\0' || from_day < 0) {
+    if (!found || from_day < 0) {
       json_decref(in);
       hv__reply_error(r, found ? 400 : 404, found ? "from" : "week_of",
                       found ? "from is a day: mon, tue, ..."
@@ -370,17 +366,16 @@ static bool may_have(const hv_user *u, const char *plan_path, const char *rel) {
   return ok;
 }
 
-/* The output folder of the week holding date d, from its stored plan. */
-static bool week_dir(hv_server *sv, const char *week_of, char *dir, size_t size,
+/* The output folder of the week holding *d (NULL: the latest), from its
+ * stored plan. */
+static bool week_dir(hv_server *sv, const hv_date *d, char *dir, size_t size,
                      char *plan_path, size_t psize) {
-  char week[11];
+  char week[HV_DATE_TEXT];
   bool found;
-  hv_error err = {0};
   pthread_mutex_lock(&sv->db_lock);
-  hv_status st =
-      hv_store_week_plan(sv->db, week_of, week, plan_path, psize, &found, &err);
+  hv_status st = hv__week_plan(sv, d, week, plan_path, psize, &found);
   pthread_mutex_unlock(&sv->db_lock);
-  if (st != HV_OK || !found || plan_path[0] == '\0') return false;
+  if (st != HV_OK || !found) return false;
   snprintf(dir, size, "%s", plan_path);
   char *slash = strrchr(dir, '/');
   if (slash) *slash = '\0';
@@ -390,16 +385,13 @@ static bool week_dir(hv_server *sv, const char *week_of, char *dir, size_t size,
 void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r) {
   const char *wk = hv__arg(q, "week_of");
   hv_date d;
-  char monday[HV_DATE_TEXT] = "";
-  if (wk) {
-    if (!hv_date_parse(wk, &d)) {
-      hv__reply_error(r, 400, "week_of", "give a date YYYY-MM-DD");
-      return;
-    }
-    hv_date_format(hv_date_add(d, -hv_date_weekday(d)), monday);
+  if (wk && !hv_date_parse(wk, &d)) {
+    hv__reply_error(r, 400, "week_of", "give a date YYYY-MM-DD");
+    return;
   }
   char dir[4096], plan_path[4096];
-  if (!week_dir(sv, monday, dir, sizeof dir, plan_path, sizeof plan_path)) {
+  if (!week_dir(sv, wk ? &d : NULL, dir, sizeof dir, plan_path,
+                sizeof plan_path)) {
     hv__reply_error(r, 404, "week_of", "that week has no plan");
     return;
   }
@@ -428,6 +420,41 @@ void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r) {
   hv__reply_json(r, 200, json_pack("{s:o}", "files", files));
 }
 
+/* Answers with the file at path (at most max bytes), its type from its
+ * name: 404 when it is not there. */
+static void reply_file(hv_reply *r, const char *path, long max) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    hv__reply_error(r, 404, NULL, "no such file");
+    return;
+  }
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = n >= 0 && n < max ? malloc((size_t)n + 1) : NULL;
+  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
+  fclose(f);
+  if (buf == NULL || got != (size_t)n) {
+    free(buf);
+    hv__reply_error(r, 500, NULL, "cannot read the file");
+    return;
+  }
+  static const char *const types[][2] = {{".pdf", "application/pdf"},
+                                         {".svg", "image/svg+xml"},
+                                         {".png", "image/png"},
+                                         {".ics", "text/calendar"},
+                                         {".csv", "text/csv; charset=utf-8"},
+                                         {".json", "application/json"}};
+  const char *ext = strrchr(path, '.');
+  r->type = "application/octet-stream";
+  for (size_t i = 0; ext && i < sizeof types / sizeof types[0]; i++)
+    if (strcmp(ext, types[i][0]) == 0) r->type = types[i][1];
+  free(r->body);
+  r->status = 200;
+  r->body = buf;
+  r->len = (size_t)n;
+}
+
 /* GET /files/<week_of>/<rel>. */
 void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r) {
   const char *rest = q->url + 7; /* after "/files/" */
@@ -440,8 +467,9 @@ void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r) {
   const char *rel = rest + 11;
   hv_date d;
   char dir[4096], plan_path[4096];
-  if (!hv_date_parse(week, &d) ||
-      !week_dir(sv, week, dir, sizeof dir, plan_path, sizeof plan_path)) {
+  /* The week is named by its Monday. */
+  if (!hv_date_parse(week, &d) || hv_date_weekday(d) != 0 ||
+      !week_dir(sv, &d, dir, sizeof dir, plan_path, sizeof plan_path)) {
     hv__reply_error(r, 404, NULL, "that week has no plan");
     return;
   }
@@ -451,35 +479,7 @@ void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r) {
   }
   char path[8300];
   snprintf(path, sizeof path, "%s/%s", dir, rel);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    hv__reply_error(r, 404, NULL, "no such file");
-    return;
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = n >= 0 && n < (64L << 20) ? malloc((size_t)n + 1) : NULL;
-  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
-  fclose(f);
-  if (buf == NULL || got != (size_t)n) {
-    free(buf);
-    hv__reply_error(r, 500, NULL, "cannot read the file");
-    return;
-  }
-  const char *ext = strrchr(rel, '.');
-  const char *type = !ext                        ? "application/octet-stream"
-                     : strcmp(ext, ".pdf") == 0  ? "application/pdf"
-                     : strcmp(ext, ".svg") == 0  ? "image/svg+xml"
-                     : strcmp(ext, ".ics") == 0  ? "text/calendar"
-                     : strcmp(ext, ".csv") == 0  ? "text/csv; charset=utf-8"
-                     : strcmp(ext, ".json") == 0 ? "application/json"
-                                                 : "application/octet-stream";
-  free(r->body);
-  r->status = 200;
-  r->type = type;
-  r->body = buf;
-  r->len = (size_t)n;
+  reply_file(r, path, 64L << 20);
 }
 
 /* ---- pinning -------------------------------------------------------- */
@@ -499,15 +499,14 @@ void hv__pin(hv_server *sv, hv_request *q, hv_reply *r) {
     return;
   }
   bool on = json_is_true(pinned);
-  char hh[64], monday[HV_DATE_TEXT], wk[11], path[4096];
+  char hh[64], monday[HV_DATE_TEXT], path[4096];
   snprintf(hh, sizeof hh, "%s", h);
   json_decref(in);
-  hv_date_format(hv_date_add(d, -hv_date_weekday(d)), monday);
   bool found = false;
   hv_error err = {0};
   pthread_mutex_lock(&sv->db_lock);
-  hv_store_week_plan(sv->db, monday, wk, path, sizeof path, &found, &err);
-  json_t *plan = found && path[0] ? json_load_file(path, 0, &je) : NULL;
+  hv__week_plan(sv, &d, monday, path, sizeof path, &found);
+  json_t *plan = found ? json_load_file(path, 0, &je) : NULL;
   bool hit = false;
   size_t i;
   json_t *rt;
@@ -563,29 +562,7 @@ void hv__whatif_file(hv_server *sv, hv_request *q, hv_reply *r) {
   }
   char path[4400];
   snprintf(path, sizeof path, "%s/whatif/%s/%s", sv->o->program_dir, run, name);
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    hv__reply_error(r, 404, NULL, "no such file");
-    return;
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = n >= 0 && n < (16L << 20) ? malloc((size_t)n + 1) : NULL;
-  size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
-  fclose(f);
-  if (buf == NULL || got != (size_t)n) {
-    free(buf);
-    hv__reply_error(r, 500, NULL, "cannot read the file");
-    return;
-  }
-  free(r->body);
-  r->status = 200;
-  r->type = strstr(name, ".svg")   ? "image/svg+xml"
-            : strstr(name, ".png") ? "image/png"
-                                   : "text/csv; charset=utf-8";
-  r->body = buf;
-  r->len = (size_t)n;
+  reply_file(r, path, 16L << 20);
 }
 
 /* ---- sending staff their week --------------------------------------- */
@@ -620,8 +597,7 @@ void hv__send(hv_server *sv, hv_request *q, hv_reply *r) {
     hv__reply_error(r, 400, "week_of", "give the week (YYYY-MM-DD)");
     return;
   }
-  char monday[HV_DATE_TEXT], wk[11], path[4096], dir[4096];
-  hv_date_format(hv_date_add(d, -hv_date_weekday(d)), monday);
+  char monday[HV_DATE_TEXT], path[4096], dir[4096];
   json_decref(in);
   bool found = false;
   hv_error err = {0};
@@ -629,9 +605,9 @@ void hv__send(hv_server *sv, hv_request *q, hv_reply *r) {
   hv_scenario *s = NULL;
   hv_plan *p = NULL;
   pthread_mutex_lock(&sv->db_lock);
-  hv_store_week_plan(sv->db, monday, wk, path, sizeof path, &found, &err);
+  hv__week_plan(sv, &d, monday, path, sizeof path, &found);
   pthread_mutex_unlock(&sv->db_lock);
-  if (!found || !path[0]) {
+  if (!found) {
     hv__reply_error(r, 404, "week_of", "the week of %s has no plan", monday);
     goto done;
   }

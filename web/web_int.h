@@ -101,6 +101,12 @@ void hv__reply_text(hv_reply *r, int status, const char *type, const char *text,
 
 /* The API (api.c): JSON endpoints under /api/. */
 void hv__api(hv_server *s, hv_request *q, hv_reply *r);
+/* The plan.json stored for the week holding *d (NULL: the latest week),
+ * db_lock held: the week's Monday into monday (HV_DATE_TEXT bytes), the
+ * path into path, *found when there is one.  An error status only when the
+ * database failed. */
+hv_status hv__week_plan(hv_server *sv, const hv_date *d, char *monday,
+                        char *path, size_t size, bool *found);
 /* Releases the API's cache (at shutdown). */
 void hv__api_end(hv_server *s);
 /* A query-string argument, or NULL. */

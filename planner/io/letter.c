@@ -307,31 +307,9 @@ static const char *role_of(const hv_letter_template *t, const char *role) {
 /* "Camila López; Mateo López" -> "Camila and Mateo". */
 static void students(const hv_letter_template *t, const char *list,
                      text_buf *b) {
-  const char *firsts[16];
-  size_t lens[16], n = 0;
-  const char *p = list;
-  while (*p && n < 16) {
-    while (*p == ' ' || *p == ';')
-      p++;
-    if (!*p) break;
-    size_t item = strcspn(p, ";");
-    size_t first = strcspn(p, " ;");
-    firsts[n] = p;
-    lens[n++] = first < item ? first : item;
-    p += item;
-  }
-  for (size_t i = 0; i < n; i++) {
-    if (i > 0) {
-      if (i + 1 == n) {
-        puts_(b, " ");
-        puts_(b, t->and_word);
-        puts_(b, " ");
-      } else {
-        puts_(b, ", ");
-      }
-    }
-    put(b, firsts[i], lens[i]);
-  }
+  char last[80], names[1024];
+  snprintf(last, sizeof last, " %s ", t->and_word);
+  puts_(b, hv_student_first_names(list, last, names, sizeof names));
 }
 
 static void expand(const hv_letter_template *t, const hv_letter_fields *f,
@@ -481,11 +459,6 @@ char *hv_letter_message(const hv_letter_template *t, const hv_letter_fields *f,
 
 /* ---- the plan's heads-ups ------------------------------------------- */
 
-static void first_name(const char *full, char *buf, size_t size) {
-  size_t n = strcspn(full, " ");
-  snprintf(buf, size, "%.*s", (int)n, full);
-}
-
 static void heads_up_of(const hv_scenario *s, const hv_household *h, int day,
                         hv_date date, int start, const hv_staff *const *staff,
                         size_t nstaff, const char *link, hv_heads_up *u) {
@@ -525,7 +498,8 @@ static void heads_up_of(const hv_scenario *s, const hv_household *h, int day,
     u->f.to = u->f.from + 60;
   }
   for (size_t i = 0; i < nstaff && i < 2; i++) {
-    first_name(staff[i] ? staff[i]->name : "", u->first[i], sizeof u->first[i]);
+    hv_first_name(staff[i] ? staff[i]->name : "", u->first[i],
+                  sizeof u->first[i]);
     u->f.staff_first[i] = u->first[i];
     u->f.staff_role[i] = staff[i] ? staff[i]->role : "";
   }

@@ -543,3 +543,34 @@ const hv_pair *hv_scenario_pair(const hv_scenario *s, size_t i) {
 const hv_mail_settings *hv_scenario_mail(const hv_scenario *s) {
   return &s->mail;
 }
+
+char *hv_first_name(const char *full, char *buf, size_t size) {
+  size_t n = strcspn(full, " ");
+  snprintf(buf, size, "%.*s", (int)n, full);
+  return buf;
+}
+
+char *hv_student_first_names(const char *students, const char *last, char *buf,
+                             size_t size) {
+  const char *firsts[64];
+  size_t lens[64], n = 0;
+  for (const char *p = students; *p && n < 64;) {
+    while (*p == ' ' || *p == ';')
+      p++;
+    if (!*p) break;
+    size_t item = strcspn(p, ";"), first = strcspn(p, " ;");
+    firsts[n] = p;
+    lens[n++] = first < item ? first : item;
+    p += item;
+  }
+  size_t used = 0;
+  if (size > 0) buf[0] = '\0';
+  for (size_t i = 0; i < n && used < size; i++) {
+    const char *sep = i == 0 ? "" : i + 1 == n ? last : ", ";
+    int w = snprintf(buf + used, size - used, "%s%.*s", sep, (int)lens[i],
+                     firsts[i]);
+    if (w < 0) break;
+    used += (size_t)w;
+  }
+  return buf;
+}

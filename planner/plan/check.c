@@ -35,15 +35,19 @@ static void broken(checker *c, size_t r, long k, const char *fmt, ...) {
                (hv_where){.source = c->source, .field = field}, "%s", text);
 }
 
-/* Whether [start, end) on `day` lies inside one of the family's windows. */
-static bool in_window(const hv_household *h, int day, int start, int end) {
-  if (h->avail.n == 0) return true;
-  for (size_t i = 0; i < h->avail.n; i++) {
-    const hv_window *w = &h->avail.w[i];
-    if (w->day == day && w->start_min <= start && end <= w->end_min)
+/* Whether [start, end) on `day` lies inside one window of a. */
+static bool inside(const hv_avail *a, int day, int start, int end) {
+  for (size_t i = 0; i < a->n; i++)
+    if (a->w[i].day == day && a->w[i].start_min <= start &&
+        end <= a->w[i].end_min)
       return true;
-  }
   return false;
+}
+
+/* Whether [start, end) on `day` lies inside one of the family's windows
+ * (none given: any time). */
+static bool in_window(const hv_household *h, int day, int start, int end) {
+  return h->avail.n == 0 || inside(&h->avail, day, start, end);
 }
 
 static void check_route(checker *c, size_t r, const double *T, size_t nloc,
@@ -185,15 +189,6 @@ static void check_route(checker *c, size_t r, const double *T, size_t nloc,
              hv_hhmm_format(free_at + (int)drive, a),
              hv_hhmm_format(pr->back, b));
   }
-}
-
-/* Whether [start, end) on `day` lies inside one window of a. */
-static bool inside(const hv_avail *a, int day, int start, int end) {
-  for (size_t i = 0; i < a->n; i++)
-    if (a->w[i].day == day && a->w[i].start_min <= start &&
-        end <= a->w[i].end_min)
-      return true;
-  return false;
 }
 
 static void check_call(checker *c, size_t i, long *visit_of) {

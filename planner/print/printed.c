@@ -29,12 +29,6 @@ static const double palette[][3] = {{0.00, 0.45, 0.70}, {0.90, 0.62, 0.00},
                                     {0.94, 0.89, 0.26}, {0.35, 0.35, 0.35}};
 #define NPALETTE (sizeof palette / sizeof palette[0])
 
-static const char *first_name(const char *full, char *buf, size_t size) {
-  size_t n = strcspn(full, " ");
-  snprintf(buf, size, "%.*s", (int)n, full);
-  return buf;
-}
-
 static void date_text(int day, hv_date date, char *buf, size_t size) {
   snprintf(buf, size, "%s %d %s %d", hv_day_long_name(day), date.d,
            hv_month_name(date.m), date.y);
@@ -263,7 +257,7 @@ static void route_sheet(hv__doc *d, const hv_scenario *s,
       snprintf(win, sizeof win, "?");
     char *guardian = hv__markup_escape(h ? h->guardian : ps->household_id);
     char *student =
-        hv__markup_escape(h ? first_name(h->student, fn, sizeof fn) : "");
+        hv__markup_escape(h ? hv_first_name(h->student, fn, sizeof fn) : "");
     /* A place visit: the place, never the family's home address. */
     char site[400] = "";
     if (h) hv_household_site_text(s, h, site, sizeof site);
@@ -591,11 +585,11 @@ static void packet_for(hv__doc *d, const hv_scenario *s, const visit_view *v,
   char fn[64];
   if (v->call)
     snprintf(buf, sizeof buf, "For the family of %s — from %s, %s",
-             first_name(h->student, fn, sizeof fn), a ? a->name : v->a_id,
+             hv_first_name(h->student, fn, sizeof fn), a ? a->name : v->a_id,
              date);
   else
     snprintf(buf, sizeof buf, "For the family of %s — from %s and %s, %s",
-             first_name(h->student, fn, sizeof fn), a ? a->name : v->a_id,
+             hv_first_name(h->student, fn, sizeof fn), a ? a->name : v->a_id,
              b ? b->name : v->b_id, date);
   hv__doc_para(d, F_BODY, buf, false);
 }

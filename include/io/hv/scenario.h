@@ -119,6 +119,14 @@ hv_status hv_scenario_add_staff(hv_scenario *s, const char *id,
                                 const char *name, const char *languages,
                                 const char *availability, hv_error *err);
 
+/* The first word of a name ("Ana Ruiz" -> "Ana") into buf; returns buf. */
+char *hv_first_name(const char *full, char *buf, size_t size);
+/* The first names of a household's students ("Camila López; Mateo
+ * López"), joined by ", " with `last` before the last one (" and ", or
+ * ", "), into buf; returns buf. */
+char *hv_student_first_names(const char *students, const char *last, char *buf,
+                             size_t size);
+
 /* Visit length in minutes for household h (its own or the default; for a
  * virtual visit visits.virtual_minutes unless the row gives its own). */
 int hv_household_minutes(const hv_scenario *s, const hv_household *h);
