@@ -8,7 +8,8 @@
  * optimum is a valid bound; it ignores the order of visits and how the
  * windows fall within the day, so it can be loose when windows, not time,
  * are what binds.  When the LP does not finish in its time, the bound is
- * the prize of every job some vehicle could serve alone. */
+ * the prize of every job some vehicle could serve alone.  With time left,
+ * column generation over routes (colgen.c) tightens it. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -144,6 +145,20 @@ hv_status hv_prize_bound(const hv_problem *p, double time_limit_s,
       /* A whisker above, for the simplex's rounding. */
       out->bound = fmin(reachable, lp + 1e-6 * fmax(1, fabs(lp)));
       out->from_lp = true;
+      /* Then routes priced by column generation, starting from this LP's
+       * prices of the families (colgen.c), in the time that is left. */
+      for (int j = 0; j < n; j++)
+        in[j] = glp_get_row_dual(b.lp, job_row0 + j);
+      double cgb;
+      bool better;
+      st = hv__colgen_bound(&md, t0 + time_limit_s, in, &cgb, &better);
+      if (st != HV_OK)
+        st = hv_error_set(err, st, (hv_where){.source = "solver"},
+                          "out of memory");
+      else if (better && cgb <= out->bound + 1e-5 * fmax(1, out->bound)) {
+        out->bound = fmin(out->bound, cgb);
+        out->from_columns = true;
+      }
     }
   }
   out->seconds = hv__now() - t0;

@@ -59,6 +59,11 @@ typedef struct model {
 } model;
 
 hv_status hv__model_build(model *md, const hv_problem *p, hv_error *err);
+/* The column-generation prize bound (colgen.c), by the clock time until,
+ * with first prices pi0 for the jobs (or NULL); *improved says whether
+ * *out holds a bound (it may be above another bound already known). */
+hv_status hv__colgen_bound(const model *md, double until, const double *pi0,
+                           double *out, bool *improved);
 /* Whether an override forbids job j on vehicle v. */
 bool hv__allowed(const hv_problem *p, size_t j, size_t v);
 void hv__model_free(model *md);

@@ -187,6 +187,10 @@ static void *run_one(hv_server *sv) {
                   (json_int_t)sum.priority_total, "travel_hours",
                   sum.travel_minutes / 60.0, "calls",
                   (json_int_t)hv_plan_call_count(p), "unvisited", un);
+    /* The proof of quality: no plan of this week covers more. */
+    if (res && sum.priority_bound >= 0)
+      json_object_set_new(res, "priority_bound",
+                          json_integer((json_int_t)sum.priority_bound));
     pthread_mutex_lock(&j->lock);
     json_decref(j->result);
     j->result = res;

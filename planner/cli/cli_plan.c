@@ -53,11 +53,16 @@ static void print_summary(const hv_plan *p, const char *out, bool printed) {
       sum.travel_minutes / 60.0);
   if (sum.priority_bound > 0) {
     long gap = sum.priority_bound - sum.priority_covered;
-    printf(
-        "No plan can cover more than %ld priority: this one is within "
-        "%.1f%% of the best possible\n",
-        sum.priority_bound,
-        100.0 * (double)(gap > 0 ? gap : 0) / (double)sum.priority_bound);
+    if (gap <= 0)
+      printf(
+          "No plan can cover more than %ld priority: this one covers the "
+          "most any plan can\n",
+          sum.priority_bound);
+    else
+      printf(
+          "No plan can cover more than %ld priority: this one is within "
+          "%.1f%% of the best possible\n",
+          sum.priority_bound, 100.0 * (double)gap / (double)sum.priority_bound);
   }
   printf("\nPairs (%s):\n",
          sum.pairs_formed ? "formed by hvplan" : "from pairs.csv");

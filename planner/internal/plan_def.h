@@ -23,8 +23,9 @@ struct hv_plan {
   /* summary */
   size_t households, visited;
   long priority_total, priority_covered;
-  long priority_bound; /* no plan covers more (-1: not known) */
-  bool bound_from_lp;  /* from the LP relaxation (else every reachable) */
+  long priority_bound;     /* no plan covers more (-1: not known) */
+  bool bound_from_lp;      /* from the LP relaxation (else every reachable) */
+  bool bound_from_columns; /* tightened by column generation */
   double travel_minutes;
   double seconds;   /* solving time */
   bool interrupted; /* stopped early (Ctrl-C): the best plan found so far */

@@ -401,10 +401,13 @@ static json_t *plan_json(const hv_plan *p) {
   json_object_set_new(sum, "priority_total", json_integer(p->priority_total));
   if (p->priority_bound >= 0) {
     json_object_set_new(sum, "priority_bound", json_integer(p->priority_bound));
-    /* "lp": the relaxation finished; "reachable": it had no time, and the
-     * bound is every family some pair could visit alone. */
+    /* "columns": routes priced by column generation tightened it; "lp":
+     * the assignment relaxation finished; "reachable": it had no time,
+     * and the bound is every family some pair could visit alone. */
     json_object_set_new(sum, "priority_bound_from",
-                        json_string(p->bound_from_lp ? "lp" : "reachable"));
+                        json_string(p->bound_from_columns ? "columns"
+                                    : p->bound_from_lp    ? "lp"
+                                                          : "reachable"));
   }
   json_object_set_new(sum, "travel_minutes",
                       json_real(tenth(p->travel_minutes)));

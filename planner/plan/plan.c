@@ -885,6 +885,7 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
           visited_before += s->households[h].priority;
       plan->priority_bound = (long)floor(bj.b.bound + 1e-6) + visited_before;
       plan->bound_from_lp = bj.b.from_lp;
+      plan->bound_from_columns = bj.b.from_columns;
     }
   }
   if (st == HV_OK) {

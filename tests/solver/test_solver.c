@@ -229,17 +229,19 @@ static void prize_bound_is_valid_and_tight(void) {
       CHECK(verify(p, ex, &te));
       CHECK(ex->proven_optimal);
       CHECK(b.bound >= te.prize - 1e-6);
-      fprintf(stderr, "   seed %d: optimum %.0f, bound %.1f, reachable %.0f\n",
-              (int)seed, te.prize, b.bound, b.reachable);
-      if (te.prize >= b.reachable - 1e-9) {
-        CHECK_NEAR(b.bound, te.prize, 1e-6);
-        tight++;
-      }
+      fprintf(stderr,
+              "   seed %d: optimum %.0f, bound %.1f%s, reachable %.0f\n",
+              (int)seed, te.prize, b.bound, b.from_columns ? " (columns)" : "",
+              b.reachable);
+      if (te.prize >= b.reachable - 1e-9) CHECK_NEAR(b.bound, te.prize, 1e-6);
+      /* Column generation over routes closes the gap on these: an exact
+       * bound, not just where every job fits. */
+      if (fabs(b.bound - te.prize) < 1e-3) tight++;
     }
     hv_solution_free(ex);
     hv_problem_free(p);
   }
-  CHECK(tight >= 1);
+  CHECK(tight >= 8);
 }
 
 /* ---- Solomon -------------------------------------------------------- */

@@ -202,6 +202,9 @@ try:
     check(any(st["household"] == "H0001" or st["household"].startswith("H00") for rt in newp0["routes"]
               for st in rt["stops"]), "the plan visits the imported demo families")
     check(driver.find_elements(By.ID, "unvisited-table"), "the unvisited families and reasons")
+    bound_text = driver.find_element(By.ID, "plan-bound").text if driver.find_elements(By.ID, "plan-bound") else ""
+    check("No plan can cover more than %d priority" % newp0["summary"]["priority_bound"] in bound_text,
+          "the page shows the bound on what any plan could cover: " + bound_text)
     wait.until(lambda d: d.find_elements(By.ID, "week-map"))
     wait.until(lambda d: d.execute_script(
         "const i = document.getElementById('week-map'); return i.complete && i.naturalWidth > 0"))

@@ -108,6 +108,12 @@ async function plan(replan) {
     status.textContent = "Planned the week of " + x.week_of + " in " + s.elapsed_s.toFixed(1) + " s.";
     res.append(dl({ visited: x.visited + " of " + x.households, priority_covered: x.priority_covered + " of " + x.priority_total,
       video_calls: x.calls, travel_hours: x.travel_hours.toFixed(1) }));
+    if (x.priority_bound > 0) {
+      const gap = Math.max(0, x.priority_bound - x.priority_covered);
+      res.append(el("p", { id: "plan-bound" }, "No plan can cover more than " + x.priority_bound +
+        " priority: " + (gap === 0 ? "this one covers the most any plan can."
+          : "this one is within " + (100 * gap / x.priority_bound).toFixed(1) + " % of the best possible.")));
+    }
     if (x.unvisited.length) {
       const t = el("table", { id: "unvisited-table" });
       t.append(el("tr", {}, el("th", {}, "Family"), el("th", {}, "Priority"), el("th", {}, "Why not visited")));

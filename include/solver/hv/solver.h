@@ -183,11 +183,15 @@ hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
  * working time holding the service and shortest drive into each job it
  * serves, at most max_jobs, each job once, only where it fits alone);
  * without time for the LP, the prize of every job some vehicle can serve
- * alone. */
+ * alone.  With time left after the LP, and up to 1,000 distinct locations,
+ * column generation over routes (windows, hours, max_jobs and capacity
+ * exact; ng-routes over travel times closed under shortest paths)
+ * tightens it. */
 typedef struct hv_bound {
-  double bound;     /* no solution collects more */
-  double reachable; /* prize of the jobs some vehicle can serve alone */
-  bool from_lp;     /* the LP finished (else bound == reachable) */
+  double bound;      /* no solution collects more */
+  double reachable;  /* prize of the jobs some vehicle can serve alone */
+  bool from_lp;      /* the LP finished (else bound == reachable) */
+  bool from_columns; /* column generation over routes finished no higher */
   double seconds;
 } hv_bound;
 hv_status hv_prize_bound(const hv_problem *p, double time_limit_s,
