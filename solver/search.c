@@ -386,6 +386,7 @@ static int unassigned_jobs(const search *S, const sol *s, int *out) {
 #define FOCUS_FROM 200 /* unassigned jobs */
 #define FOCUS_NEAR 8   /* neighbours of each removed job */
 #define FOCUS_RANDOM 16
+
 static int focused_jobs(search *S, const sol *s, int *out) {
   const model *md = S->md;
   int n = unassigned_jobs(S, s, out);
@@ -514,7 +515,11 @@ static void anneal(search *S, double until) {
           add_touched_to_pool(S, &S->cur);
       }
       if (S->cur.cost < S->best.cost - 1e-9) {
-        /* A new best: polish it with the classic moves first. */
+        /* A new best: polish it with the classic moves first (and, when
+         * families are left out, the exchanges that bring them in). */
+        if (S->md->obj == HV_OBJ_PRIZE &&
+            !hv__prize_exchange(S->md, &S->cur, S->t0 + S->tlimit))
+          S->st = HV_E_NOMEM;
         if (!hv__local_search(S->md, &S->cur)) S->st = HV_E_NOMEM;
         if (S->pl) {
           memset(S->touched, 1, (size_t)S->md->m);

@@ -208,6 +208,10 @@ bool hv__sol_set_route(const model *md, sol *s, int v, const int *jobs, int n);
  * 2-opt* and 2-opt over each job's nearest neighbours; false when out of
  * memory. */
 bool hv__local_search(const model *md, sol *s);
+/* PRIZE mode: unserved jobs inserted, or exchanged for served ones worth
+ * less (exchange.c), until a pass gains nothing or the clock passes
+ * until.  False when memory ran out. */
+bool hv__prize_exchange(const model *md, sol *s, double until);
 /* Up to `moves` random feasible moves from the same neighbourhoods,
  * whatever their cost. */
 bool hv__perturb(const model *md, sol *s, rng *g, int moves);
