@@ -239,7 +239,7 @@ static bool price(cg *g, int t, double mu, double *best, int *ends,
   }
   g->lab[g->nlab++] = s0;
   for (int i = 0; i < g->nlab; i++) {
-    if ((i & 1023) == 0 && hv__now() > g->t_end) {
+    if ((i & 63) == 0 && hv__now() > g->t_end) {
       done = false;
       break;
     }

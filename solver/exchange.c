@@ -52,11 +52,11 @@ bool hv__prize_exchange(const model *md, sol *s, double until) {
   if (md->obj != HV_OBJ_PRIZE || md->n == 0) return true;
   int n = md->n;
   int *out = malloc((size_t)n * sizeof *out);
-  int *seq = NULL;
-  int cap = 0;
+  route tmp;
   uint8_t *seen = calloc((size_t)md->m + 1, 1);
   int *cand = malloc(((size_t)md->m + 1) * sizeof *cand);
-  bool oom = out == NULL || seen == NULL || cand == NULL;
+  bool oom = out == NULL || seen == NULL || cand == NULL ||
+             !hv__route_init(&tmp, 0, 8);
   for (int pass = 0; pass < EX_PASSES && !oom; pass++) {
     int nout = 0;
     for (int j = 0; j < n; j++)
@@ -92,33 +92,22 @@ bool hv__prize_exchange(const model *md, sol *s, double until) {
         seen[cand[c]] = 0;
       double pu = md->job[u].prize, best_gain = 0, best_cost = INFINITY;
       int bv = -1, bk = -1, bp = -1;
-      for (int c = 0; c < nc; c++) {
+      for (int c = 0; c < nc && !oom; c++) {
         const route *r = &s->r[cand[c]];
-        if (r->n + 1 > cap) {
-          int nc2 = r->n + 8;
-          int *ns = realloc(seq, (size_t)nc2 * sizeof *ns);
-          if (!ns) {
-            oom = true;
-            break;
-          }
-          seq = ns, cap = nc2;
-        }
         for (int a = 0; a < r->n; a++) {
           double gain = pu - md->job[r->job[a]].prize;
           if (gain <= 0 || gain < best_gain) continue;
-          for (int p = 0; p < r->n; p++) {
-            /* r without position a, u inserted before index p of it. */
-            int m2 = 0;
-            for (int q = 0; q < r->n; q++) {
-              if (q == a) continue;
-              if (m2 == p) seq[m2++] = u;
-              seq[m2++] = r->job[q];
-            }
-            if (m2 == p) seq[m2++] = u;
-            if (m2 != r->n) continue; /* p past the end */
-            double cost;
-            if (!hv__sequence_feasible(md, cand[c], seq, m2, &cost)) continue;
-            double dc = cost - r->cost;
+          /* r without a (times recomputed), then every position for u. */
+          if (!hv__route_copy(&tmp, r)) {
+            oom = true;
+            break;
+          }
+          hv__route_remove_range(md, &tmp, a, 1);
+          if (!route_ok(&tmp)) continue;
+          for (int p = 0; p <= tmp.n; p++) {
+            double d;
+            if (!hv__route_can_insert(md, &tmp, u, p, &d)) continue;
+            double dc = tmp.cost + d - r->cost;
             if (gain > best_gain || dc < best_cost) {
               best_gain = gain, best_cost = dc;
               bv = cand[c], bk = a, bp = p;
@@ -141,7 +130,8 @@ bool hv__prize_exchange(const model *md, sol *s, double until) {
     }
     if (!gained) break;
   }
-  free(out), free(seq), free(seen), free(cand);
+  hv__route_free(&tmp);
+  free(out), free(seen), free(cand);
   s->cost = hv__sol_objective(md, s);
   return !oom;
 }
