@@ -20,12 +20,6 @@
 #define EX_NEIGHBOURS 60 /* routes of this many nearest jobs */
 #define EX_PASSES 4
 
-static int cmp_prize_desc(const void *a, const void *b, const model *md) {
-  double x = md->job[*(const int *)a].prize, y = md->job[*(const int *)b].prize;
-  if (x != y) return x > y ? -1 : 1;
-  return *(const int *)a - *(const int *)b;
-}
-
 /* Cheapest plain insertion of j over every route that may serve it. */
 static bool insert_anywhere(const model *md, sol *s, int j, bool *oom) {
   double best = INFINITY;
@@ -52,24 +46,19 @@ bool hv__prize_exchange(const model *md, sol *s, double until) {
   if (md->obj != HV_OBJ_PRIZE || md->n == 0) return true;
   int n = md->n;
   int *out = malloc((size_t)n * sizeof *out);
-  route tmp;
+  route tmp = {0};
+  double *prize = malloc(((size_t)n + 1) * sizeof *prize);
   uint8_t *seen = calloc((size_t)md->m + 1, 1);
   int *cand = malloc(((size_t)md->m + 1) * sizeof *cand);
-  bool oom = out == NULL || seen == NULL || cand == NULL ||
+  bool oom = out == NULL || seen == NULL || cand == NULL || prize == NULL ||
              !hv__route_init(&tmp, 0, 8);
+  for (int j = 0; j < n && prize; j++)
+    prize[j] = md->job[j].prize;
   for (int pass = 0; pass < EX_PASSES && !oom; pass++) {
     int nout = 0;
     for (int j = 0; j < n; j++)
       if (s->where[j] < 0 && md->job[j].prize > 0) out[nout++] = j;
-    /* Most valuable first; insertion sort keeps it portable and stable. */
-    for (int i = 1; i < nout; i++) {
-      int x = out[i], k = i;
-      while (k > 0 && cmp_prize_desc(&out[k - 1], &x, md) > 0) {
-        out[k] = out[k - 1];
-        k--;
-      }
-      out[k] = x;
-    }
+    hv__sort_desc(out, nout, prize); /* most valuable first */
     bool gained = false;
     for (int i = 0; i < nout && !oom; i++) {
       if ((i & 63) == 0 && hv__now() > until) break;
@@ -131,7 +120,7 @@ bool hv__prize_exchange(const model *md, sol *s, double until) {
     if (!gained) break;
   }
   hv__route_free(&tmp);
-  free(out), free(seen), free(cand);
+  free(out), free(seen), free(cand), free(prize);
   s->cost = hv__sol_objective(md, s);
   return !oom;
 }

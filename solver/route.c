@@ -244,3 +244,17 @@ void hv__sol_recount(const model *md, sol *s) {
   }
   s->cost = hv__sol_objective(md, s);
 }
+
+/* Insertion sort (descending key, then index): the lists are short, and a
+ * stable, hand-written sort keeps results identical across C libraries. */
+void hv__sort_desc(int *a, int n, const double *key) {
+  for (int i = 1; i < n; i++) {
+    int x = a[i], k = i;
+    while (k > 0 && (key[a[k - 1]] < key[x] ||
+                     (key[a[k - 1]] == key[x] && a[k - 1] > x))) {
+      a[k] = a[k - 1];
+      k--;
+    }
+    a[k] = x;
+  }
+}

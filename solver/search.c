@@ -72,25 +72,6 @@ static double progress(const search *S) {
 
 /* ---- recreate ------------------------------------------------------- */
 
-static int cmp_key_desc(const void *a, const void *b, const double *key) {
-  double x = key[*(const int *)a], y = key[*(const int *)b];
-  if (x != y) return x > y ? -1 : 1;
-  return *(const int *)a - *(const int *)b;
-}
-
-/* Insertion sort by key (descending): the lists are short, and a stable,
- * hand-written sort keeps results identical across C libraries. */
-static void sort_by_key(int *a, int n, const double *key) {
-  for (int i = 1; i < n; i++) {
-    int x = a[i], k = i;
-    while (k > 0 && cmp_key_desc(&a[k - 1], &x, key) > 0) {
-      a[k] = a[k - 1];
-      k--;
-    }
-    a[k] = x;
-  }
-}
-
 static void shuffle(rng *g, int *a, int n) {
   for (int i = n - 1; i > 0; i--) {
     int k = rng_int(g, i + 1);
@@ -120,7 +101,7 @@ static void order_jobs(search *S, int *jobs, int n) {
     else
       S->key[j] = -far;
   }
-  sort_by_key(jobs, n, S->key);
+  hv__sort_desc(jobs, n, S->key);
 }
 
 /* Best insertion of job j over the candidate routes, with blinks. */

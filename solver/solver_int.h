@@ -208,6 +208,8 @@ bool hv__sol_set_route(const model *md, sol *s, int v, const int *jobs, int n);
  * 2-opt* and 2-opt over each job's nearest neighbours; false when out of
  * memory. */
 bool hv__local_search(const model *md, sol *s);
+/* Sorts a[0..n) by key[a[i]] descending, ties by index ascending. */
+void hv__sort_desc(int *a, int n, const double *key);
 /* PRIZE mode: unserved jobs inserted, or exchanged for served ones worth
  * less (exchange.c), until a pass gains nothing or the clock passes
  * until.  False when memory ran out. */
