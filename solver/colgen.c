@@ -21,8 +21,8 @@
  * the next round prices again.
  *
  * Only for instances small enough to close the travel matrix (cubic in the
- * locations) and price every type within the time given; larger ones keep
- * the assignment bound of bound.c. */
+ * locations, up to 2,500 of them) and price every type within the time
+ * given; otherwise the assignment bound of bound.c stands. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +31,7 @@
 #include "solver_int.h"
 
 #define NG 8               /* memory: the nearest jobs of each job */
-#define MAX_LOCATIONS 1000 /* distinct locations for the cubic closure */
+#define MAX_LOCATIONS 2500 /* distinct locations for the cubic closure */
 #define LABEL_CAP 600000   /* per pricing of one type */
 #define COLS_PER_TYPE 12   /* routes added per type and round */
 
@@ -64,8 +64,9 @@ typedef struct cg {
 
 /* Floyd-Warshall over the compact locations: the shortest travel time
  * between every two, never more than the direct one. */
-static void close_matrix(double *C, int L) {
-  for (int k = 0; k < L; k++)
+static bool close_matrix(double *C, int L, double until) {
+  for (int k = 0; k < L; k++) {
+    if (hv__now() > until) return false; /* no time for this bound */
     for (int i = 0; i < L; i++) {
       double ik = C[(size_t)i * L + k];
       if (ik >= HV_SOLVER_UNREACHABLE) continue;
@@ -74,6 +75,8 @@ static void close_matrix(double *C, int L) {
       for (int j = 0; j < L; j++)
         if (ik + ck[j] < ci[j]) ci[j] = ik + ck[j];
     }
+  }
+  return true;
 }
 
 static int compact(int *map, size_t loc, int *L) {
@@ -81,7 +84,7 @@ static int compact(int *map, size_t loc, int *L) {
   return map[loc];
 }
 
-static bool cg_init(cg *g, const model *md) {
+static bool cg_init(cg *g, const model *md, double until) {
   memset(g, 0, sizeof *g);
   g->md = md;
   g->n = md->n;
@@ -129,7 +132,11 @@ static bool cg_init(cg *g, const model *md) {
       g->C[(size_t)a * L + b] =
           a == b ? 0 : md->T[(size_t)back[a] * md->nloc + back[b]];
   free(map), free(back);
-  close_matrix(g->C, L);
+  if (!close_matrix(g->C, L, until)) {
+    free(g->C);
+    g->C = NULL; /* the caller sees no matrix: no bound in time */
+    return true;
+  }
   /* ng sets: each job and its nearest others by round trip. */
   double *key = malloc(((size_t)n + 1) * sizeof *key);
   if (!key) return false;
@@ -305,13 +312,13 @@ hv_status hv__colgen_bound(const model *md, double until, const double *pi0,
   int n = md->n, T = md->ntypes;
   if (n == 0 || T == 0) return HV_OK;
   cg g;
-  if (!cg_init(&g, md)) {
+  if (!cg_init(&g, md, until)) {
     cg_free(&g);
     return HV_E_NOMEM;
   }
   if (g.C == NULL) {
     cg_free(&g);
-    return HV_OK; /* too many locations for this bound */
+    return HV_OK; /* too many locations, or no time to close the matrix */
   }
   g.t_end = until;
   hv_status st = HV_OK;

@@ -868,9 +868,10 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
       so.progress_every_s = 0.5;
     }
     /* The bound on what any plan could cover, in a second thread while the
-     * search runs (GLPK keeps one environment per thread). */
+     * search runs (GLPK keeps one environment per thread), and in no more
+     * time than the search has: the column generation uses what it gets. */
     bound_job bj = {.p = prob,
-                    .limit = fmin(30.0, fmax(1.0, 0.5 * so.time_limit_s))};
+                    .limit = fmin(60.0, fmax(1.0, 0.95 * so.time_limit_s))};
     bool threaded =
         npins == 0 && pthread_create(&bj.thread, NULL, bound_thread, &bj) == 0;
     st = hv_solve(prob, &so, &sol, err);

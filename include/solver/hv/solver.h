@@ -183,7 +183,7 @@ hv_status hv_solution_check(const hv_problem *p, const hv_solution *s,
  * working time holding the service and shortest drive into each job it
  * serves, at most max_jobs, each job once, only where it fits alone);
  * without time for the LP, the prize of every job some vehicle can serve
- * alone.  With time left after the LP, and up to 1,000 distinct locations,
+ * alone.  With time left after the LP, and up to 2,500 distinct locations,
  * column generation over routes (windows, hours, max_jobs and capacity
  * exact; ng-routes over travel times closed under shortest paths)
  * tightens it. */
