@@ -41,6 +41,20 @@ static hv_problem *with_fleet(const hv_problem *p, size_t fleet,
   return q;
 }
 
+/* The engine with the command's settings: time limit, seed, iteration
+ * budget (0: none) and the route pool. */
+static hv_status search(const hv_problem *p, double limit, long seed,
+                        long iterations, bool pool, hv_solution **sol,
+                        hv_error *err) {
+  hv_solve_options o;
+  hv_solve_options_init(&o);
+  o.time_limit_s = limit;
+  o.seed = (uint64_t)seed;
+  o.max_iterations = (uint64_t)iterations;
+  o.use_pool = pool;
+  return hv_solve(p, &o, sol, err);
+}
+
 /* `hvplan solve --toptw FILE --tours M`: the score, the tours (vertex ids
  * in visit order, the depot left out) and the time, as JSON. */
 static int solve_toptw(const char *file, long tours, long decimals,
@@ -58,13 +72,8 @@ static int solve_toptw(const char *file, long tours, long decimals,
     hv_cli_print_error(&err);
     return hv_cli_exit_code(st);
   }
-  hv_solve_options o;
-  hv_solve_options_init(&o);
-  o.time_limit_s = limit;
-  o.seed = (uint64_t)seed;
-  o.max_iterations = (uint64_t)iterations;
   hv_solution *sol = NULL;
-  st = hv_solve(p, &o, &sol, &err);
+  st = search(p, limit, seed, iterations, true, &sol, &err);
   if (st == HV_OK) st = hv_solution_check(p, sol, &err);
   if (st != HV_OK) {
     hv_cli_print_error(&err);
@@ -190,13 +199,8 @@ static int solve_vroom(const char *file, double limit, long seed,
     return hv_cli_exit_code(st);
   }
   double t1 = wall_s();
-  hv_solve_options o;
-  hv_solve_options_init(&o);
-  o.time_limit_s = limit;
-  o.seed = (uint64_t)seed;
-  o.max_iterations = (uint64_t)iterations;
   hv_solution *sol = NULL;
-  st = hv_solve(p, &o, &sol, &err);
+  st = search(p, limit, seed, iterations, true, &sol, &err);
   if (st == HV_OK) st = hv_solution_check(p, sol, &err);
   char *out = st == HV_OK ? hv_vroom_output(ctx, p, sol, 1000 * (t1 - t0),
                                             1000 * (wall_s() - t1))
@@ -311,13 +315,7 @@ int hv_cli_solve(int argc, char **argv) {
   if (exact) {
     st = hv_solve_exact(p, limit, &sol, &err);
   } else {
-    hv_solve_options o;
-    hv_solve_options_init(&o);
-    o.time_limit_s = limit;
-    o.seed = (uint64_t)seed;
-    o.max_iterations = (uint64_t)iterations;
-    o.use_pool = pool;
-    st = hv_solve(p, &o, &sol, &err);
+    st = search(p, limit, seed, iterations, pool, &sol, &err);
   }
   if (st != HV_OK) {
     hv_cli_print_error(&err);
