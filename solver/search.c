@@ -26,6 +26,18 @@
  * those of its nearest neighbours (granular neighbourhood). */
 #define GRANULAR_FROM 200
 #define GRANULAR_K 40
+/* PRIZE mode with long routes (in the best solution so far, on average at
+ * least MAX_STRING jobs, so that a ruin takes out only part of a route;
+ * set_trade): the annealing prices a job of average prize left out at
+ * TRADE first temperatures, so that it can give up a job to make room for
+ * better ones (the best solution stays lexicographic: prize first), and
+ * the recreate sometimes orders the jobs by prize over insertion cost.
+ * Without these the search never accepts a
+ * step that loses prize and stalls on orienteering instances (Cordeau's
+ * pr06 with one tour: 10 % below the best known).  On a district's week
+ * (at most six visits a pair-day) the ruin empties whole routes anyway,
+ * and trading measured no better there (bench/README). */
+#define TRADE 1.0
 
 typedef struct search {
   const model *md;
@@ -46,6 +58,7 @@ typedef struct search {
   double t0, tlimit; /* start time and limit (seconds) */
   uint64_t iter;
   double temp0, tempf;
+  double trade; /* PRIZE: the annealing's price of a unit of prize */
   pool *pl;
   size_t sp_improvements;
   hv_status st;
@@ -81,20 +94,33 @@ static void shuffle(rng *g, int *a, int n) {
   }
 }
 
+static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
+                           double *bdelta);
+
 /* Orders the jobs to insert as SISR does: random, largest demand first,
- * farthest first, or closest first; in PRIZE mode the most valuable first
- * stands in for demand. */
-static void order_jobs(search *S, int *jobs, int n) {
+ * farthest first, or closest first.  In PRIZE mode the most valuable
+ * first stands in for demand; with long routes (see TRADE), in two cases
+ * of eleven the jobs go by prize squared over the cost of their best
+ * insertion into s (the orienteering heuristics' ratio, after Vansteenwegen
+ * et al.). */
+static void order_jobs(search *S, sol *s, int *jobs, int n) {
   const model *md = S->md;
   double u = rng_unit(&S->g) * 11.0;
   shuffle(&S->g, jobs, n);
   if (u < 4.0) return;
   size_t depot = md->m > 0 ? md->veh[0].start : 0;
+  bool ratio = S->trade > 0 && u >= 6.0 && u < 8.0;
   for (int i = 0; i < n; i++) {
     int j = jobs[i];
     const hv_job *jb = &md->job[j];
     double far = md->T[depot * md->nloc + jb->location];
-    if (u < 8.0)
+    int v, p;
+    double d;
+    if (ratio)
+      S->key[j] = best_insertion(S, s, j, &v, &p, &d)
+                      ? jb->prize * jb->prize / (d > 0 ? d + 1e-3 : 1e-3)
+                      : -1.0;
+    else if (u < 8.0)
       S->key[j] = md->obj == HV_OBJ_PRIZE ? jb->prize : jb->demand;
     else if (u < 10.0)
       S->key[j] = far;
@@ -152,7 +178,7 @@ static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
 /* Inserts the given jobs (in the given order) where they cost least. */
 static void recreate(search *S, sol *s, int *jobs, int n) {
   const model *md = S->md;
-  order_jobs(S, jobs, n);
+  order_jobs(S, s, jobs, n);
   for (int i = 0; i < n; i++) {
     int j = jobs[i], v = -1, p = -1;
     double d;
@@ -436,19 +462,18 @@ static void report(search *S, bool force) {
   o->progress(&pr, o->progress_ud);
 }
 
-/* One ruin-and-recreate step from cur into tmp; returns the new cost. */
-static double step(search *S) {
+/* One ruin-and-recreate step from cur into tmp (its cost set). */
+static void step(search *S) {
   memset(S->touched, 0, (size_t)S->md->m);
   if (!hv__sol_copy(&S->tmp, &S->cur)) {
     S->st = HV_E_NOMEM;
-    return INFINITY;
+    return;
   }
   ruin(S, &S->tmp);
   int n = focused_jobs(S, &S->tmp, S->order);
   recreate(S, &S->tmp, S->order, n);
   S->tmp.cost = hv__sol_objective(S->md, &S->tmp);
   S->iter++;
-  return S->tmp.cost;
 }
 
 static void swap_sol(sol *a, sol *b) {
@@ -482,6 +507,28 @@ static void pool_step(search *S, double budget_s) {
   if (st != HV_OK) S->st = st;
 }
 
+/* Sets S->trade from s (see TRADE): on when s's routes are long. */
+static void set_trade(search *S, const sol *s) {
+  const model *md = S->md;
+  S->trade = 0;
+  if (md->obj != HV_OBJ_PRIZE || s->nused == 0) return;
+  int served = 0;
+  for (int j = 0; j < md->n; j++)
+    served += s->where[j] >= 0;
+  if (served < MAX_STRING * s->nused) return;
+  double prize = 0;
+  for (int j = 0; j < md->n; j++)
+    prize += md->job[j].prize;
+  if (prize > 0) S->trade = TRADE * S->temp0 / (prize / md->n);
+  if (S->trade > md->prize_weight) S->trade = md->prize_weight;
+}
+
+/* The cost the annealing compares: the objective, but in PRIZE mode with
+ * prize priced at S->trade. */
+static double anneal_cost(const search *S, const sol *s) {
+  return S->trade > 0 ? hv__sol_objective_at(S->md, s, S->trade) : s->cost;
+}
+
 static void anneal(search *S, double until) {
   /* Pool calls at fixed points of the budget. */
   double next_pool = S->pl ? progress(S) + (until - progress(S)) / 4.0 : 2.0;
@@ -489,10 +536,11 @@ static void anneal(search *S, double until) {
   while (time_left(S, until)) {
     double pr = progress(S);
     double temp = S->temp0 * pow(S->tempf / S->temp0, pr > 1 ? 1 : pr);
-    double c = step(S);
+    step(S);
     if (S->st != HV_OK) break;
-    double threshold = S->cur.cost - temp * log(rng_unit(&S->g) + 1e-300);
-    if (c < threshold) {
+    double threshold =
+        anneal_cost(S, &S->cur) - temp * log(rng_unit(&S->g) + 1e-300);
+    if (anneal_cost(S, &S->tmp) < threshold) {
       swap_sol(&S->cur, &S->tmp);
       if (S->pl) {
         double dist_best = 0;
@@ -514,6 +562,7 @@ static void anneal(search *S, double until) {
           add_touched_to_pool(S, &S->cur);
         }
         if (!hv__sol_copy(&S->best, &S->cur)) S->st = HV_E_NOMEM;
+        set_trade(S, &S->best);
       }
     }
     if (pr >= next_pool) {
@@ -708,6 +757,7 @@ static void set_temperatures(search *S) {
   if (avg <= 0) avg = 1.0;
   S->temp0 = 10.0 * avg;
   S->tempf = 0.1 * avg;
+  set_trade(S, &S->cur);
 }
 
 hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,

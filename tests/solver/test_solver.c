@@ -116,10 +116,11 @@ static uint64_t lcg(uint64_t *s) {
   return *s >> 33;
 }
 
-/* n jobs on a 100 x 100 grid, m vehicles from a depot at the centre; some
- * jobs have two windows, some need a skill only vehicle 0 has. */
-static hv_problem *random_problem(uint64_t seed, int n, int m,
-                                  hv_objective obj) {
+/* n jobs on a 100 x 100 grid, m vehicles (capacity cap jobs, back by
+ * close) from a depot at the centre; windows `wide` times the usual width;
+ * some jobs have two windows, some need a skill only vehicle 0 has. */
+static hv_problem *shaped_problem(uint64_t seed, int n, int m, hv_objective obj,
+                                  double cap, double close, double wide) {
   uint64_t s = seed;
   int nloc = n + 1;
   double *xy = malloc(sizeof(double) * 2 * nloc);
@@ -141,7 +142,7 @@ static hv_problem *random_problem(uint64_t seed, int n, int m,
     hv_job jb = {.location = (size_t)j + 1, .service = 10, .demand = 1};
     jb.prize = (double)(1 + lcg(&s) % 9);
     double open = (double)(lcg(&s) % 250);
-    double width = 40 + (double)(lcg(&s) % 60);
+    double width = (40 + (double)(lcg(&s) % 60)) * wide;
     jb.ntw = 1;
     jb.tw[0] = (hv_tw){open, open + width};
     if (lcg(&s) % 3 == 0) {
@@ -155,13 +156,18 @@ static hv_problem *random_problem(uint64_t seed, int n, int m,
     hv_vehicle v = {.start = 0,
                     .end = 0,
                     .open = 0,
-                    .close = 420,
-                    .capacity = 4,
+                    .close = close,
+                    .capacity = cap,
                     .skills = k == 0 ? 1 : 0};
     if (k == 1) v.max_jobs = 3;
     hv_problem_add_vehicle(p, &v, NULL, NULL);
   }
   return p;
+}
+
+static hv_problem *random_problem(uint64_t seed, int n, int m,
+                                  hv_objective obj) {
+  return shaped_problem(seed, n, m, obj, 4, 420, 1);
 }
 
 static void heuristic_matches_exact_optimum(void) {
@@ -207,6 +213,87 @@ static void heuristic_matches_exact_optimum(void) {
     }
   }
   CHECK_INT_EQ(compared, 12);
+}
+
+/* Service start at job j reached at `clock`, or INFINITY past its windows
+ * (windows sorted, as the checker above assumes). */
+static double start_at(const hv_job *j, double clock) {
+  if (j->ntw == 0) return clock;
+  for (size_t w = 0; w < j->ntw; w++)
+    if (clock <= j->tw[w].close + 1e-6)
+      return clock > j->tw[w].open ? clock : j->tw[w].open;
+  return INFINITY;
+}
+
+/* The most prize one vehicle (vehicle 0) can collect, by dynamic
+ * programming over subsets: the earliest time service can end at job
+ * `last` having served the set, which dominates (waiting is allowed). */
+static double best_prize_one_tour(const hv_problem *p) {
+  int n = (int)hv_problem_jobs(p);
+  const hv_vehicle *v = hv_problem_vehicle(p, 0);
+  size_t states = ((size_t)1 << n) * (size_t)n;
+  double *t = malloc(states * sizeof *t);
+  for (size_t k = 0; k < states; k++)
+    t[k] = INFINITY;
+  for (int j = 0; j < n; j++) {
+    const hv_job *jb = hv_problem_job(p, (size_t)j);
+    double st =
+        start_at(jb, v->open + hv_problem_time(p, v->start, jb->location));
+    t[((size_t)1 << j) * n + j] = st + jb->service;
+  }
+  double best = 0;
+  for (size_t set = 1; set < ((size_t)1 << n); set++)
+    for (int last = 0; last < n; last++) {
+      double now = t[set * n + last];
+      if (!isfinite(now)) continue;
+      const hv_job *lj = hv_problem_job(p, (size_t)last);
+      if (now + hv_problem_time(p, lj->location, v->end) <= v->close + 1e-6) {
+        double prize = 0;
+        for (int j = 0; j < n; j++)
+          if (set >> j & 1) prize += hv_problem_job(p, (size_t)j)->prize;
+        if (prize > best) best = prize;
+      }
+      for (int j = 0; j < n; j++) {
+        if (set >> j & 1) continue;
+        const hv_job *jb = hv_problem_job(p, (size_t)j);
+        double st =
+            start_at(jb, now + hv_problem_time(p, lj->location, jb->location));
+        size_t k = (set | (size_t)1 << j) * n + j;
+        if (st + jb->service < t[k]) t[k] = st + jb->service;
+      }
+    }
+  free(t);
+  return best;
+}
+
+/* One long tour, where the annealing trades prize (the routes hold 10 or
+ * more jobs, see TRADE in solver/search.c): the heuristic collects the
+ * most prize possible, checked by dynamic programming over subsets. */
+static void long_tour_collects_the_most_possible(void) {
+  size_t longest = 0;
+  for (uint64_t seed = 1; seed <= 4; seed++) {
+    hv_problem *p =
+        shaped_problem(seed * 104729, 14, 1, HV_OBJ_PRIZE, 100, 400, 4);
+    hv_solution *he = NULL;
+    hv_error err;
+    hv_solve_options opt;
+    hv_solve_options_init(&opt);
+    opt.time_limit_s = 20;
+    opt.max_iterations = 20000;
+    opt.seed = seed;
+    CHECK_INT_EQ(hv_solve(p, &opt, &he, &err), HV_OK);
+    totals th;
+    if (he && verify(p, he, &th)) {
+      double opt_prize = best_prize_one_tour(p);
+      fprintf(stderr, "   seed %d: %zu jobs, prize %.0f of the best %.0f\n",
+              (int)seed, th.served, th.prize, opt_prize);
+      CHECK_NEAR(th.prize, opt_prize, 1e-9);
+      if (th.served > longest) longest = th.served;
+    }
+    hv_solution_free(he);
+    hv_problem_free(p);
+  }
+  CHECK(longest >= 10);
 }
 
 /* The prize bound (hv_prize_bound): never below the proven optimum on
@@ -627,6 +714,7 @@ int main(void) {
   RUN(balance_spreads_work);
   RUN(idle_returns);
   RUN(heuristic_matches_exact_optimum);
+  RUN(long_tour_collects_the_most_possible);
   RUN(prize_bound_is_valid_and_tight);
   RUN(solomon_25_optima);
   RUN(solomon_100_feasible_and_deterministic);
