@@ -32,11 +32,11 @@
  * TRADE first temperatures, so that it can give up a job to make room for
  * better ones (the best solution stays lexicographic: prize first), and
  * the recreate sometimes orders the jobs by prize over insertion cost.
- * Without these the search never accepts a
- * step that loses prize and stalls on orienteering instances (Cordeau's
- * pr06 with one tour: 10 % below the best known).  On a district's week
- * (at most six visits a pair-day) the ruin empties whole routes anyway,
- * and trading measured no better there (bench/README). */
+ * Without these the search never accepts a step that loses prize and
+ * stalls on orienteering instances (Cordeau's pr06 with one tour: 10 %
+ * below the best known).  On a district's week (at most six visits a
+ * pair-day) the ruin empties whole routes anyway, and trading measured no
+ * better there (bench/README). */
 #define TRADE 1.0
 
 typedef struct search {
