@@ -8,19 +8,10 @@ are refused with a message."""
 import json, os, subprocess, sys, tempfile
 
 from toptw_check import read, score_of
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
-checks = failures = 0
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
-
-
 
 
 d = os.path.join(fixtures, "toptw")
@@ -62,5 +53,4 @@ with tempfile.TemporaryDirectory() as tmp:
                        capture_output=True, text=True)
     check(r.returncode == 64, "--toptw needs --tours")
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()

@@ -7,17 +7,10 @@ windows, skills, summary totals) and against the hand-checked answer of
 fixtures/vroom/small.json; coordinates become a geodesic matrix;
 unsupported keys are refused by name; invalid JSON by line."""
 import copy, json, os, subprocess, sys, tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
-checks = failures = 0
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 def solve(problem, ok=True):
@@ -135,5 +128,4 @@ r = subprocess.run([hvplan, "solve", "--vroom", path], capture_output=True, text
 os.unlink(path)
 check(r.returncode == 3 and ":3:" in r.stderr, f"invalid JSON names the line: {r.stderr.strip()}")
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()

@@ -9,18 +9,11 @@ generated absences: before = absences to 27 Feb over the school days to
 27 Feb, after = absences 2-27 March over those 20 school days; students who
 improved below the threshold (so no longer flagged) still count."""
 import csv, datetime, json, os, random, shutil, subprocess, sys, tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
 rng = random.Random(2027)
-checks = failures = 0
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 def run(*args):
@@ -164,5 +157,4 @@ try:
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()

@@ -14,20 +14,12 @@ with a seeded visit log per week.  Checks, every week:
   * the three scripted families' histories equal fixtures/term/expected.
 """
 import csv, datetime, io, json, os, random, shutil, sqlite3, subprocess, sys, tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
 term = json.load(open(os.path.join(fixtures, "term", "term.json")))
 rng = random.Random(term["seed"])
-failures = []
-checks = 0
-
-
-def check(ok, what):
-    global checks
-    checks += 1
-    if not ok:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def run(*args):
@@ -189,5 +181,4 @@ try:
     print(f"term: {len(term['weeks'])} weeks, {n_out} outcomes recorded")
 finally:
     shutil.rmtree(tmp)
-print(f"{checks - len(failures)} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+done()

@@ -6,18 +6,11 @@ both export shapes (one row per student; one row per absence, which must
 give the same rates), a trend flag, stable ids and merging on a second
 export, and --explain."""
 import csv, datetime, io, os, random, shutil, subprocess, sys, tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
 rng = random.Random(1414)
-checks = failures = 0
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 def run(*args, ok=True):
@@ -220,5 +213,4 @@ try:
           "merge: an id changed")
 finally:
     shutil.rmtree(tmp)
-print(f"{checks - failures} passed, {failures} failed")
-sys.exit(1 if failures else 0)
+done()

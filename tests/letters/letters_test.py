@@ -9,22 +9,15 @@ right to left (pdftoppm: ink on the right of the page); a re-plan does not
 announce kept days again; bad templates are refused with file:line before
 anything is planned."""
 import csv, json, os, shutil, subprocess, sys, tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
-checks = failures = 0
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 ES_DAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
 SO_DAYS = ["Isniin", "Talaado", "Arbaco", "Khamiis", "Jimce", "Sabti", "Axad"]
 ES_MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
              "septiembre", "octubre", "noviembre", "diciembre"]
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 def run(*args, ok=True):
@@ -227,5 +220,4 @@ try:
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()

@@ -11,18 +11,11 @@ call moved onto a route or given to an in-person family; calendars and the
 program database carry the calls; bad modes and places are refused with
 file:line:field."""
 import csv, json, os, random, re, shutil, subprocess, sys, tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
-checks = failures = 0
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 def run(*args, ok=True):
@@ -325,5 +318,4 @@ try:
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()

@@ -6,17 +6,10 @@ priority the plan covers nor above the total; the plan's summary says how
 close to the best possible it is; the what-if table has the bound per
 staffing level.  (tests/solver checks the bound against proven optima.)"""
 import csv, json, os, random, shutil, subprocess, sys, tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
-checks = failures = 0
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 work = tempfile.mkdtemp(prefix="hv-bound-")
@@ -66,5 +59,4 @@ try:
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()

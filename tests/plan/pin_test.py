@@ -7,17 +7,10 @@ time before it was pinned; every re-planned week passes hvplan check; a
 pin to a pair that no longer works that day is refused with a clear
 message."""
 import json, os, shutil, subprocess, sys, tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
-checks = failures = 0
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 def run(*args, ok=True):
@@ -79,5 +72,4 @@ try:
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()

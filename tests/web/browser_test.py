@@ -9,17 +9,10 @@ OUTDIR and are checked not to be blank.  When Chromium cannot start, the
 test says so and fails (exit 77 is reported by CTest as skipped, with the
 reason): never silently."""
 import json, os, shutil, socket, sqlite3, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures, shots = sys.argv[1], sys.argv[2], sys.argv[3]
-checks = failures = 0
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 try:
@@ -273,5 +266,4 @@ finally:
         server.wait(timeout=30)
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()

@@ -6,17 +6,10 @@ calendar attached (and no family's data in the body); --dry-run sends
 nothing; a staff member without an address is reported and the exit
 status says so; off loopback a server without STARTTLS gets nothing."""
 import csv, email, email.policy, json, os, shutil, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
-checks = failures = 0
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 try:
@@ -205,5 +198,4 @@ finally:
         c.stop()
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()

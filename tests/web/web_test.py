@@ -8,17 +8,10 @@ passwords, throttling per address, TLS required off loopback (and working
 with a certificate), SIGTERM.  The browser test is tests/web/browser_test.py."""
 import http.cookiejar, json, os, re, shutil, socket, sqlite3, ssl, subprocess, sys, tempfile, time
 import urllib.error, urllib.parse, urllib.request
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from pyhelp import check, done, failures  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
-checks = failures = 0
-
-
-def check(ok, what):
-    global checks, failures
-    checks += 1
-    if not ok:
-        failures += 1
-        print("FAIL:", what)
 
 
 def free_port():
@@ -543,7 +536,7 @@ try:
 finally:
     if server:
         server.kill()
-    if failures or sys.exc_info()[0]:
+    if failures() or sys.exc_info()[0]:
         try:
             print("server log (tail):")
             print(open(os.path.join(work, "server.log")).read()[-3000:])
@@ -551,5 +544,4 @@ finally:
             pass
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+done()
