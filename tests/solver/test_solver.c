@@ -170,6 +170,18 @@ static hv_problem *random_problem(uint64_t seed, int n, int m,
   return shaped_problem(seed, n, m, obj, 4, 420, 1);
 }
 
+/* The heuristic on a budget of iterations (the same result on any
+ * machine). */
+static hv_status solve_budgeted(const hv_problem *p, uint64_t seed,
+                                hv_solution **out, hv_error *err) {
+  hv_solve_options opt;
+  hv_solve_options_init(&opt);
+  opt.time_limit_s = 20;
+  opt.max_iterations = 20000;
+  opt.seed = seed;
+  return hv_solve(p, &opt, out, err);
+}
+
 static void heuristic_matches_exact_optimum(void) {
   const hv_objective objs[3] = {HV_OBJ_PRIZE, HV_OBJ_DISTANCE, HV_OBJ_VEHICLES};
   int compared = 0;
@@ -182,12 +194,7 @@ static void heuristic_matches_exact_optimum(void) {
       hv_solution *ex = NULL, *he = NULL;
       hv_error err;
       CHECK_INT_EQ(hv_solve_exact(p, 120.0, &ex, &err), HV_OK);
-      hv_solve_options opt;
-      hv_solve_options_init(&opt);
-      opt.time_limit_s = 20;
-      opt.max_iterations = 20000;
-      opt.seed = seed;
-      CHECK_INT_EQ(hv_solve(p, &opt, &he, &err), HV_OK);
+      CHECK_INT_EQ(solve_budgeted(p, seed, &he, &err), HV_OK);
       if (ex && he) {
         totals te, th;
         CHECK(verify(p, ex, &te));
@@ -276,12 +283,7 @@ static void long_tour_collects_the_most_possible(void) {
         shaped_problem(seed * 104729, 14, 1, HV_OBJ_PRIZE, 100, 400, 4);
     hv_solution *he = NULL;
     hv_error err;
-    hv_solve_options opt;
-    hv_solve_options_init(&opt);
-    opt.time_limit_s = 20;
-    opt.max_iterations = 20000;
-    opt.seed = seed;
-    CHECK_INT_EQ(hv_solve(p, &opt, &he, &err), HV_OK);
+    CHECK_INT_EQ(solve_budgeted(p, seed, &he, &err), HV_OK);
     totals th;
     if (he && verify(p, he, &th)) {
       double opt_prize = best_prize_one_tour(p);
