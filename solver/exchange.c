@@ -26,12 +26,9 @@ static bool insert_anywhere(const model *md, sol *s, int j, bool *oom) {
   int bv = -1, bp = -1;
   for (int v = 0; v < md->m; v++) {
     if (!md->compat[(size_t)j * md->m + v]) continue;
-    const route *r = &s->r[v];
-    for (int p = 0; p <= r->n; p++) {
-      double d;
-      if (hv__route_can_insert(md, r, j, p, &d) && d < best)
-        best = d, bv = v, bp = p;
-    }
+    int p;
+    double d = hv__route_best_insert(md, &s->r[v], j, &p);
+    if (d < best) best = d, bv = v, bp = p;
   }
   if (bv < 0) return false;
   /* Worth its travel, as the recreate judges it. */
@@ -86,21 +83,20 @@ bool hv__prize_exchange(const model *md, sol *s, double until) {
         for (int a = 0; a < r->n; a++) {
           double gain = pu - md->job[r->job[a]].prize;
           if (gain <= 0 || gain < best_gain) continue;
-          /* r without a (times recomputed), then every position for u. */
+          /* r without a (times recomputed), then u at its cheapest. */
           if (!hv__route_copy(&tmp, r)) {
             oom = true;
             break;
           }
           hv__route_remove_range(md, &tmp, a, 1);
           if (!route_ok(&tmp)) continue;
-          for (int p = 0; p <= tmp.n; p++) {
-            double d;
-            if (!hv__route_can_insert(md, &tmp, u, p, &d)) continue;
-            double dc = tmp.cost + d - r->cost;
-            if (gain > best_gain || dc < best_cost) {
-              best_gain = gain, best_cost = dc;
-              bv = cand[c], bk = a, bp = p;
-            }
+          int p;
+          double d = hv__route_best_insert(md, &tmp, u, &p);
+          if (!isfinite(d)) continue;
+          double dc = tmp.cost + d - r->cost;
+          if (gain > best_gain || dc < best_cost) {
+            best_gain = gain, best_cost = dc;
+            bv = cand[c], bk = a, bp = p;
           }
         }
       }

@@ -122,6 +122,21 @@ bool hv__route_can_insert(const model *md, const route *r, int j, int p,
   return true;
 }
 
+double hv__route_best_insert(const model *md, const route *r, int j, int *pos) {
+  double best = INFINITY;
+  double lc = md->latest_close[j];
+  for (int p = 0; p <= r->n; p++) {
+    /* Later positions start later still: past j's last window. */
+    if (r->e[p] + route_svc(md, r, p) > lc + EPS) break;
+    double d;
+    if (hv__route_can_insert(md, r, j, p, &d) && d < best) {
+      best = d;
+      *pos = p;
+    }
+  }
+  return best;
+}
+
 bool hv__route_insert(const model *md, route *r, int j, int p) {
   if (!hv__route_reserve(r, r->n + 1)) return false;
   memmove(r->job + p + 1, r->job + p, (size_t)(r->n - p) * sizeof *r->job);

@@ -196,22 +196,6 @@ static void recreate(search *S, sol *s, int *jobs, int n) {
   }
 }
 
-/* Best insertion of job j into route v alone (no blinks): its cost, or
- * INFINITY, and the position through *pos. */
-static double best_in_route(const model *md, const route *r, int j, int *pos) {
-  double best = INFINITY;
-  double lc = md->latest_close[j];
-  for (int p = 0; p <= r->n; p++) {
-    if (r->e[p] + route_svc(md, r, p) > lc + EPS) break;
-    double d;
-    if (hv__route_can_insert(md, r, j, p, &d) && d < best) {
-      best = d;
-      *pos = p;
-    }
-  }
-  return best;
-}
-
 /* Regret-2 construction of a first solution: repeatedly insert the job
  * whose best route beats its second best by the most (in PRIZE mode the
  * most valuable job first, regret breaking ties), keeping a table of each
@@ -233,7 +217,7 @@ static bool construct_regret(search *S, sol *s, int *jobs, int n) {
     for (int v = 0; v < m; v++) {
       size_t k = (size_t)i * m + v;
       c[k] = md->compat[(size_t)jobs[i] * m + v]
-                 ? best_in_route(md, &s->r[v], jobs[i], &pos[k])
+                 ? hv__route_best_insert(md, &s->r[v], jobs[i], &pos[k])
                  : INFINITY;
     }
   for (;;) {
@@ -280,7 +264,7 @@ static bool construct_regret(search *S, sol *s, int *jobs, int n) {
       if (!done[i]) {
         size_t k = (size_t)i * m + pv;
         c[k] = md->compat[(size_t)jobs[i] * m + pv]
-                   ? best_in_route(md, &s->r[pv], jobs[i], &pos[k])
+                   ? hv__route_best_insert(md, &s->r[pv], jobs[i], &pos[k])
                    : INFINITY;
       }
   }

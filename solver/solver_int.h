@@ -154,6 +154,9 @@ static inline double route_svc(const model *md, const route *r, int p) {
  * *delta is the change in cost (distance, less any bonus). */
 bool hv__route_can_insert(const model *md, const route *r, int j, int p,
                           double *delta);
+/* The cheapest position for job j in r (no other route considered): its
+ * cost, with the position through *pos, or INFINITY where it fits nowhere. */
+double hv__route_best_insert(const model *md, const route *r, int j, int *pos);
 bool hv__route_insert(const model *md, route *r, int j, int p);
 void hv__route_remove_range(const model *md, route *r, int from, int count);
 
