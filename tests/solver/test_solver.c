@@ -16,6 +16,16 @@ typedef struct totals {
   size_t served, routes;
 } totals;
 
+/* Service start at job j reached at `clock`, or INFINITY past its windows
+ * (windows sorted); the checker and the dynamic program below share it. */
+static double start_at(const hv_job *j, double clock) {
+  if (j->ntw == 0) return clock;
+  for (size_t w = 0; w < j->ntw; w++)
+    if (clock <= j->tw[w].close + 1e-6)
+      return clock > j->tw[w].open ? clock : j->tw[w].open;
+  return INFINITY;
+}
+
 /* Walks every route from its vehicle's opening time, waiting for windows;
  * fails the test on any violation. */
 static bool verify(const hv_problem *p, const hv_solution *s, totals *t) {
@@ -48,17 +58,13 @@ static bool verify(const hv_problem *p, const hv_solution *s, totals *t) {
       }
       clock += hv_problem_time(p, at, j->location);
       t->distance += hv_problem_dist(p, at, j->location);
-      if (j->ntw > 0) {
-        size_t w = 0;
-        while (w < j->ntw && clock > j->tw[w].close + 1e-6)
-          w++;
-        if (w == j->ntw) {
-          CHECK_FAIL_("route %zu: job %zu reached at %.3f, after its windows",
-                      r, jn, clock);
-          ok = false;
-        } else if (clock < j->tw[w].open) {
-          clock = j->tw[w].open;
-        }
+      double st = start_at(j, clock);
+      if (isfinite(st)) {
+        clock = st;
+      } else {
+        CHECK_FAIL_("route %zu: job %zu reached at %.3f, after its windows", r,
+                    jn, clock);
+        ok = false;
       }
       if (fabs(clock - rt->start[k]) > 1e-6 && rt->start[k] < clock - 1e-6) {
         CHECK_FAIL_("route %zu: job %zu starts at %.3f, before it can (%.3f)",
@@ -220,16 +226,6 @@ static void heuristic_matches_exact_optimum(void) {
     }
   }
   CHECK_INT_EQ(compared, 12);
-}
-
-/* Service start at job j reached at `clock`, or INFINITY past its windows
- * (windows sorted, as the checker above assumes). */
-static double start_at(const hv_job *j, double clock) {
-  if (j->ntw == 0) return clock;
-  for (size_t w = 0; w < j->ntw; w++)
-    if (clock <= j->tw[w].close + 1e-6)
-      return clock > j->tw[w].open ? clock : j->tw[w].open;
-  return INFINITY;
 }
 
 /* The most prize one vehicle (vehicle 0) can collect, by dynamic
