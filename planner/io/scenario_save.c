@@ -18,9 +18,17 @@ static hv_status backup(const char *path, hv_error *err) {
   size_t len;
   hv_status st = hv__read_file(path, HV_CSV_MAX_BYTES, &data, &len, err);
   if (st != HV_OK) return st;
-  char bak[4096];
-  snprintf(bak, sizeof bak, "%s.bak", path);
+  /* Sized to the path: a fixed buffer would cut a long name short and
+   * write the copy over another file. */
+  size_t n = strlen(path) + sizeof ".bak";
+  char *bak = malloc(n);
+  if (bak == NULL) {
+    free(data);
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
+  }
+  snprintf(bak, n, "%s.bak", path);
   st = hv__write_file_atomic(bak, data, len, err);
+  free(bak);
   free(data);
   return st;
 }

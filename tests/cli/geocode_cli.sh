@@ -26,6 +26,7 @@ err=$(cat "$tmp/err")
 expect "geocode exits 0" test "$rc" -eq 0
 expect "school located" grep -q '"lat": 44.9695' "$tmp/s/scenario.json"
 expect "scenario.json backed up" test -s "$tmp/s/scenario.json.bak"
+expect "the backup is the file as it was" cmp -s "$tmp/s/scenario.json.bak" <(sed "s/PORT/$port/" "$fixtures/geo/scenario/scenario.json")
 expect "summary" has "$out" "12 addresses looked up: 9 found (0 from the cache), 3 to fix by hand; 12 requests sent"
 expect "not found listed with line" has "$err" "households.csv:5:address: 'G4': not found; fix the address or enter lat/lon by hand"
 expect "ambiguous listed" has "$err" "households.csv:4:address: 'G3': ambiguous (2 matches far apart"
