@@ -18,16 +18,17 @@
 bool hv_cli_open_program(const char *dir, hv_store **db, int *rc) {
   char path[4200];
   struct stat sb;
-  snprintf(path, sizeof path, "%s/%s", dir, HV_STORE_FILE);
+  int pn = snprintf(path, sizeof path, "%s/%s", dir, HV_STORE_FILE);
   hv_error err = {0};
-  if (stat(path, &sb) != 0) {
+  if (pn < 0 || (size_t)pn >= sizeof path || stat(path, &sb) != 0) {
     hv_diags *d = hv_diags_create();
     hv_scenario *s = NULL;
     if (d && hv_scenario_load(dir, &s, d) == HV_OK && s &&
-        hv_cycle_db_path(s, path, sizeof path) && stat(path, &sb) != 0)
+        hv_cycle_db_path(s, path, sizeof path)) {
+      if (stat(path, &sb) != 0) path[0] = '\0';
+    } else {
       path[0] = '\0';
-    else if (s == NULL)
-      path[0] = '\0';
+    }
     hv_scenario_free(s);
     hv_diags_free(d);
     if (path[0] == '\0') {
@@ -59,9 +60,9 @@ int hv_cli_init(int argc, char **argv) {
   hv_scenario *s = hv_cli_load_scenario(argv[1], &rc);
   if (s == NULL) return rc;
   char path[4200];
-  hv_cycle_db_path(s, path, sizeof path);
   struct stat sb;
-  bool existed = stat(path, &sb) == 0;
+  /* (A path too long for the buffer: hv_cycle_open says so below.) */
+  bool existed = hv_cycle_db_path(s, path, sizeof path) && stat(path, &sb) == 0;
   hv_store *db = NULL;
   hv_error err = {0};
   hv_status st = hv_cycle_open(s, true, &db, &err);

@@ -644,9 +644,12 @@ hv_status hv_cycle_next(hv_store *st, const hv_scenario *s,
   }
   if (rc == HV_OK) {
     char prog[4096];
-    hv_scenario_program_dir(s, prog, sizeof prog);
-    rc = hv_next_scenario_write(s, o->week_of, prog, c.rows, c.nrows, out_dir,
-                                err);
+    if (hv_scenario_program_dir(s, prog, sizeof prog))
+      rc = hv_next_scenario_write(s, o->week_of, prog, c.rows, c.nrows, out_dir,
+                                  err);
+    else
+      rc = hv_error_set(err, HV_E_IO, (hv_where){.source = hv_scenario_dir(s)},
+                        "path too long");
   }
   for (size_t i = 0; i < c.nrows; i++)
     if (c.rows[i].new_row) {

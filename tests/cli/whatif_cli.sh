@@ -35,4 +35,11 @@ expect "base leaves the four Somali families out for language" test "$base_lang"
 somali=$(grep -c '^add-1-1,base,S[0-9],[0-9]*,so$' "$tmp/w/whatif_marginal.csv")
 expect "the Somali speaker reaches Somali families ($somali)" test "$somali" -ge 3
 expect "marginal value printed" grep -q "add-1-1    vs base" <<<"$out"
+# An output folder whose variants/ path does not fit: refused before
+# anything is made (a cut name would be another folder).
+long=$tmp/$(printf 'x%.0s' $(seq 4090))
+err=$("$hvplan" whatif "$fixtures/whatif" -o "$long" --pairs 1..2 2>&1 >/dev/null)
+rc=$?
+expect "a too long output path exits 64 ($rc)" test "$rc" -eq 64
+expect "and says so" grep -q "path too long" <<<"$err"
 finish
