@@ -384,17 +384,12 @@ static void api_outcome(hv_server *sv, hv_request *q, hv_reply *r) {
   week_free(&w);
   pthread_mutex_unlock(&sv->db_lock);
   if (st == HV_E_INPUT) {
-    json_t *errs = json_array();
-    for (size_t i = 0; i < hv_diags_count(dg); i++) {
-      const hv_diag *x = hv_diags_get(dg, i);
-      if (x->severity != HV_SEV_ERROR) continue;
-      json_array_append_new(
-          errs, json_pack("{s:s, s:s}", "field", x->error.field, "message",
-                          x->error.text));
-    }
-    hv__reply_json(r, 400,
-                   json_pack("{s:s, s:o}", "error",
-                             "the outcome was not recorded", "errors", errs));
+    hv__reply_json(
+        r, 400,
+        json_pack(
+            "{s:s, s:o}", "error", "the outcome was not recorded", "problems",
+            hv__problems_json(dg, "outcome",
+                              HV_PROBLEMS_ERRORS | HV_PROBLEMS_NO_LINE, NULL)));
   } else if (st != HV_OK) {
     hv__reply_error(r, 500, NULL, "the program database failed");
   } else {

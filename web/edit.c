@@ -169,18 +169,12 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
                     err.text);
     goto done;
   }
-  json_t *broken = json_array();
-  for (size_t i = 0; i < hv_diags_count(dg); i++) {
-    const hv_diag *x = hv_diags_get(dg, i);
-    if (x->severity == HV_SEV_ERROR)
-      json_array_append_new(
-          broken, json_pack("{s:s, s:s}", "where", x->error.field, "rule",
-                            x->error.text));
-  }
+  json_t *broken = hv__problems_json(
+      dg, "plan.json", HV_PROBLEMS_ERRORS | HV_PROBLEMS_NO_LINE, NULL);
   bool ok = json_array_size(broken) == 0;
   if (!apply || !ok) {
     hv__reply_json(r, ok ? 200 : 409,
-                   json_pack("{s:b, s:o}", "ok", ok, "broken", broken));
+                   json_pack("{s:b, s:o}", "ok", ok, "problems", broken));
     goto done;
   }
   json_decref(broken);
@@ -205,7 +199,7 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
   if (st != HV_OK)
     hv__reply_error(r, 500, NULL, "the move could not be saved: %s", err.text);
   else
-    hv__reply_json(r, 200, json_pack("{s:b, s:[]}", "ok", 1, "broken"));
+    hv__reply_json(r, 200, json_pack("{s:b, s:[]}", "ok", 1, "problems"));
 done:
   pthread_mutex_unlock(&sv->db_lock);
   json_decref(plan);

@@ -57,23 +57,6 @@ static json_t *lines_of(const char *data, size_t len) {
   return a;
 }
 
-static json_t *problems_of(const hv_diags *d, const char *file, bool *errors) {
-  json_t *a = json_array();
-  *errors = false;
-  for (size_t i = 0; i < hv_diags_count(d); i++) {
-    const hv_diag *x = hv_diags_get(d, i);
-    bool err = x->severity == HV_SEV_ERROR;
-    *errors |= err;
-    json_array_append_new(
-        a, json_pack("{s:s, s:I, s:s, s:s, s:s}", "file",
-                     x->error.source[0] ? x->error.source : file, "line",
-                     (json_int_t)x->error.line, "field", x->error.field,
-                     "severity", err ? "error" : "warning", "message",
-                     x->error.text));
-  }
-  return a;
-}
-
 static void lists(hv_server *sv, hv_request *q, hv_reply *r, const char *name) {
   const char *prog = sv->o->program_dir;
   char tmp[4200];
@@ -116,7 +99,7 @@ static void lists(hv_server *sv, hv_request *q, hv_reply *r, const char *name) {
     return;
   }
   bool errors;
-  json_t *problems = problems_of(d, name, &errors);
+  json_t *problems = hv__problems_json(d, name, 0, &errors);
   hv_diags_free(d);
   json_t *out =
       json_pack("{s:b, s:s, s:o, s:o}", "imported", !errors, "file", name,
@@ -155,7 +138,8 @@ static void attendance(hv_server *sv, hv_request *q, hv_reply *r) {
   if (st == HV_OK && hv_diags_errors(d) == 0)
     st = hv_flag_run(s, att, NULL, sv->db, &res, d, &err);
   bool errors = false;
-  json_t *problems = d ? problems_of(d, "attendance.csv", &errors) : NULL;
+  json_t *problems =
+      d ? hv__problems_json(d, "attendance.csv", 0, &errors) : NULL;
   errors = errors || st != HV_OK;
   if (!errors) st = hv_flag_write(res, s, sv->db, "web upload", &err);
   if (!errors && st == HV_OK) {

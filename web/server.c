@@ -45,6 +45,26 @@ void hv__reply_json(hv_reply *r, int status, json_t *j) {
   free(text);
 }
 
+json_t *hv__problems_json(const hv_diags *d, const char *file, int flags,
+                          bool *errors) {
+  json_t *a = json_array();
+  if (errors) *errors = false;
+  for (size_t i = 0; d && i < hv_diags_count(d); i++) {
+    const hv_diag *x = hv_diags_get(d, i);
+    bool err = x->severity == HV_SEV_ERROR;
+    if (errors && err) *errors = true;
+    if ((flags & HV_PROBLEMS_ERRORS) && !err) continue;
+    json_t *p = json_pack("{s:s, s:I, s:s, s:s, s:s}", "file",
+                          x->error.source[0] ? x->error.source : file, "line",
+                          (json_int_t)x->error.line, "field", x->error.field,
+                          "severity", err ? "error" : "warning", "message",
+                          x->error.text);
+    if (flags & HV_PROBLEMS_NO_LINE) json_object_del(p, "line");
+    json_array_append_new(a, p);
+  }
+  return a;
+}
+
 void hv__reply_error(hv_reply *r, int status, const char *field,
                      const char *fmt, ...) {
   char msg[512];

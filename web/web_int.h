@@ -93,6 +93,15 @@ typedef struct hv_reply {
 } hv_reply;
 
 void hv__reply_json(hv_reply *r, int status, json_t *j); /* steals j */
+/* A check's problems as the API shows them everywhere (docs/api.md):
+ * [{"file", "line", "field", "severity", "message"}], file defaulting to
+ * `file`; *errors (may be NULL) set when one is an error. */
+enum {
+  HV_PROBLEMS_ERRORS = 1, /* only the errors */
+  HV_PROBLEMS_NO_LINE = 2 /* no "line": the input was not lines of a file */
+};
+json_t *hv__problems_json(const hv_diags *d, const char *file, int flags,
+                          bool *errors);
 void hv__reply_error(hv_reply *r, int status, const char *field,
                      const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -195,8 +195,11 @@ try:
                        ({"household": ana_stop, "date": date_of[ana_stop], "outcome": 3}, "outcome")):
         st, b, _ = clients["ana"].req("POST", "/api/outcome", bad)
         j = json.loads(b)
-        fields = [e["field"] for e in j.get("errors", [])] + [j.get("field")]
+        fields = [e["field"] for e in j.get("problems", [])] + [j.get("field")]
         check(st == 400 and field in fields, f"bad {field}: {st} {b[:200]!r}")
+        check(all(e["severity"] == "error" and e["file"] == "outcome" and "line" not in e
+                  for e in j.get("problems", [])),
+              f"the problems in the API's one shape (no line: the body is not a file): {b[:200]!r}")
     st, b, _ = clients["ana"].req("POST", "/api/outcome", None, headers={"Content-Type": "application/json"})
     check(st == 400, "an empty body is a 400")
     st, b, _ = clients["ana"].req("POST", "/api/outcome", {"x": "y" * 70000})
@@ -297,8 +300,9 @@ try:
           "day": rt0["day"], "start": "03:00"}
     st, b, _ = clients["cora"].req("POST", "/api/move/check", mv)
     j = json.loads(b)
-    check(st == 409 and not j["ok"] and any("window" in x["rule"] or "hours" in x["rule"]
-                                            for x in j["broken"]),
+    check(st == 409 and not j["ok"] and any("window" in x["message"] or "hours" in x["message"]
+                                            for x in j["problems"])
+          and all(x["severity"] == "error" and x["file"] == "plan.json" for x in j["problems"]),
           f"a visit at 03:00 breaks the window and the shift: {j}")
     st, _, _ = clients["cora"].req("POST", "/api/move", mv)
     check(st == 409, "and is not saved")

@@ -172,9 +172,9 @@ async function move(apply) {
     out.append(el("p", { class: "ok" }, apply ? "Saved: the week's sheets and calendars are written again." :
       "This move breaks no planning rule."));
     if (apply) show(body.week_of);
-  } else if (j.broken) {
+  } else if (j.problems) {
     const ul = el("ul", { id: "broken-rules" });
-    for (const b of j.broken) ul.append(el("li", { class: "error" }, b.rule + " (" + b.where + ")"));
+    for (const b of j.problems) ul.append(el("li", { class: "error" }, b.message + " (" + b.field + ")"));
     out.append(el("p", {}, "This move would break:"), ul);
   } else {
     out.append(el("p", { class: "error" }, j.error || ("Error " + r.status)));

@@ -40,7 +40,7 @@ async function flush() {
       if (r.ok) {
         if (status) { status.textContent = "Recorded (" + j.status + ")"; status.className = "ok"; }
       } else if (r.status === 400 || r.status === 403 || r.status === 404) {
-        const why = (j.errors || []).map((x) => x.field + ": " + x.message).join("; ") || j.error;
+        const why = (j.problems || []).map((x) => x.field + ": " + x.message).join("; ") || j.error;
         if (status) { status.textContent = "Not recorded: " + why; status.className = "error"; }
       } else {
         left.push(item);
