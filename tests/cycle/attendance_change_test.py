@@ -10,18 +10,13 @@ generated absences: before = absences to 27 Feb over the school days to
 improved below the threshold (so no longer flagged) still count."""
 import csv, datetime, json, os, random, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pyhelp import check, done  # noqa: E402
+from pyhelp import check, done, runner  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
 rng = random.Random(2027)
 
 
-def run(*args):
-    r = subprocess.run([hvplan, *args], capture_output=True, text=True)
-    if r.returncode != 0:
-        print(r.stdout, r.stderr)
-        raise SystemExit(f"hvplan {' '.join(args)} exited {r.returncode}")
-    return r
+run = runner(hvplan)
 
 
 def school_days(a, b):

@@ -13,21 +13,16 @@ with a seeded visit log per week.  Checks, every week:
     visit since the last meeting, at most 100; the office after 3);
   * the three scripted families' histories equal fixtures/term/expected.
 """
-import csv, datetime, io, json, os, random, shutil, sqlite3, subprocess, sys, tempfile
+import csv, datetime, io, json, os, random, shutil, sqlite3, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pyhelp import check, done  # noqa: E402
+from pyhelp import check, done, runner  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
 term = json.load(open(os.path.join(fixtures, "term", "term.json")))
 rng = random.Random(term["seed"])
 
 
-def run(*args):
-    r = subprocess.run([hvplan, *args], capture_output=True, text=True)
-    if r.returncode != 0:
-        print(r.stdout, r.stderr)
-        raise SystemExit(f"hvplan {' '.join(args)} exited {r.returncode}")
-    return r.stdout
+run = runner(hvplan)
 
 
 def read_csv(path):
@@ -157,7 +152,7 @@ try:
         logpath = os.path.join(tmp, f"visits{wi + 1}.csv")
         open(logpath, "w", newline="").write(log.getvalue())
         out_rec = run("record", prog, "--week", os.path.join(out, "plan.json"),
-                      "--log", logpath)
+                      "--log", logpath).stdout
         check(f"{len(visits)} recorded" in out_rec, f"week {week}: {out_rec}")
         nxt = os.path.join(tmp, f"n{wi + 2}")
         next_week = str(monday + datetime.timedelta(days=7))
@@ -166,7 +161,7 @@ try:
     # The scripted families, against their histories written by hand.
     for h in term["scripted"]:
         got = list(csv.DictReader(io.StringIO(run("history", prog, "--household",
-                                                  h, "--csv"))))
+                                                  h, "--csv").stdout)))
         got = [(e["kind"], e["result"], e["attempt"]) for e in got
                if e["kind"] != "planned"]
         want = [(e["kind"], e["result"], e["attempt"]) for e in

@@ -5,20 +5,15 @@ flagged set, the sibling grouping and the priority order are asserted, in
 both export shapes (one row per student; one row per absence, which must
 give the same rates), a trend flag, stable ids and merging on a second
 export, and --explain."""
-import csv, datetime, io, os, random, shutil, subprocess, sys, tempfile
+import csv, datetime, os, random, shutil, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pyhelp import check, done  # noqa: E402
+from pyhelp import check, done, runner  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
 rng = random.Random(1414)
 
 
-def run(*args, ok=True):
-    r = subprocess.run([hvplan, *args], capture_output=True, text=True)
-    if ok and r.returncode != 0:
-        print(r.stdout, r.stderr)
-        raise SystemExit(f"hvplan {' '.join(args)} exited {r.returncode}")
-    return r
+run = runner(hvplan)
 
 
 TERM = datetime.date(2026, 1, 5)  # a Monday

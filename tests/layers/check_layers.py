@@ -44,7 +44,7 @@ def flags_for(rel):
     for c in cmds:
         if os.path.realpath(c["file"]) == path:
             args = c.get("arguments") or shlex.split(c["command"])
-            out, keep, skip = [], [], False
+            keep, skip = [], False
             for a in args[1:]:
                 if skip:
                     skip = False

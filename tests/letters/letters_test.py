@@ -10,7 +10,7 @@ announce kept days again; bad templates are refused with file:line before
 anything is planned."""
 import csv, json, os, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pyhelp import check, done  # noqa: E402
+from pyhelp import check, done, runner  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -20,12 +20,7 @@ ES_MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "ag
              "septiembre", "octubre", "noviembre", "diciembre"]
 
 
-def run(*args, ok=True):
-    r = subprocess.run([hvplan, *args], capture_output=True, text=True)
-    if ok and r.returncode != 0:
-        print(r.stdout, r.stderr)
-        raise SystemExit(f"hvplan {' '.join(args)} exited {r.returncode}")
-    return r
+run = runner(hvplan)
 
 
 def text_of(pdf):

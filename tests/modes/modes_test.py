@@ -12,18 +12,13 @@ program database carry the calls; bad modes and places are refused with
 file:line:field."""
 import csv, json, os, random, re, shutil, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pyhelp import check, done  # noqa: E402
+from pyhelp import check, done, runner  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
-def run(*args, ok=True):
-    r = subprocess.run([hvplan, *args], capture_output=True, text=True)
-    if ok and r.returncode != 0:
-        print(r.stdout, r.stderr)
-        raise SystemExit(f"hvplan {' '.join(args)} exited {r.returncode}")
-    return r
+run = runner(hvplan)
 
 
 def mins(t):

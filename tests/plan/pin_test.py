@@ -6,19 +6,14 @@ Monday and from Wednesday, with another seed), also a visit moved to a new
 time before it was pinned; every re-planned week passes hvplan check; a
 pin to a pair that no longer works that day is refused with a clear
 message."""
-import json, os, shutil, subprocess, sys, tempfile
+import json, os, shutil, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from pyhelp import check, done  # noqa: E402
+from pyhelp import check, done, runner  # noqa: E402
 
 hvplan, fixtures = sys.argv[1], sys.argv[2]
 
 
-def run(*args, ok=True):
-    r = subprocess.run([hvplan, *args], capture_output=True, text=True)
-    if ok and r.returncode != 0:
-        print(r.stdout, r.stderr)
-        raise SystemExit(f"hvplan {' '.join(args)} exited {r.returncode}")
-    return r
+run = runner(hvplan)
 
 
 def stops(plan):

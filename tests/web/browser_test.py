@@ -8,7 +8,7 @@ coordinator sees the week's dashboard.  Screenshots of each page go to
 OUTDIR and are checked not to be blank.  When Chromium cannot start, the
 test says so and fails (exit 77 is reported by CTest as skipped, with the
 reason): never silently."""
-import json, os, shutil, socket, sqlite3, subprocess, sys, tempfile, time
+import json, os, shutil, socket, sqlite3, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from pyhelp import check, done  # noqa: E402
 

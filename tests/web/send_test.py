@@ -5,7 +5,7 @@ visit or call, to that person only, with their route sheets, packets and
 calendar attached (and no family's data in the body); --dry-run sends
 nothing; a staff member without an address is reported and the exit
 status says so; off loopback a server without STARTTLS gets nothing."""
-import csv, email, email.policy, json, os, shutil, socket, subprocess, sys, tempfile, time
+import csv, email, email.policy, json, os, shutil, socket, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from pyhelp import check, done  # noqa: E402
 

@@ -6,7 +6,7 @@ visits, the audit trail, passwords only as Argon2id hashes, no family's
 name, address or phone in the server's log, lockout after 10 wrong
 passwords, throttling per address, TLS required off loopback (and working
 with a certificate), SIGTERM.  The browser test is tests/web/browser_test.py."""
-import http.cookiejar, json, os, re, shutil, socket, sqlite3, ssl, subprocess, sys, tempfile, time
+import http.cookiejar, json, os, shutil, socket, sqlite3, ssl, subprocess, sys, tempfile, time
 import urllib.error, urllib.parse, urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from pyhelp import check, done, failures  # noqa: E402
