@@ -100,28 +100,6 @@ void hv__route_update(const model *md, route *r) {
   r->cost = dist + idle - bonus + md->balance * (double)n * (double)n;
 }
 
-bool hv__route_can_insert(const model *md, const route *r, int j, int p,
-                          double *delta) {
-  const hv_vehicle *vh = &md->veh[r->v];
-  const hv_job *jb = &md->job[j];
-  size_t N = md->nloc;
-  if (vh->max_jobs > 0 && r->n >= vh->max_jobs) return false;
-  if (vh->capacity > 0 && r->load + jb->demand > vh->capacity + EPS)
-    return false;
-  size_t lp = route_loc(md, r, p), ln = route_loc(md, r, p + 1);
-  double t1 = md->T[lp * N + jb->location], t2 = md->T[jb->location * N + ln];
-  if (t1 >= HV_SOLVER_UNREACHABLE || t2 >= HV_SOLVER_UNREACHABLE) return false;
-  double a = r->e[p] + route_svc(md, r, p) + t1;
-  double s = tw_start(jb, a);
-  if (!(s + jb->service + t2 <= r->L[p + 1] + EPS)) return false;
-  double d = md->D[lp * N + jb->location] + md->D[jb->location * N + ln];
-  if (r->n > 0) d -= md->D[lp * N + ln];
-  if (md->bonus) d -= md->bonus[(size_t)j * md->m + r->v];
-  d += md->balance * (2.0 * r->n + 1.0);
-  *delta = d;
-  return true;
-}
-
 double hv__route_best_insert(const model *md, const route *r, int j, int *pos) {
   double best = INFINITY;
   double lc = md->latest_close[j];
