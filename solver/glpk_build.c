@@ -1,6 +1,7 @@
 /* solver/glpk_build.c -- the model builder shared by the solver's GLPK
  * models (see glpk_build.h). */
 #include "glpk_build.h"
+#include "common_int.h" /* hv__now */
 #include "hv/solver.h"
 
 #include <stdlib.h>
@@ -68,6 +69,7 @@ void hv__glp_start_cb(glp_tree *T, void *info) {
     glp_ios_tree_size(T, &active, &nodes, &total);
     if (total > w->node_limit) glp_ios_terminate(T);
   }
+  if (w->deadline > 0 && hv__now() > w->deadline) glp_ios_terminate(T);
 }
 
 void hv_solver_thread_done(void) {

@@ -103,7 +103,7 @@ void hv__route_update(const model *md, route *r) {
 double hv__route_best_insert(const model *md, const route *r, int j, int *pos) {
   double best = INFINITY;
   double lc = md->latest_close[j];
-  for (int p = 0; p <= r->n; p++) {
+  for (int p = route_first_position(r, &md->job[j]); p <= r->n; p++) {
     /* Later positions start later still: past j's last window. */
     if (r->e[p] + route_svc(md, r, p) > lc + EPS) break;
     double d;

@@ -175,6 +175,24 @@ static inline bool hv__route_can_insert(const model *md, const route *r, int j,
   return true;
 }
 
+/* The first position p of r after which job j might go: latest arrivals
+ * L[] never decrease along a feasible route, and after j the next stop is
+ * reached no earlier than j's first window opens plus its service, so
+ * every earlier position is infeasible (binary search). */
+static inline int route_first_position(const route *r, const hv_job *jb) {
+  if (jb->ntw == 0) return 0;
+  double need = jb->tw[0].open + jb->service - EPS;
+  int lo = 0, hi = r->n;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (r->L[mid + 1] >= need)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
 /* The cheapest position for job j in r (no other route considered): its
  * cost, with the position through *pos, or INFINITY where it fits nowhere. */
 double hv__route_best_insert(const model *md, const route *r, int j, int *pos);
