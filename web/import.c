@@ -138,8 +138,7 @@ static void attendance(hv_server *sv, hv_request *q, hv_reply *r) {
   if (st == HV_OK && hv_diags_errors(d) == 0)
     st = hv_flag_run(s, att, NULL, sv->db, &res, d, &err);
   bool errors = false;
-  json_t *problems =
-      d ? hv__problems_json(d, "attendance.csv", 0, &errors) : NULL;
+  json_t *problems = hv__problems_json(d, "attendance.csv", 0, &errors);
   errors = errors || st != HV_OK;
   if (!errors) st = hv_flag_write(res, s, sv->db, "web upload", &err);
   if (!errors && st == HV_OK) {
@@ -164,15 +163,12 @@ static void attendance(hv_server *sv, hv_request *q, hv_reply *r) {
     problems = NULL;
     hv__reply_json(r, 200, out);
   } else if (errors) {
-    if (problems && json_array_size(problems) == 0 && err.text[0])
+    if (json_array_size(problems) == 0 && err.text[0])
       json_array_append_new(
-          problems, json_pack("{s:s, s:I, s:s, s:s, s:s}", "file",
-                              "attendance.csv", "line", (json_int_t)0, "field",
-                              "", "severity", "error", "message", err.text));
+          problems, hv__problem_json("attendance.csv", 0, "", true, err.text));
     hv__reply_json(r, 422,
                    json_pack("{s:b, s:s, s:o, s:o}", "imported", 0, "file",
-                             "attendance.csv", "problems",
-                             problems ? problems : json_array(), "lines",
+                             "attendance.csv", "problems", problems, "lines",
                              lines_of(q->body, q->body_len)));
     problems = NULL;
   } else {

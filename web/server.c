@@ -54,15 +54,23 @@ json_t *hv__problems_json(const hv_diags *d, const char *file, int flags,
     bool err = x->severity == HV_SEV_ERROR;
     if (errors && err) *errors = true;
     if ((flags & HV_PROBLEMS_ERRORS) && !err) continue;
-    json_t *p = json_pack("{s:s, s:I, s:s, s:s, s:s}", "file",
-                          x->error.source[0] ? x->error.source : file, "line",
-                          (json_int_t)x->error.line, "field", x->error.field,
-                          "severity", err ? "error" : "warning", "message",
-                          x->error.text);
-    if (flags & HV_PROBLEMS_NO_LINE) json_object_del(p, "line");
-    json_array_append_new(a, p);
+    json_array_append_new(
+        a, hv__problem_json(
+               x->error.source[0] ? x->error.source : file,
+               flags & HV_PROBLEMS_NO_LINE ? -1L : (long)x->error.line,
+               x->error.field, err, x->error.text));
   }
   return a;
+}
+
+json_t *hv__problem_json(const char *file, long line, const char *field,
+                         bool error, const char *message) {
+  json_t *p = json_pack("{s:s}", "file", file);
+  if (line >= 0) json_object_set_new(p, "line", json_integer(line));
+  json_object_set_new(p, "field", json_string(field));
+  json_object_set_new(p, "severity", json_string(error ? "error" : "warning"));
+  json_object_set_new(p, "message", json_string(message));
+  return p;
 }
 
 void hv__reply_error(hv_reply *r, int status, const char *field,

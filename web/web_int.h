@@ -102,6 +102,9 @@ enum {
 };
 json_t *hv__problems_json(const hv_diags *d, const char *file, int flags,
                           bool *errors);
+/* One problem in that shape; line < 0: none. */
+json_t *hv__problem_json(const char *file, long line, const char *field,
+                         bool error, const char *message);
 void hv__reply_error(hv_reply *r, int status, const char *field,
                      const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
