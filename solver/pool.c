@@ -216,13 +216,13 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
   smcp.tm_lim =
       time_limit_s - spent > 0.01 ? (int)((time_limit_s - spent) * 1000.0) : 10;
   bool improved = false;
+  bool lp_ok = glp_simplex(lp, &smcp) == 0 && glp_get_status(lp) == GLP_OPT;
+  double left = time_limit_s - (hv__now() - t_begin);
   /* No branch and bound once the LP has used the budget up. */
-  if (glp_simplex(lp, &smcp) == 0 && glp_get_status(lp) == GLP_OPT &&
-      time_limit_s - (hv__now() - t_begin) > 0.01) {
+  if (lp_ok && left > 0.01) {
     glp_iocp iocp;
     glp_init_iocp(&iocp);
     iocp.msg_lev = GLP_MSG_OFF;
-    double left = time_limit_s - (hv__now() - t_begin);
     iocp.tm_lim = (int)(left * 1000.0);
     iocp.cb_func = hv__glp_start_cb;
     hv__glp_start cb = {.x = warm,

@@ -497,12 +497,12 @@ static void set_trade(search *S, const sol *s) {
   S->trade = 0;
   if (md->obj != HV_OBJ_PRIZE || s->nused == 0) return;
   int served = 0;
-  for (int j = 0; j < md->n; j++)
-    served += s->where[j] >= 0;
-  if (served < MAX_STRING * s->nused) return;
   double prize = 0;
-  for (int j = 0; j < md->n; j++)
+  for (int j = 0; j < md->n; j++) {
+    served += s->where[j] >= 0;
     prize += md->job[j].prize;
+  }
+  if (served < MAX_STRING * s->nused) return;
   if (prize > 0) S->trade = TRADE * S->temp0 / (prize / md->n);
   if (S->trade > md->prize_weight) S->trade = md->prize_weight;
 }
