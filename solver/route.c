@@ -103,11 +103,12 @@ void hv__route_update(const model *md, route *r) {
 double hv__route_best_insert(const model *md, const route *r, int j, int *pos) {
   double best = INFINITY;
   double lc = md->latest_close[j];
+  if (!route_has_room(md, r, j)) return best;
   for (int p = route_first_position(r, &md->job[j]); p <= r->n; p++) {
     /* Later positions start later still: past j's last window. */
     if (r->e[p] + route_svc(md, r, p) > lc + EPS) break;
     double d;
-    if (hv__route_can_insert(md, r, j, p, &d) && d < best) {
+    if (route_insert_below(md, r, j, p, best, &d)) {
       best = d;
       *pos = p;
     }

@@ -149,6 +149,7 @@ static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
   uint8_t *tried_empty = S->tried_type;
   memset(tried_empty, 0, (size_t)md->ntypes);
   double lc = md->latest_close[j];
+  rng g = S->g; /* a local copy stays in registers */
   for (int v = 0; v < m; v++) {
     if (!md->compat[(size_t)j * m + v]) continue;
     route *r = &s->r[v];
@@ -160,17 +161,21 @@ static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
     } else if (granular && S->stamp[v] != S->stamp_now) {
       continue;
     }
+    /* A route without room still draws its blinks: the draws stay the
+     * same whatever the routes hold. */
+    bool room = route_has_room(md, r, j);
     for (int p = 0; p <= r->n; p++) {
       if (r->e[p] + route_svc(md, r, p) > lc + EPS) break;
-      if (rng_unit(&S->g) < BLINK_RATE) continue;
+      if (rng_below(&g, BLINK_RATE) || !room) continue;
       double d;
-      if (hv__route_can_insert(md, r, j, p, &d) && d < best) {
+      if (route_insert_below(md, r, j, p, best, &d)) {
         best = d;
         *bv = v;
         *bp = p;
       }
     }
   }
+  S->g = g;
   *bdelta = best;
   return isfinite(best);
 }

@@ -1,6 +1,6 @@
 /* solver/solution.c -- public solutions: export from the search's form with
  * a schedule per route, import as a starting point, an independent check
- * against the problem, and the random number generator. */
+ * against the problem, and the random number generator's seeding. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,23 +17,6 @@ void hv__rng_seed(rng *g, uint64_t seed) {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     g->s[i] = z ^ (z >> 31);
   }
-}
-
-static uint64_t rotl(uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
-uint64_t hv__rng_next(rng *g) {
-  uint64_t *s = g->s;
-  uint64_t result = rotl(s[1] * 5, 7) * 9;
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
 }
 
 void hv_solution_free(hv_solution *s) {

@@ -4,6 +4,7 @@
 #ifndef HV_SOLVER_INT_H
 #define HV_SOLVER_INT_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -150,27 +151,35 @@ static inline double route_svc(const model *md, const route *r, int p) {
   return p == 0 || p == r->n + 1 ? 0.0 : md->job[r->job[p - 1]].service;
 }
 
-/* Whether job j can be inserted after position p (0..n) of r; on success
- * *delta is the change in cost (distance, less any bonus).  Inline: the
- * insertion searches call it for every position of every route. */
-static inline bool hv__route_can_insert(const model *md, const route *r, int j,
-                                        int p, double *delta) {
+/* Whether r has room for job j: its job count and its capacity. */
+static inline bool route_has_room(const model *md, const route *r, int j) {
   const hv_vehicle *vh = &md->veh[r->v];
+  if (vh->max_jobs > 0 && r->n >= vh->max_jobs) return false;
+  return !(vh->capacity > 0 &&
+           r->load + md->job[j].demand > vh->capacity + EPS);
+}
+
+/* Whether job j, inserted after position p (0..n) of r, costs less than
+ * bound and keeps every window (room is not checked: route_has_room); on
+ * success *delta is the change in cost (distance, less any bonus).  The
+ * cost comes first: it is cheaper than the schedule and rules out most
+ * positions.  Inline: the insertion searches call it for every position
+ * of every route. */
+static inline bool route_insert_below(const model *md, const route *r, int j,
+                                      int p, double bound, double *delta) {
   const hv_job *jb = &md->job[j];
   size_t N = md->nloc;
-  if (vh->max_jobs > 0 && r->n >= vh->max_jobs) return false;
-  if (vh->capacity > 0 && r->load + jb->demand > vh->capacity + EPS)
-    return false;
   size_t lp = route_loc(md, r, p), ln = route_loc(md, r, p + 1);
+  double d = md->D[lp * N + jb->location] + md->D[jb->location * N + ln];
+  if (r->n > 0) d -= md->D[lp * N + ln];
+  if (md->bonus) d -= md->bonus[(size_t)j * md->m + r->v];
+  d += md->balance * (2.0 * r->n + 1.0);
+  if (!(d < bound)) return false;
   double t1 = md->T[lp * N + jb->location], t2 = md->T[jb->location * N + ln];
   if (t1 >= HV_SOLVER_UNREACHABLE || t2 >= HV_SOLVER_UNREACHABLE) return false;
   double a = r->e[p] + route_svc(md, r, p) + t1;
   double s = tw_start(jb, a);
   if (!(s + jb->service + t2 <= r->L[p + 1] + EPS)) return false;
-  double d = md->D[lp * N + jb->location] + md->D[jb->location * N + ln];
-  if (r->n > 0) d -= md->D[lp * N + ln];
-  if (md->bonus) d -= md->bonus[(size_t)j * md->m + r->v];
-  d += md->balance * (2.0 * r->n + 1.0);
   *delta = d;
   return true;
 }
@@ -235,12 +244,31 @@ typedef struct rng {
 } rng;
 
 void hv__rng_seed(rng *g, uint64_t seed);
-uint64_t hv__rng_next(rng *g);
+static inline uint64_t rng_rotl(uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
+/* Inline: the insertion searches draw a blink for every position. */
+static inline uint64_t rng_next(rng *g) {
+  uint64_t *s = g->s;
+  uint64_t result = rng_rotl(s[1] * 5, 7) * 9;
+  uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rng_rotl(s[3], 45);
+  return result;
+}
 static inline double rng_unit(rng *g) { /* [0, 1) */
-  return (double)(hv__rng_next(g) >> 11) * 0x1.0p-53;
+  return (double)(rng_next(g) >> 11) * 0x1.0p-53;
 }
 static inline int rng_int(rng *g, int n) { /* [0, n) */
   return (int)(rng_unit(g) * n);
+}
+/* rng_unit(g) < p for a constant p, without the conversion. */
+static inline bool rng_below(rng *g, double p) {
+  return (rng_next(g) >> 11) < (uint64_t)ceil(p * 0x1.0p53);
 }
 
 /* Replaces route v's jobs (a feasible sequence); updates where[] and nused. */
