@@ -451,13 +451,28 @@ static void report(search *S, bool force) {
   o->progress(&pr, o->progress_ud);
 }
 
-/* One ruin-and-recreate step from cur into tmp (its cost set). */
-static void step(search *S) {
-  memset(S->touched, 0, (size_t)S->md->m);
-  if (!hv__sol_copy(&S->tmp, &S->cur)) {
+/* Makes tmp a copy of cur.  When synced, they differ only in the routes
+ * the last step touched (whichever of the two was kept), so only those
+ * are copied: on a week of hundreds of routes a step changes a few. */
+static bool copy_cur(search *S, bool synced) {
+  if (!synced) return hv__sol_copy(&S->tmp, &S->cur);
+  for (int v = 0; v < S->cur.m; v++)
+    if (S->touched[v] && !hv__route_copy(&S->tmp.r[v], &S->cur.r[v]))
+      return false;
+  memcpy(S->tmp.where, S->cur.where, (size_t)S->cur.n * sizeof *S->cur.where);
+  S->tmp.nused = S->cur.nused;
+  S->tmp.cost = S->cur.cost;
+  return true;
+}
+
+/* One ruin-and-recreate step from cur into tmp (its cost set); synced as
+ * for copy_cur. */
+static void step(search *S, bool synced) {
+  if (!copy_cur(S, synced)) {
     S->st = HV_E_NOMEM;
     return;
   }
+  memset(S->touched, 0, (size_t)S->md->m);
   ruin(S, &S->tmp);
   int n = focused_jobs(S, &S->tmp, S->order);
   recreate(S, &S->tmp, S->order, n);
@@ -522,11 +537,14 @@ static void anneal(search *S, double until) {
   /* Pool calls at fixed points of the budget. */
   double next_pool = S->pl ? progress(S) + (until - progress(S)) / 4.0 : 2.0;
   double pool_gap = (until - progress(S)) / 4.0;
+  /* Whether tmp equals cur but for the routes the last step touched. */
+  bool synced = false;
   while (time_left(S, until)) {
     double pr = progress(S);
     double temp = S->temp0 * pow(S->tempf / S->temp0, pr > 1 ? 1 : pr);
-    step(S);
+    step(S, synced);
     if (S->st != HV_OK) break;
+    synced = true;
     double threshold =
         anneal_cost(S, &S->cur) - temp * log(rng_unit(&S->g) + 1e-300);
     if (anneal_cost(S, &S->tmp) < threshold) {
@@ -552,11 +570,13 @@ static void anneal(search *S, double until) {
         }
         if (!hv__sol_copy(&S->best, &S->cur)) S->st = HV_E_NOMEM;
         set_trade(S, &S->best);
+        synced = false; /* the polish changed cur */
       }
     }
     if (pr >= next_pool) {
       pool_step(S, S->tlimit * pool_gap * 0.15);
       next_pool += pool_gap;
+      synced = false; /* the pool writes tmp and may replace cur */
     }
     if ((S->iter & 255) == 0) report(S, false);
   }
