@@ -54,6 +54,7 @@ typedef struct search {
   int *fbuf;           /* the focused candidates */
   int jmark_now;
   int stamp_now;
+  int blink;         /* positions until the next blink */
   int kmax;          /* most non-empty routes allowed */
   double t0, tlimit; /* start time and limit (seconds) */
   uint64_t iter;
@@ -130,6 +131,13 @@ static void order_jobs(search *S, sol *s, int *jobs, int n) {
   hv__sort_desc(jobs, n, S->key);
 }
 
+/* Positions until the next blink: each position is skipped with
+ * probability BLINK_RATE, so the gaps are geometric (one draw per blink,
+ * not one per position). */
+static int next_blink(rng *g) {
+  return (int)(log1p(-rng_unit(g)) / log1p(-BLINK_RATE));
+}
+
 /* Best insertion of job j over the candidate routes, with blinks. */
 static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
                            double *bdelta) {
@@ -161,12 +169,13 @@ static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
     } else if (granular && S->stamp[v] != S->stamp_now) {
       continue;
     }
-    /* A route without room still draws its blinks: the draws stay the
-     * same whatever the routes hold. */
-    bool room = route_has_room(md, r, j);
-    for (int p = 0; p <= r->n; p++) {
+    if (!route_has_room(md, r, j)) continue;
+    for (int p = route_first_position(r, &md->job[j]); p <= r->n; p++) {
       if (r->e[p] + route_svc(md, r, p) > lc + EPS) break;
-      if (rng_below(&g, BLINK_RATE) || !room) continue;
+      if (S->blink-- == 0) {
+        S->blink = next_blink(&g);
+        continue;
+      }
       double d;
       if (route_insert_below(md, r, j, p, best, &d)) {
         best = d;
@@ -807,6 +816,7 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
                         "out of memory");
   }
   S.kmax = md.m;
+  S.blink = next_blink(&S.g);
   /* First solution: the given one, then greedy insertion of the rest. */
   if (o->initial) hv__sol_import(&md, &S.cur, o->initial);
   memset(S.touched, 0, m1);
