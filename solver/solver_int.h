@@ -247,7 +247,7 @@ void hv__rng_seed(rng *g, uint64_t seed);
 static inline uint64_t rng_rotl(uint64_t x, int k) {
   return (x << k) | (x >> (64 - k));
 }
-/* Inline: the insertion searches draw a blink for every position. */
+/* Inline: the search draws millions of numbers a second. */
 static inline uint64_t rng_next(rng *g) {
   uint64_t *s = g->s;
   uint64_t result = rng_rotl(s[1] * 5, 7) * 9;
@@ -265,10 +265,6 @@ static inline double rng_unit(rng *g) { /* [0, 1) */
 }
 static inline int rng_int(rng *g, int n) { /* [0, n) */
   return (int)(rng_unit(g) * n);
-}
-/* rng_unit(g) < p for a constant p, without the conversion. */
-static inline bool rng_below(rng *g, double p) {
-  return (rng_next(g) >> 11) < (uint64_t)ceil(p * 0x1.0p53);
 }
 
 /* Replaces route v's jobs (a feasible sequence); updates where[] and nused. */
