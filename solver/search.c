@@ -543,11 +543,6 @@ static double anneal_cost(const search *S, const sol *s) {
 }
 
 static void anneal(search *S, double until) {
-  /* Pool calls at fixed points of the budget. */
-  double next_pool = S->pl ? progress(S) + (until - progress(S)) / 4.0 : 2.0;
-  double pool_gap = (until - progress(S)) / 4.0;
-  /* Whether tmp equals cur but for the routes the last step touched. */
-  bool synced = false;
   /* The temperature falls from temp0 to tempf over the rest of the budget,
    * however much of it the fleet minimisation used: started where the
    * whole budget's schedule would be by then (cold), the annealing could
@@ -555,6 +550,11 @@ static void anneal(search *S, double until) {
    * the fleet: 1.8-6.1 % above the best known on four seeds, 0.3-1.1 %
    * with the schedule rescaled). */
   double p0 = progress(S);
+  /* Pool calls at fixed points of the budget. */
+  double next_pool = S->pl ? p0 + (until - p0) / 4.0 : 2.0;
+  double pool_gap = (until - p0) / 4.0;
+  /* Whether tmp equals cur but for the routes the last step touched. */
+  bool synced = false;
   while (time_left(S, until)) {
     double pr = progress(S), sp = (pr - p0) / (1.0 - p0);
     double temp = S->temp0 * pow(S->tempf / S->temp0, sp > 1 ? 1 : sp);
