@@ -294,6 +294,40 @@ static void long_tour_collects_the_most_possible(void) {
   CHECK(longest >= 10);
 }
 
+/* Two long tours: the annealing trades prize and runs its noisy cycles
+ * (NOISE_CYCLES in solver/search.c: each job's prize perturbed in the
+ * annealing's cost, the pool fed by the prize's slack).  The result is
+ * still feasible and the same for the same seed and iteration budget. */
+static void noisy_cycles_feasible_and_deterministic(void) {
+  size_t longest = 0;
+  for (uint64_t seed = 1; seed <= 2; seed++) {
+    hv_problem *p =
+        shaped_problem(seed * 7919, 40, 2, HV_OBJ_PRIZE, 100, 400, 4);
+    hv_solution *a = NULL, *b = NULL;
+    hv_error err;
+    CHECK_INT_EQ(solve_budgeted(p, seed, &a, &err), HV_OK);
+    CHECK_INT_EQ(solve_budgeted(p, seed, &b, &err), HV_OK);
+    totals ta, tb;
+    if (a && b && verify(p, a, &ta) && verify(p, b, &tb)) {
+      CHECK_NEAR(ta.prize, tb.prize, 1e-9);
+      CHECK_INT_EQ(a->nroutes, b->nroutes);
+      for (size_t r = 0; r < a->nroutes && r < b->nroutes; r++) {
+        CHECK_INT_EQ(a->routes[r].njobs, b->routes[r].njobs);
+        for (size_t k = 0; k < a->routes[r].njobs && k < b->routes[r].njobs;
+             k++)
+          CHECK_INT_EQ(a->routes[r].jobs[k], b->routes[r].jobs[k]);
+        if (a->routes[r].njobs > longest) longest = a->routes[r].njobs;
+      }
+    } else {
+      CHECK(false);
+    }
+    hv_solution_free(a);
+    hv_solution_free(b);
+    hv_problem_free(p);
+  }
+  CHECK(longest >= 10); /* long enough for the annealing to trade */
+}
+
 /* The prize bound (hv_prize_bound): never below the proven optimum on
  * random tiny instances (so never below any plan), and equal to it where
  * every job fits (the relaxation is tight there). */
@@ -713,6 +747,7 @@ int main(void) {
   RUN(idle_returns);
   RUN(heuristic_matches_exact_optimum);
   RUN(long_tour_collects_the_most_possible);
+  RUN(noisy_cycles_feasible_and_deterministic);
   RUN(prize_bound_is_valid_and_tight);
   RUN(solomon_25_optima);
   RUN(solomon_100_feasible_and_deterministic);
