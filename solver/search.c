@@ -591,8 +591,9 @@ static bool pool_worthy(const search *S, const sol *s) {
 }
 
 static void anneal(search *S, double until) {
-  /* The temperature falls from temp0 to tempf over the rest of the budget,
-   * however much of it the fleet minimisation used: started where the
+  /* The temperature falls from temp0 to tempf over the rest of the budget
+   * (to S->cycle_end: see anneal_cycles), however much of it the fleet
+   * minimisation used: started where the
    * whole budget's schedule would be by then (cold), the annealing could
    * not leave the fleet search's solution (RC2_2_2, 70 % of the budget on
    * the fleet: 1.8-6.1 % above the best known on four seeds, 0.3-1.1 %
