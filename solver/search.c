@@ -593,11 +593,10 @@ static bool pool_worthy(const search *S, const sol *s) {
 static void anneal(search *S, double until) {
   /* The temperature falls from temp0 to tempf over the rest of the budget
    * (to S->cycle_end: see anneal_cycles), however much of it the fleet
-   * minimisation used: started where the
-   * whole budget's schedule would be by then (cold), the annealing could
-   * not leave the fleet search's solution (RC2_2_2, 70 % of the budget on
-   * the fleet: 1.8-6.1 % above the best known on four seeds, 0.3-1.1 %
-   * with the schedule rescaled). */
+   * minimisation used: started where the whole budget's schedule would be
+   * by then (cold), the annealing could not leave the fleet search's
+   * solution (RC2_2_2, 70 % of the budget on the fleet: 1.8-6.1 % above
+   * the best known on four seeds, 0.3-1.1 % with the schedule rescaled). */
   double p0 = progress(S);
   /* Pool calls at fixed points of the budget. */
   double next_pool = S->pl ? p0 + (until - p0) / 4.0 : 2.0;
