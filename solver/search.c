@@ -559,14 +559,8 @@ static void set_trade(search *S, const sol *s) {
  * prize priced at S->trade (and each job's prize times its noise factor
  * in a noisy cycle). */
 static double anneal_cost(const search *S, const sol *s) {
-  if (S->trade <= 0) return s->cost;
-  if (S->noise == NULL) return hv__sol_objective_at(S->md, s, S->trade);
-  double c = 0;
-  for (int v = 0; v < s->m; v++)
-    c += s->r[v].cost;
-  for (int j = 0; j < S->md->n; j++)
-    if (s->where[j] < 0) c += S->md->job[j].prize * S->noise[j] * S->trade;
-  return c;
+  return S->trade > 0 ? hv__sol_objective_at(S->md, s, S->trade, S->noise)
+                      : s->cost;
 }
 
 /* The prize s serves. */
