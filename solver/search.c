@@ -45,12 +45,12 @@
  * search settles on other tours, and the pool also keeps the routes of
  * accepted solutions within POOL_PRIZE_SLACK of the best's prize, for the
  * set-partitioning model to combine a tour of one cycle with a tour of
- * another.  On orienteering
- * instances a search that found its first tour stays with the second it
- * built around it (Cordeau's pr06 with two tours: 1,041 of 1,076 on most
- * seeds, where a variant of the first tour of equal prize would free four
- * customers for a better second): 1,046-1,048 mean over 16 seeds at 10 s
- * with the cycles, 1,040 without (bench/README). */
+ * another.  On orienteering instances a search that found its first tour
+ * stays with the second it built around it (Cordeau's pr06 with two
+ * tours: 1,041 of 1,076 on most seeds, where a variant of the first tour
+ * of equal prize would free four customers for a better second):
+ * 1,046-1,048 mean over 16 seeds at 10 s with the cycles, 1,040 without
+ * (bench/README). */
 #define NOISE_CYCLES 4
 #define NOISE_SPREAD 0.5
 #define POOL_PRIZE_SLACK 0.1
@@ -81,8 +81,7 @@ typedef struct search {
   hv_status st;
   hv_error *err;
   double last_progress;
-  double cycle_end; /* progress where the temperature reaches tempf */
-  double *noise;    /* per job: the prize factor, or NULL (see NOISE_CYCLES) */
+  double *noise; /* per job: the prize factor, or NULL (see NOISE_CYCLES) */
   double *noise_buf;
 } search;
 
@@ -584,9 +583,11 @@ static bool pool_worthy(const search *S, const sol *s) {
              (1.0 - POOL_PRIZE_SLACK) * served_prize(S->md, &S->best);
 }
 
-static void anneal(search *S, double until) {
+/* Anneals up to progress `until`, the temperature reaching tempf at
+ * progress `cool_end`. */
+static void anneal(search *S, double until, double cool_end) {
   /* The temperature falls from temp0 to tempf over the rest of the budget
-   * (to S->cycle_end: see anneal_cycles), however much of it the fleet
+   * (to cool_end: see anneal_cycles), however much of it the fleet
    * minimisation used: started where the whole budget's schedule would be
    * by then (cold), the annealing could not leave the fleet search's
    * solution (RC2_2_2, 70 % of the budget on the fleet: 1.8-6.1 % above
@@ -598,7 +599,7 @@ static void anneal(search *S, double until) {
   /* Whether tmp equals cur but for the routes the last step touched. */
   bool synced = false;
   while (time_left(S, until)) {
-    double pr = progress(S), sp = (pr - p0) / (S->cycle_end - p0);
+    double pr = progress(S), sp = (pr - p0) / (cool_end - p0);
     double temp = S->temp0 * pow(S->tempf / S->temp0, sp > 1 ? 1 : sp);
     step(S, synced);
     if (S->st != HV_OK) break;
@@ -643,7 +644,6 @@ static void anneal_cycles(search *S, double until) {
   double from = progress(S);
   for (int c = 0; c < cycles && S->st == HV_OK; c++) {
     double end = from + (until - from) * (c + 1) / cycles;
-    S->cycle_end = cycles == 1 ? 1.0 : end;
     S->noise = NULL;
     if (c > 0 && c < cycles - 1) {
       for (int j = 0; j < md->n; j++)
@@ -651,7 +651,7 @@ static void anneal_cycles(search *S, double until) {
       S->noise = S->noise_buf;
     }
     if (c > 0 && !hv__sol_copy(&S->cur, &S->best)) S->st = HV_E_NOMEM;
-    anneal(S, end);
+    anneal(S, end, cycles == 1 ? 1.0 : end);
   }
   S->noise = NULL;
 }
