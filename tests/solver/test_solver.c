@@ -294,6 +294,16 @@ static void long_tour_collects_the_most_possible(void) {
   CHECK(longest >= 10);
 }
 
+/* Two solutions have the same routes, job for job. */
+static void check_same_routes(const hv_solution *a, const hv_solution *b) {
+  CHECK_INT_EQ(a->nroutes, b->nroutes);
+  for (size_t r = 0; r < a->nroutes && r < b->nroutes; r++) {
+    CHECK_INT_EQ(a->routes[r].njobs, b->routes[r].njobs);
+    for (size_t k = 0; k < a->routes[r].njobs && k < b->routes[r].njobs; k++)
+      CHECK_INT_EQ(a->routes[r].jobs[k], b->routes[r].jobs[k]);
+  }
+}
+
 /* Two long tours: the annealing trades prize and runs its noisy cycles
  * (NOISE_CYCLES in solver/search.c: each job's prize perturbed in the
  * annealing's cost, the pool fed by the prize's slack).  The result is
@@ -310,14 +320,9 @@ static void noisy_cycles_feasible_and_deterministic(void) {
     totals ta, tb;
     if (a && b && verify(p, a, &ta) && verify(p, b, &tb)) {
       CHECK_NEAR(ta.prize, tb.prize, 1e-9);
-      CHECK_INT_EQ(a->nroutes, b->nroutes);
-      for (size_t r = 0; r < a->nroutes && r < b->nroutes; r++) {
-        CHECK_INT_EQ(a->routes[r].njobs, b->routes[r].njobs);
-        for (size_t k = 0; k < a->routes[r].njobs && k < b->routes[r].njobs;
-             k++)
-          CHECK_INT_EQ(a->routes[r].jobs[k], b->routes[r].jobs[k]);
+      check_same_routes(a, b);
+      for (size_t r = 0; r < a->nroutes; r++)
         if (a->routes[r].njobs > longest) longest = a->routes[r].njobs;
-      }
     } else {
       CHECK(false);
     }
@@ -429,14 +434,8 @@ static void solomon_100_feasible_and_deterministic(void) {
       CHECK(verify(p, a, &t));
       CHECK_INT_EQ(t.served, 100);
       /* The same seed and iteration budget give the same routes. */
-      CHECK_INT_EQ(a->nroutes, b->nroutes);
       CHECK(a->distance == b->distance);
-      for (size_t r = 0; r < a->nroutes && r < b->nroutes; r++) {
-        CHECK_INT_EQ(a->routes[r].njobs, b->routes[r].njobs);
-        for (size_t k = 0; k < a->routes[r].njobs && k < b->routes[r].njobs;
-             k++)
-          CHECK_INT_EQ(a->routes[r].jobs[k], b->routes[r].jobs[k]);
-      }
+      check_same_routes(a, b);
     }
     hv_solution_free(a);
     hv_solution_free(b);
