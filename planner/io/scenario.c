@@ -55,13 +55,9 @@ const hv_attendance_rules *hv_scenario_attendance(const hv_scenario *s) {
 
 bool hv_scenario_program_dir(const hv_scenario *s, char *buf, size_t size) {
   const char *prog = s->program ? s->program : "";
-  int n;
-  if (prog[0] == '\0')
-    n = snprintf(buf, size, "%s", s->dir);
-  else if (prog[0] == '/')
-    n = snprintf(buf, size, "%s", prog);
-  else
-    n = snprintf(buf, size, "%s/%s", s->dir, prog);
+  if (prog[0] != '\0' && prog[0] != '/')
+    return hv__path_join(buf, size, s->dir, prog);
+  int n = snprintf(buf, size, "%s", prog[0] == '/' ? prog : s->dir);
   return n >= 0 && (size_t)n < size;
 }
 
@@ -216,10 +212,14 @@ static void read_letters(const char *dir, hv_scenario *s, hv_diags *d) {
                    lang);
       continue;
     }
-    snprintf(path, sizeof path, "%s/%s", tdir, names[i]);
     char *text;
     size_t len;
     hv_error err;
+    if (!hv__path_join(path, sizeof path, tdir, names[i])) {
+      hv_diags_add(d, HV_SEV_ERROR, HV_E_IO, (hv_where){.source = rel},
+                   "the scenario's folder path is too long");
+      continue;
+    }
     if (hv__read_file(path, 65536, &text, &len, &err) != HV_OK) {
       hv_diags_add(d, HV_SEV_ERROR, err.code, (hv_where){.source = rel}, "%s",
                    err.text);

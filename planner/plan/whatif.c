@@ -143,8 +143,11 @@ static void run_variant(hv_whatif *w, variant *v, const hv_plan *initial) {
   hv_plan_pairs_free(formed);
   if (st == HV_OK && w->o.variants_dir) {
     char dir[4200];
-    snprintf(dir, sizeof dir, "%s/%s", w->o.variants_dir, v->pub.name);
-    st = hv_plan_write_data(p, dir, &err);
+    if (hv__path_join(dir, sizeof dir, w->o.variants_dir, v->pub.name))
+      st = hv_plan_write_data(p, dir, &err);
+    else
+      st = hv_error_set(&err, HV_E_IO, (hv_where){.source = w->o.variants_dir},
+                        "folder path too long for variant %s", v->pub.name);
   }
   if (st != HV_OK) {
     hv_plan_free(p);
