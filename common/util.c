@@ -262,14 +262,32 @@ bool hv__path_join(char *buf, size_t size, const char *dir, const char *name) {
   return n >= 0 && (size_t)n < size;
 }
 
+/* Opens a new temporary file beside path for writing: created with mode
+ * 0666 less the umask by the kernel (no umask() call, which would change
+ * the mode of files other threads create meanwhile: the server writes
+ * from several), named path.tmp.<pid>.<n>, another n while one exists. */
+static int open_temp(const char *path, char *tmp, size_t size) {
+  static _Atomic unsigned long counter;
+  for (int tries = 0; tries < 100; tries++) {
+    unsigned long k = counter++;
+    int n = snprintf(tmp, size, "%s.tmp.%ld.%lu", path, (long)getpid(), k);
+    if (n < 0 || (size_t)n >= size) {
+      errno = ENAMETOOLONG;
+      return -1;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  return -1;
+}
+
 hv_status hv__write_file_atomic(const char *path, const void *data, size_t len,
                                 hv_error *err) {
   hv_where at = {.source = path};
   char tmp[PATH_MAX];
-  int n = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
-  if (n < 0 || (size_t)n >= sizeof tmp)
+  int fd = open_temp(path, tmp, sizeof tmp);
+  if (fd < 0 && errno == ENAMETOOLONG)
     return hv_error_set(err, HV_E_IO, at, "path too long");
-  int fd = mkstemp(tmp);
   if (fd < 0)
     return hv_error_set(err, HV_E_IO, at, "cannot create a temporary file: %s",
                         strerror(errno));
@@ -287,10 +305,7 @@ hv_status hv__write_file_atomic(const char *path, const void *data, size_t len,
     p += w;
     left -= (size_t)w;
   }
-  /* mkstemp creates 0600; widen to what umask allows for ordinary files. */
-  mode_t um = umask(0);
-  umask(um);
-  if (fchmod(fd, 0666 & ~um) != 0 || fsync(fd) != 0 || close(fd) != 0) {
+  if (fsync(fd) != 0 || close(fd) != 0) {
     int e = errno;
     unlink(tmp);
     return hv_error_set(err, HV_E_IO, at, "cannot finish writing: %s",
