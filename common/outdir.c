@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,13 +84,15 @@ hv_status hv__outdir_commit(const char *staging, const char *dir,
   if (d == NULL)
     return hv_error_set(err, HV_E_IO, (hv_where){.source = staging},
                         "cannot read the staging folder: %s", strerror(errno));
-  /* No Ctrl-C between the first and the last move. */
+  /* No Ctrl-C between the first and the last move (in this thread: the
+   * process mask is not defined once there are threads; a command line
+   * run has one). */
   sigset_t block, old;
   sigemptyset(&block);
   sigaddset(&block, SIGINT);
   sigaddset(&block, SIGTERM);
   sigaddset(&block, SIGHUP);
-  sigprocmask(SIG_BLOCK, &block, &old);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
   hv_status st = HV_OK;
   struct dirent *e;
   while (st == HV_OK && (e = readdir(d)) != NULL) {
@@ -118,7 +121,7 @@ hv_status hv__outdir_commit(const char *staging, const char *dir,
     }
   }
   closedir(d);
-  sigprocmask(SIG_SETMASK, &old, NULL);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   remove_tree(staging);
   return st;
 }
