@@ -49,7 +49,8 @@
  * stays with the second it built around it (Cordeau's pr06 with two
  * tours: 1,041 of 1,076 on most seeds, where a variant of the first tour
  * of equal prize would free four customers for a better second):
- * 1,046-1,048 mean over 16 seeds at 10 s with the cycles, 1,040 without
+ * 1,046-1,048 mean over seeds 1-16 at 10 s with the cycles, 1,040
+ * without; a later repeat gave 1,044.8, and held-out seeds 17-48 1,043.5
  * (bench/README). */
 #define NOISE_CYCLES 4
 #define NOISE_SPREAD 0.5
