@@ -95,7 +95,6 @@ typedef struct search {
   double last_progress;
   double *noise; /* per job: the prize factor, or NULL (see NOISE_CYCLES) */
   double *noise_buf;
-  int *was_in;        /* per job: its route before the ruin, or -1 */
   int *tabu_route;    /* per job: the route it may not go back into */
   double *tabu_until; /* per job: until this progress (see TABU_TENURE) */
   double now;         /* progress at the step's start */
@@ -325,7 +324,6 @@ static bool construct_regret(search *S, sol *s, int *jobs, int n) {
 /* ---- ruin ----------------------------------------------------------- */
 
 static void remove_job_mark(search *S, sol *s, int j) {
-  S->was_in[j] = s->where[j];
   s->where[j] = -1;
   S->removed[S->nremoved++] = j;
 }
@@ -603,12 +601,13 @@ static bool pool_worthy(const search *S, const sol *s) {
              (1.0 - POOL_PRIZE_SLACK) * served_prize(S->md, &S->best);
 }
 
-/* After an accepted step with trading on: the jobs it took out of a route
- * may not go back into it for a while (see TABU_TENURE). */
+/* After an accepted step with trading on (cur the new solution, tmp the
+ * one before the step): the jobs it took out of a route may not go back
+ * into it for a while (see TABU_TENURE). */
 static void forbid_returns(search *S) {
   double until = progress(S) + TABU_TENURE;
   for (int i = 0; i < S->nremoved; i++) {
-    int j = S->removed[i], v = S->was_in[j];
+    int j = S->removed[i], v = S->tmp.where[j];
     if (v >= 0 && S->cur.where[j] != v) {
       S->tabu_route[j] = v;
       S->tabu_until[j] = until;
@@ -858,7 +857,6 @@ static void search_free(search *S) {
   free(S->jmark);
   free(S->fbuf);
   free(S->noise_buf);
-  free(S->was_in);
   free(S->tabu_route);
   free(S->tabu_until);
   hv__pool_free(S->pl);
@@ -906,16 +904,15 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   S.jmark = calloc(n1, sizeof *S.jmark);
   S.fbuf = malloc(n1 * sizeof *S.fbuf);
   S.noise_buf = malloc(n1 * sizeof *S.noise_buf);
-  S.was_in = malloc(n1 * sizeof *S.was_in);
   S.tabu_route = malloc(n1 * sizeof *S.tabu_route);
   S.tabu_until = calloc(n1, sizeof *S.tabu_until);
   if (S.tabu_route)
     for (size_t j = 0; j < n1; j++)
       S.tabu_route[j] = -1;
-  bool ok = S.tried_type && S.noise_buf && S.was_in && S.tabu_route &&
-            S.tabu_until && S.removed && S.order && S.key && S.touched &&
-            S.stamp && hv__sol_init(&S.cur, &md) &&
-            hv__sol_init(&S.best, &md) && hv__sol_init(&S.tmp, &md);
+  bool ok = S.tried_type && S.noise_buf && S.tabu_route && S.tabu_until &&
+            S.removed && S.order && S.key && S.touched && S.stamp &&
+            hv__sol_init(&S.cur, &md) && hv__sol_init(&S.best, &md) &&
+            hv__sol_init(&S.tmp, &md);
   if (ok && o->use_pool) {
     S.pl = hv__pool_create(&md, 60000);
     ok = S.pl != NULL;
