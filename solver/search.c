@@ -2,8 +2,10 @@
  * annealing (after Christiaens & Vanden Berghe's "slack induction by string
  * removals": adjacent strings of jobs are removed from several routes and
  * put back by greedy insertion with blinks), a fleet-minimisation phase for
- * the VEHICLES objective, and the route pool whose GLPK set-partitioning
- * model picks the best combination of routes seen and re-seeds the search.
+ * the VEHICLES objective, a small population whose members' routes are
+ * recombined for the VRPTW objectives, and the route pool whose GLPK
+ * set-partitioning model picks the best combination of routes seen and
+ * re-seeds the search.
  *
  * Reproducibility: all randomness comes from the seed; the annealing
  * schedule and the pool calls are driven by the iteration count when
@@ -615,10 +617,12 @@ static void forbid_returns(search *S) {
   }
 }
 
-/* Anneals up to progress `until`, the temperature reaching tempf at
- * progress `cool_end`. */
-static void anneal(search *S, double until, double cool_end) {
-  /* The temperature falls from temp0 to tempf over the rest of the budget
+/* Anneals up to progress `until`, the temperature falling from ta to tb
+ * at progress `cool_end`.  With lbest (a member of the population), the
+ * run's own best is kept there too and the pool's model is not called. */
+static void anneal(search *S, double until, double cool_end, double ta,
+                   double tb, sol *lbest) {
+  /* The temperature falls from ta to tb over the rest of the budget
    * (to cool_end: see anneal_cycles), however much of it the fleet
    * minimisation used: started where the whole budget's schedule would be
    * by then (cold), the annealing could not leave the fleet search's
@@ -626,13 +630,13 @@ static void anneal(search *S, double until, double cool_end) {
    * the best known on four seeds, 0.3-1.1 % with the schedule rescaled). */
   double p0 = progress(S);
   /* Pool calls at fixed points of the budget. */
-  double next_pool = S->pl ? p0 + (until - p0) / 4.0 : 2.0;
+  double next_pool = S->pl && !lbest ? p0 + (until - p0) / 4.0 : 2.0;
   double pool_gap = (until - p0) / 4.0;
   /* Whether tmp equals cur but for the routes the last step touched. */
   bool synced = false;
   while (time_left(S, until)) {
     double pr = progress(S), sp = (pr - p0) / (cool_end - p0);
-    double temp = S->temp0 * pow(S->tempf / S->temp0, sp > 1 ? 1 : sp);
+    double temp = ta * pow(tb / ta, sp > 1 ? 1 : sp);
     step(S, synced);
     if (S->st != HV_OK) break;
     synced = true;
@@ -658,6 +662,9 @@ static void anneal(search *S, double until, double cool_end) {
         set_trade(S, &S->best);
         synced = false; /* the polish changed cur */
       }
+      if (lbest && S->cur.cost < lbest->cost - 1e-9 &&
+          !hv__sol_copy(lbest, &S->cur))
+        S->st = HV_E_NOMEM;
     }
     if (pr >= next_pool) {
       pool_step(S, S->tlimit * pool_gap * 0.15);
@@ -668,11 +675,161 @@ static void anneal(search *S, double until, double cool_end) {
   }
 }
 
-/* The annealing up to `until`: in one run whose temperature would reach
+/* ---- a population for the fixed-fleet distance search ----------------- */
+
+/* VRPTW objectives (DISTANCE, VEHICLES after the fleet search): instead
+ * of one annealing run, POP_SIZE runs from the same start share POP_FIRST
+ * of what is left of the budget; then, to the end, two random members are
+ * crossed and the child is annealed for CHILD_SHARE of it, from CHILD_COOL
+ * of the way down the schedule (log scale); the child replaces the worst
+ * member when better and of a cost no member has.  One annealing run
+ * settles in one basin early, and neither its parameters, its length nor
+ * restarts from the same solution moved that (bench/README, fourth to
+ * seventh sessions); recombining routes of runs that settled in different
+ * basins does (G&H 200 at 30 s, seeds 1-4: see bench/README, ninth
+ * session). */
+#define POP_SIZE 4
+#define POP_FIRST 0.5
+#define CHILD_SHARE 0.02
+#define CHILD_COOL 0.5
+/* The crossover takes from 1 to this share of the second parent's routes. */
+#define CROSS_ROUTES 0.25
+
+/* Route-exchange crossover (after Nagata & Kobayashi's SREX): C becomes A
+ * with k of its routes swapped for the k routes of B nearest a random
+ * customer (A's routes that share the most customers with them go, and
+ * their customers leave A's other routes); the customers left out are
+ * inserted again.  ov and sb: scratch of md->m ints. */
+static bool crossover(search *S, const sol *A, const sol *B, sol *C, int *ov,
+                      int *sb) {
+  const model *md = S->md;
+  int m = md->m;
+  if (!hv__sol_copy(C, A)) return false;
+  int most = (int)(B->nused * CROSS_ROUTES);
+  int kb = 1 + rng_int(&S->g, most < 1 ? 1 : most);
+  int seed = rng_int(&S->g, md->n);
+  for (int t = 0; t < md->n && B->where[seed] < 0; t++)
+    seed = (seed + 1) % md->n;
+  if (B->where[seed] < 0) return true; /* B serves nobody */
+  S->stamp_now++;
+  int nsb = 0;
+  for (int i = -1; i < md->knb && nsb < kb; i++) {
+    int c = i < 0 ? seed : md->nb[(size_t)seed * md->knb + i];
+    int v = B->where[c];
+    if (v < 0 || S->stamp[v] == S->stamp_now) continue;
+    S->stamp[v] = S->stamp_now;
+    sb[nsb++] = v;
+  }
+  memset(ov, 0, (size_t)m * sizeof *ov);
+  for (int i = 0; i < nsb; i++) {
+    const route *r = &B->r[sb[i]];
+    for (int k = 0; k < r->n; k++)
+      if (A->where[r->job[k]] >= 0) ov[A->where[r->job[k]]]++;
+  }
+  memset(S->touched, 0, (size_t)m);
+  S->nremoved = 0;
+  for (int i = 0; i < nsb; i++) {
+    int w = -1;
+    for (int v = 0; v < m; v++)
+      if (C->r[v].n > 0 && ov[v] >= 0 && (w < 0 || ov[v] > ov[w])) w = v;
+    if (w < 0) break;
+    ov[w] = -1;
+    route *r = &C->r[w];
+    for (int k = 0; k < r->n; k++)
+      C->where[r->job[k]] = -1;
+    r->n = 0;
+    hv__route_update(md, r);
+    C->nused--;
+  }
+  for (int i = 0; i < nsb; i++) {
+    const route *r = &B->r[sb[i]];
+    for (int k = 0; k < r->n; k++) {
+      int v = C->where[r->job[k]];
+      if (v >= 0) {
+        C->where[r->job[k]] = -1;
+        S->touched[v] = 1;
+      }
+    }
+  }
+  for (int v = 0; v < m; v++)
+    if (S->touched[v]) compact_route(S, C, v);
+  /* B's routes go in, each on an empty vehicle of its type. */
+  for (int i = 0; i < nsb; i++) {
+    const route *r = &B->r[sb[i]];
+    int w = C->r[r->v].n == 0 ? r->v : -1;
+    for (int v = 0; v < m && w < 0; v++)
+      if (C->r[v].n == 0 && md->vtype[v] == md->vtype[r->v]) w = v;
+    if (w < 0 || C->nused >= S->kmax) continue;
+    if (!hv__route_reserve(&C->r[w], r->n)) return false;
+    memcpy(C->r[w].job, r->job, (size_t)r->n * sizeof *r->job);
+    C->r[w].n = r->n;
+    hv__route_update(md, &C->r[w]);
+    for (int k = 0; k < r->n; k++)
+      C->where[r->job[k]] = w;
+    C->nused++;
+    S->touched[w] = 1;
+  }
+  recreate(S, C, S->order, unassigned_jobs(S, C, S->order));
+  C->cost = hv__sol_objective(md, C);
+  return S->st == HV_OK;
+}
+
+/* The population's search up to progress `until` (see POP_SIZE). */
+static void population(search *S, double until) {
+  const model *md = S->md;
+  sol pop[POP_SIZE] = {{0}}, start = {0}, child = {0};
+  int *ov = malloc(((size_t)md->m + 1) * sizeof *ov);
+  int *sb = malloc(((size_t)md->m + 1) * sizeof *sb);
+  bool ok = ov && sb && hv__sol_init(&start, md) && hv__sol_init(&child, md) &&
+            hv__sol_copy(&start, &S->cur);
+  for (int i = 0; ok && i < POP_SIZE; i++)
+    ok = hv__sol_init(&pop[i], md);
+  if (!ok) S->st = HV_E_NOMEM;
+  double p0 = progress(S), left = until - p0;
+  for (int i = 0; i < POP_SIZE && S->st == HV_OK; i++) {
+    double end = p0 + left * POP_FIRST * (i + 1) / POP_SIZE;
+    if (!hv__sol_copy(&S->cur, &start) || !hv__sol_copy(&pop[i], &start))
+      S->st = HV_E_NOMEM;
+    anneal(S, end, end, S->temp0, S->tempf, &pop[i]);
+  }
+  double tc = S->temp0 * pow(S->tempf / S->temp0, CHILD_COOL);
+  while (time_left(S, until)) {
+    int a = rng_int(&S->g, POP_SIZE), b = rng_int(&S->g, POP_SIZE - 1);
+    b += b >= a;
+    if (!crossover(S, &pop[a], &pop[b], &S->cur, ov, sb) ||
+        !hv__sol_copy(&child, &S->cur)) {
+      if (S->st == HV_OK) S->st = HV_E_NOMEM;
+      break;
+    }
+    double end = progress(S) + left * CHILD_SHARE;
+    if (end > until) end = until;
+    anneal(S, end, end, tc, S->tempf, &child);
+    int worst = 0;
+    bool seen = false;
+    for (int i = 0; i < POP_SIZE; i++) {
+      if (pop[i].cost > pop[worst].cost) worst = i;
+      seen = seen || fabs(pop[i].cost - child.cost) < 1e-6;
+    }
+    if (!seen && child.cost < pop[worst].cost) swap_sol(&pop[worst], &child);
+  }
+  if (S->st == HV_OK && !hv__sol_copy(&S->cur, &S->best)) S->st = HV_E_NOMEM;
+  for (int i = 0; i < POP_SIZE; i++)
+    hv__sol_free(&pop[i]);
+  hv__sol_free(&start);
+  hv__sol_free(&child);
+  free(ov), free(sb);
+}
+
+/* The annealing up to `until`: for the VRPTW objectives by the population
+ * (see POP_SIZE); in PRIZE mode in one run whose temperature would reach
  * tempf at the end of the budget, or with trading on, in NOISE_CYCLES
  * cycles (see there). */
 static void anneal_cycles(search *S, double until) {
   const model *md = S->md;
+  if (md->obj != HV_OBJ_PRIZE) {
+    population(S, until);
+    return;
+  }
   int cycles = S->trade > 0 ? NOISE_CYCLES : 1;
   double from = progress(S);
   for (int c = 0; c < cycles && S->st == HV_OK; c++) {
@@ -684,7 +841,7 @@ static void anneal_cycles(search *S, double until) {
       S->noise = S->noise_buf;
     }
     if (c > 0 && !hv__sol_copy(&S->cur, &S->best)) S->st = HV_E_NOMEM;
-    anneal(S, end, cycles == 1 ? 1.0 : end);
+    anneal(S, end, cycles == 1 ? 1.0 : end, S->temp0, S->tempf, NULL);
   }
   S->noise = NULL;
 }
