@@ -812,7 +812,6 @@ static void population(search *S, double until) {
     }
     if (!seen && child.cost < pop[worst].cost) swap_sol(&pop[worst], &child);
   }
-  if (S->st == HV_OK && !hv__sol_copy(&S->cur, &S->best)) S->st = HV_E_NOMEM;
   for (int i = 0; i < POP_SIZE; i++)
     hv__sol_free(&pop[i]);
   hv__sol_free(&start);
