@@ -214,11 +214,11 @@ bool hv__sol_copy(sol *dst, const sol *src) {
 }
 
 double hv__sol_objective(const model *md, const sol *s) {
-  return hv__sol_objective_at(md, s, md->prize_weight, NULL);
+  return hv__sol_objective_at(md, s, md->prize_weight);
 }
 
-double hv__sol_objective_at(const model *md, const sol *s, double prize_weight,
-                            const double *factor) {
+double hv__sol_objective_at(const model *md, const sol *s,
+                            double prize_weight) {
   double c = 0;
   for (int v = 0; v < s->m; v++) {
     c += s->r[v].cost;
@@ -226,9 +226,8 @@ double hv__sol_objective_at(const model *md, const sol *s, double prize_weight,
   }
   for (int j = 0; j < md->n; j++) {
     if (s->where[j] >= 0) continue;
-    c += md->obj == HV_OBJ_PRIZE
-             ? md->job[j].prize * (factor ? factor[j] : 1.0) * prize_weight
-             : md->unassigned_penalty;
+    c += md->obj == HV_OBJ_PRIZE ? md->job[j].prize * prize_weight
+                                 : md->unassigned_penalty;
   }
   return c;
 }

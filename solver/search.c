@@ -40,22 +40,10 @@
  * pair-day) the ruin empties whole routes anyway, and trading measured no
  * better there (bench/README). */
 #define TRADE 1.0
-/* With trading on when the annealing starts, it runs in NOISE_CYCLES
- * cycles, each cooling fully and starting from the best; in the middle
- * ones every job's prize is multiplied by a factor drawn in 1 +-
- * NOISE_SPREAD (the annealing's cost only: the best stays exact), so the
- * search settles on other tours, and the pool also keeps the routes of
- * accepted solutions within POOL_PRIZE_SLACK of the best's prize, for the
- * set-partitioning model to combine a tour of one cycle with a tour of
- * another.  On orienteering instances a search that found its first tour
- * stays with the second it built around it (Cordeau's pr06 with two
- * tours: 1,041 of 1,076 on most seeds, where a variant of the first tour
- * of equal prize would free four customers for a better second):
- * 1,046-1,048 mean over seeds 1-16 at 10 s with the cycles, 1,040
- * without; a later repeat gave 1,044.8, and held-out seeds 17-48 1,043.5
- * (bench/README). */
-#define NOISE_CYCLES 4
-#define NOISE_SPREAD 0.5
+/* With trading on, the pool also keeps the routes of accepted solutions
+ * within POOL_PRIZE_SLACK of the best's prize, so that the
+ * set-partitioning model can combine a tour of one member of the
+ * population (see POP_SIZE) with a tour of another. */
 #define POOL_PRIZE_SLACK 0.1
 /* With trading on, a job that an accepted step took out of a route (to
  * another route or out of the plan) may not go back into that route for
@@ -95,8 +83,6 @@ typedef struct search {
   hv_status st;
   hv_error *err;
   double last_progress;
-  double *noise; /* per job: the prize factor, or NULL (see NOISE_CYCLES) */
-  double *noise_buf;
   int *tabu_route;    /* per job: the route it may not go back into */
   double *tabu_until; /* per job: until this progress (see TABU_TENURE) */
   double now;         /* progress at the step's start */
@@ -575,11 +561,9 @@ static void set_trade(search *S, const sol *s) {
 }
 
 /* The cost the annealing compares: the objective, but in PRIZE mode with
- * prize priced at S->trade (and each job's prize times its noise factor
- * in a noisy cycle). */
+ * prize priced at S->trade. */
 static double anneal_cost(const search *S, const sol *s) {
-  return S->trade > 0 ? hv__sol_objective_at(S->md, s, S->trade, S->noise)
-                      : s->cost;
+  return S->trade > 0 ? hv__sol_objective_at(S->md, s, S->trade) : s->cost;
 }
 
 /* The prize s serves. */
@@ -592,7 +576,7 @@ static double served_prize(const model *md, const sol *s) {
 
 /* Whether the routes of an accepted solution go into the pool: when its
  * cost is close to the best's, or with trading on, when its prize is
- * (see NOISE_CYCLES). */
+ * (see POOL_PRIZE_SLACK). */
 static bool pool_worthy(const search *S, const sol *s) {
   double dist_best = 0;
   for (int v = 0; v < S->best.m; v++)
@@ -623,7 +607,7 @@ static void forbid_returns(search *S) {
 static void anneal(search *S, double until, double cool_end, double ta,
                    double tb, sol *lbest) {
   /* The temperature falls from ta to tb over the rest of the budget
-   * (to cool_end: see anneal_cycles), however much of it the fleet
+   * (to cool_end: see improve), however much of it the fleet
    * minimisation used: started where the whole budget's schedule would be
    * by then (cold), the annealing could not leave the fleet search's
    * solution (RC2_2_2, 70 % of the budget on the fleet: 1.8-6.1 % above
@@ -675,10 +659,11 @@ static void anneal(search *S, double until, double cool_end, double ta,
   }
 }
 
-/* ---- a population for the fixed-fleet distance search ----------------- */
+/* ---- a population for the fixed-fleet search ------------------------- */
 
-/* VRPTW objectives (DISTANCE, VEHICLES after the fleet search): instead
- * of one annealing run, POP_SIZE runs from the same start share POP_FIRST
+/* VRPTW objectives (DISTANCE, VEHICLES after the fleet search) and
+ * orienteering tours (PRIZE with trading on; see improve): instead of one
+ * annealing run, POP_SIZE runs from the same start share POP_FIRST
  * of what is left of the budget; then, to the end, two random members are
  * crossed and the child is annealed for CHILD_SHARE of it, from CHILD_COOL
  * of the way down the schedule (log scale); the child replaces the worst
@@ -819,30 +804,23 @@ static void population(search *S, double until) {
   free(ov), free(sb);
 }
 
-/* The annealing up to `until`: for the VRPTW objectives by the population
- * (see POP_SIZE); in PRIZE mode in one run whose temperature would reach
- * tempf at the end of the budget, or with trading on, in NOISE_CYCLES
- * cycles (see there). */
-static void anneal_cycles(search *S, double until) {
-  const model *md = S->md;
-  if (md->obj != HV_OBJ_PRIZE) {
+/* The improvement up to `until`: for the VRPTW objectives, and in PRIZE
+ * mode with trading on (orienteering tours), by the population (see
+ * POP_SIZE); else (a district's week of short routes) in one annealing
+ * run whose temperature would reach tempf at the end of the budget.  On
+ * orienteering instances one run settles on its first tour and builds the
+ * others around it (Cordeau's pr06 with two tours: 1,041 of 1,076 on most
+ * seeds, where a variant of the first tour of equal prize frees four
+ * customers for a better second); the crossover recombines tours of runs
+ * that settled differently.  Cordeau's 40 runs x seeds 1-8 at 10 s: mean
+ * gap 0.74 %, 4 runs of 320 over 3 %, against 0.83 % and 7 for the
+ * annealing in cycles with a noisy prize that it replaced (bench/README,
+ * tenth session). */
+static void improve(search *S, double until) {
+  if (S->md->obj != HV_OBJ_PRIZE || S->trade > 0)
     population(S, until);
-    return;
-  }
-  int cycles = S->trade > 0 ? NOISE_CYCLES : 1;
-  double from = progress(S);
-  for (int c = 0; c < cycles && S->st == HV_OK; c++) {
-    double end = from + (until - from) * (c + 1) / cycles;
-    S->noise = NULL;
-    if (c > 0 && c < cycles - 1) {
-      for (int j = 0; j < md->n; j++)
-        S->noise_buf[j] = 1.0 + NOISE_SPREAD * (2.0 * rng_unit(&S->g) - 1.0);
-      S->noise = S->noise_buf;
-    }
-    if (c > 0 && !hv__sol_copy(&S->cur, &S->best)) S->st = HV_E_NOMEM;
-    anneal(S, end, cycles == 1 ? 1.0 : end, S->temp0, S->tempf, NULL);
-  }
-  S->noise = NULL;
+  else
+    anneal(S, until, 1.0, S->temp0, S->tempf, NULL);
 }
 
 /* Fleet minimisation (after Nagata & Braysy): take a route away and put
@@ -1012,7 +990,6 @@ static void search_free(search *S) {
   free(S->tried_type);
   free(S->jmark);
   free(S->fbuf);
-  free(S->noise_buf);
   free(S->tabu_route);
   free(S->tabu_until);
   hv__pool_free(S->pl);
@@ -1059,14 +1036,13 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   S.tried_type = calloc(m1, 1);
   S.jmark = calloc(n1, sizeof *S.jmark);
   S.fbuf = malloc(n1 * sizeof *S.fbuf);
-  S.noise_buf = malloc(n1 * sizeof *S.noise_buf);
   S.tabu_route = malloc(n1 * sizeof *S.tabu_route);
   S.tabu_until = calloc(n1, sizeof *S.tabu_until);
   if (S.tabu_route)
     for (size_t j = 0; j < n1; j++)
       S.tabu_route[j] = -1;
-  bool ok = S.tried_type && S.noise_buf && S.tabu_route && S.tabu_until &&
-            S.removed && S.order && S.key && S.touched && S.stamp &&
+  bool ok = S.tried_type && S.tabu_route && S.tabu_until && S.removed &&
+            S.order && S.key && S.touched && S.stamp &&
             hv__sol_init(&S.cur, &md) && hv__sol_init(&S.best, &md) &&
             hv__sol_init(&S.tmp, &md);
   if (ok && o->use_pool) {
@@ -1097,7 +1073,7 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   if (md.n > 0 && md.m > 0) {
     if (md.obj == HV_OBJ_VEHICLES) minimise_fleet(&S, 0.7);
     /* Leave the last part of the budget to a final pool call. */
-    anneal_cycles(&S, S.pl ? 0.93 : 1.0);
+    improve(&S, S.pl ? 0.93 : 1.0);
     if (S.pl && S.st == HV_OK && !stop_requested(&S))
       /* Keep a margin: building and reading back the model is not under
        * GLPK's own clock. */

@@ -229,10 +229,8 @@ void hv__sol_free(sol *s);
 bool hv__sol_copy(sol *dst, const sol *src);
 void hv__sol_recount(const model *md, sol *s); /* where[], nused, cost */
 double hv__sol_objective(const model *md, const sol *s);
-/* The same with a unit of prize left out costing prize_weight (PRIZE),
- * each job's prize times factor[j] when factor is not NULL. */
-double hv__sol_objective_at(const model *md, const sol *s, double prize_weight,
-                            const double *factor);
+/* The same with a unit of prize left out costing prize_weight (PRIZE). */
+double hv__sol_objective_at(const model *md, const sol *s, double prize_weight);
 
 /* Converts to the public form (schedules each route). */
 hv_solution *hv__sol_export(const model *md, const sol *s);

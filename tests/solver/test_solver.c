@@ -316,11 +316,11 @@ static void check_same_routes(const hv_solution *a, const hv_solution *b) {
   }
 }
 
-/* Two long tours: the annealing trades prize and runs its noisy cycles
- * (NOISE_CYCLES in solver/search.c: each job's prize perturbed in the
- * annealing's cost, the pool fed by the prize's slack).  The result is
+/* Two long tours: the annealing trades prize and runs as a population
+ * whose children are crossed tours (improve and POP_SIZE in
+ * solver/search.c; the pool fed by the prize's slack).  The result is
  * still feasible and the same for the same seed and iteration budget. */
-static void noisy_cycles_feasible_and_deterministic(void) {
+static void trading_population_feasible_and_deterministic(void) {
   size_t longest = 0;
   for (uint64_t seed = 1; seed <= 2; seed++) {
     hv_problem *p =
@@ -758,7 +758,7 @@ int main(void) {
   RUN(idle_returns);
   RUN(heuristic_matches_exact_optimum);
   RUN(long_tour_collects_the_most_possible);
-  RUN(noisy_cycles_feasible_and_deterministic);
+  RUN(trading_population_feasible_and_deterministic);
   RUN(prize_bound_is_valid_and_tight);
   RUN(solomon_25_optima);
   RUN(solomon_100_feasible_and_deterministic);
