@@ -3,9 +3,9 @@
  * removals": adjacent strings of jobs are removed from several routes and
  * put back by greedy insertion with blinks), a fleet-minimisation phase for
  * the VEHICLES objective, a small population whose members' routes are
- * recombined for the VRPTW objectives, and the route pool whose GLPK
- * set-partitioning model picks the best combination of routes seen and
- * re-seeds the search.
+ * recombined (the VRPTW objectives and orienteering tours), and the route
+ * pool whose GLPK set-partitioning model picks the best combination of
+ * routes seen and re-seeds the search.
  *
  * Reproducibility: all randomness comes from the seed; the annealing
  * schedule and the pool calls are driven by the iteration count when
