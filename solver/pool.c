@@ -4,8 +4,9 @@
  * Every distinct good route the search meets is kept, keyed by its vehicle
  * type and its set of jobs (the cheapest order of that set wins).  The
  * model: one binary column per pool route; one row per job, covered at most
- * once (exactly once for jobs the incumbent serves, when every job must be
- * served); one row per vehicle type, at most as many routes as vehicles.
+ * once (at least once for jobs the incumbent serves, when every job must be
+ * served: see drop_repeats); one row per vehicle type, at most as many
+ * routes as vehicles.
  * Jobs left out cost what the search's objective says (their prize, or the
  * penalty for an unserved job).  The incumbent is handed to GLPK as its
  * first integer solution, so the answer is never worse. */
@@ -135,6 +136,46 @@ void hv__pool_add(pool *pl, const route *r) {
 
 /* ---- the GLPK model ------------------------------------------------- */
 
+/* When every job must be served the model covers rather than partitions:
+ * a job may be in several chosen routes, and stays in one of them here,
+ * leaving each other where that saves the most while the route stays
+ * feasible.  Routes of different solutions that overlap in a few jobs then
+ * combine, where a partition needs routes that fit exactly.  Leaving a
+ * stop shortens a route and cannot make it late where travel times keep
+ * the triangle inequality; where they do not, another copy goes, and when
+ * none can, false (the caller keeps its incumbent).  count and buf:
+ * scratch of md->n + 1 ints. */
+static bool drop_repeats(const model *md, sol *s, int *count, int *buf) {
+  memset(count, 0, (size_t)md->n * sizeof *count);
+  for (int v = 0; v < s->m; v++)
+    for (int k = 0; k < s->r[v].n; k++)
+      count[s->r[v].job[k]]++;
+  for (int j = 0; j < md->n; j++)
+    while (count[j] > 1) {
+      int bv = -1, bp = -1;
+      double bsave = -INFINITY;
+      for (int v = 0; v < s->m; v++) {
+        const route *r = &s->r[v];
+        for (int p = 0; p < r->n; p++) {
+          if (r->job[p] != j) continue;
+          memcpy(buf, r->job, (size_t)p * sizeof *buf);
+          memcpy(buf + p, r->job + p + 1, (size_t)(r->n - p - 1) * sizeof *buf);
+          double c;
+          if (hv__sequence_feasible(md, v, buf, r->n - 1, &c) &&
+              r->cost - c > bsave) {
+            bsave = r->cost - c;
+            bv = v;
+            bp = p;
+          }
+        }
+      }
+      if (bv < 0) return false;
+      hv__route_remove_range(md, &s->r[bv], bp, 1);
+      count[j]--;
+    }
+  return true;
+}
+
 bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
                     double time_limit_s, int node_limit, sol *out,
                     hv_error *err, hv_status *st) {
@@ -153,18 +194,23 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
   glp_term_hook(hv__glp_quiet, NULL);
   glp_prob *lp = glp_create_prob();
   glp_set_obj_dir(lp, GLP_MIN);
-  glp_add_rows(lp, n + nt);
+  /* Under the vehicles objective the fleet is the incumbent's: a row fixes
+   * the number of routes, so that the vehicles' cost, a constant then, does
+   * not leave the LP bound to fractional fleets far below any distance. */
+  bool fleet = md->obj == HV_OBJ_VEHICLES;
+  glp_add_rows(lp, n + nt + fleet);
+  if (fleet) glp_set_row_bnds(lp, n + nt + 1, GLP_FX, inc->nused, inc->nused);
   for (int j = 0; j < n; j++) {
-    /* Equality for jobs the incumbent serves when all must be served. */
+    /* Covered for jobs the incumbent serves when all must be served. */
     if (all && inc->where[j] >= 0)
-      glp_set_row_bnds(lp, j + 1, GLP_FX, 1.0, 1.0);
+      glp_set_row_bnds(lp, j + 1, GLP_LO, 1.0, 0.0);
     else
       glp_set_row_bnds(lp, j + 1, GLP_UP, 0.0, 1.0);
   }
   for (int t = 0; t < nt; t++)
     glp_set_row_bnds(lp, n + t + 1, GLP_UP, 0.0, md->type_count[t]);
   glp_add_cols(lp, (int)ncols);
-  size_t nz = pl->njobs + ncols;
+  size_t nz = pl->njobs + 2 * ncols;
   int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
   double *ar = malloc((nz + 1) * sizeof *ar);
   double *warm = calloc(ncols + 1, sizeof *warm);
@@ -192,6 +238,10 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
     }
     k++;
     ia[k] = n + e->type + 1, ja[k] = col, ar[k] = 1.0;
+    if (fleet) {
+      k++;
+      ia[k] = n + nt + 1, ja[k] = col, ar[k] = 1.0;
+    }
     glp_set_col_kind(lp, col, GLP_BV);
     glp_set_obj_coef(lp, col, cost);
   }
@@ -241,7 +291,9 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
         out->r[v].n = 0;
       }
       int *next_free = calloc((size_t)nt + 1, sizeof *next_free);
-      bool okb = next_free != NULL;
+      int *count = malloc(((size_t)n + 1) * sizeof *count);
+      int *buf = malloc(((size_t)n + 1) * sizeof *buf);
+      bool okb = next_free != NULL && count != NULL && buf != NULL;
       for (size_t c = 0; okb && c < ncols; c++) {
         if (glp_mip_col_val(lp, (int)c + 1) < 0.5) continue;
         const entry *e = &pl->e[c];
@@ -263,9 +315,13 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
       if (okb) {
         for (int v = 0; v < out->m; v++)
           hv__route_update(md, &out->r[v]);
+        okb = drop_repeats(md, out, count, buf);
+      }
+      free(count), free(buf);
+      if (okb) {
         hv__sol_recount(md, out);
-        /* A job covered twice cannot happen (rows <= 1), so the result is a
-         * valid solution; accept it only when it is better. */
+        /* Every job is in at most one route now: a valid solution; accept
+         * it only when it is better. */
         improved = out->cost < inc->cost - 1e-9;
       }
     }
