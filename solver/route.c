@@ -18,7 +18,6 @@ void hv__route_free(route *r) {
   free(r->job);
   free(r->e);
   free(r->L);
-  free(r->q);
   memset(r, 0, sizeof *r);
 }
 
@@ -36,9 +35,6 @@ bool hv__route_reserve(route *r, int n) {
   double *L = realloc(r->L, ((size_t)cap + 2) * sizeof *L);
   if (L == NULL) return false;
   r->L = L;
-  double *q = realloc(r->q, ((size_t)cap + 2) * sizeof *q);
-  if (q == NULL) return false;
-  r->q = q;
   r->cap = cap;
   return true;
 }
@@ -50,34 +46,45 @@ bool hv__route_copy(route *dst, const route *src) {
   memcpy(dst->job, src->job, (size_t)src->n * sizeof *src->job);
   memcpy(dst->e, src->e, ((size_t)src->n + 2) * sizeof *src->e);
   memcpy(dst->L, src->L, ((size_t)src->n + 2) * sizeof *src->L);
-  memcpy(dst->q, src->q, ((size_t)src->n + 2) * sizeof *src->q);
   dst->cost = src->cost;
   dst->dist = src->dist;
   dst->load = src->load;
   return true;
 }
 
+/* Distance, load and cost of r (idle time given) in one pass, the sums in
+ * route order. */
+static void route_sums(const model *md, route *r, double idle) {
+  const hv_vehicle *vh = &md->veh[r->v];
+  size_t N = md->nloc, prev = vh->start;
+  double dist = 0, bonus = 0, load = 0;
+  for (int p = 0; p < r->n; p++) {
+    const hv_job *j = &md->job[r->job[p]];
+    load += j->demand;
+    dist += md->D[prev * N + j->location];
+    if (md->bonus) bonus += md->bonus[(size_t)r->job[p] * md->m + r->v];
+    prev = j->location;
+  }
+  dist += r->n > 0 ? md->D[prev * N + vh->end] : 0;
+  r->dist = dist;
+  r->load = load;
+  r->cost = dist + idle - bonus + md->balance * (double)r->n * (double)r->n;
+}
+
 void hv__route_update(const model *md, route *r) {
   const hv_vehicle *vh = &md->veh[r->v];
   int n = r->n;
   size_t N = md->nloc;
-  double dist = 0, bonus = 0;
   r->e[0] = vh->open;
-  r->q[0] = 0;
   size_t prev = vh->start;
   for (int p = 1; p <= n; p++) {
     const hv_job *j = &md->job[r->job[p - 1]];
     double a =
         r->e[p - 1] + route_svc(md, r, p - 1) + md->T[prev * N + j->location];
     r->e[p] = tw_start(j, a);
-    r->q[p] = r->q[p - 1] + j->demand;
-    dist += md->D[prev * N + j->location];
-    if (md->bonus) bonus += md->bonus[(size_t)r->job[p - 1] * md->m + r->v];
     prev = j->location;
   }
   r->e[n + 1] = r->e[n] + route_svc(md, r, n) + md->T[prev * N + vh->end];
-  r->q[n + 1] = r->q[n];
-  dist += n > 0 ? md->D[prev * N + vh->end] : 0;
   r->L[n + 1] = vh->close;
   size_t next = vh->end;
   for (int p = n; p >= 1; p--) {
@@ -95,9 +102,54 @@ void hv__route_update(const model *md, route *r) {
       idle += leg_extra(md, vh, a->location, b->location,
                         r->e[p - 1] + a->service, r->e[p], &back);
     }
-  r->dist = dist;
-  r->load = r->q[n + 1];
-  r->cost = dist + idle - bonus + md->balance * (double)n * (double)n;
+  route_sums(md, r, idle);
+}
+
+/* hv__route_update after a change to positions lo + 1 .. hi alone (lo ==
+ * hi: only the link from lo to lo + 1 changed), e[] and L[] shifted with
+ * the jobs: the earliest starts are recomputed forwards from lo + 1 and
+ * the latest arrivals backwards from hi, each until it meets its stored
+ * value past the change (from there on nothing differs), the same
+ * arithmetic giving the same values; the sums in one pass.  With idle
+ * time priced (max_wait), the whole update. */
+static void route_update_span(const model *md, route *r, int lo, int hi) {
+  const hv_vehicle *vh = &md->veh[r->v];
+  if (vh->max_wait > 0) {
+    hv__route_update(md, r);
+    return;
+  }
+  int n = r->n;
+  size_t N = md->nloc;
+  size_t prev = lo == 0 ? vh->start : md->job[r->job[lo - 1]].location;
+  for (int p = lo + 1; p <= n + 1; p++) {
+    double x;
+    if (p <= n) {
+      const hv_job *j = &md->job[r->job[p - 1]];
+      x = tw_start(j, r->e[p - 1] + route_svc(md, r, p - 1) +
+                          md->T[prev * N + j->location]);
+      prev = j->location;
+    } else {
+      x = r->e[n] + route_svc(md, r, n) + md->T[prev * N + vh->end];
+    }
+    if (p > hi && x == r->e[p]) break;
+    r->e[p] = x;
+  }
+  r->L[n + 1] = vh->close;
+  size_t next = hi == n ? vh->end : md->job[r->job[hi]].location;
+  bool reached = true;
+  for (int p = hi; p >= 1; p--) {
+    const hv_job *j = &md->job[r->job[p - 1]];
+    double x =
+        tw_latest(j, r->L[p + 1] - j->service - md->T[j->location * N + next]);
+    next = j->location;
+    if (p <= lo && x == r->L[p]) {
+      reached = false;
+      break;
+    }
+    r->L[p] = x;
+  }
+  if (reached) r->L[0] = r->L[1] - md->T[vh->start * N + next];
+  route_sums(md, r, 0.0);
 }
 
 double hv__route_best_insert(const model *md, const route *r, int j, int *pos) {
@@ -120,16 +172,46 @@ bool hv__route_insert(const model *md, route *r, int j, int p) {
   if (!hv__route_reserve(r, r->n + 1)) return false;
   memmove(r->job + p + 1, r->job + p, (size_t)(r->n - p) * sizeof *r->job);
   r->job[p] = j;
+  /* Positions p + 1 .. n + 1 move one on; j is position p + 1. */
+  size_t tail = (size_t)(r->n - p + 1);
+  memmove(r->e + p + 2, r->e + p + 1, tail * sizeof *r->e);
+  memmove(r->L + p + 2, r->L + p + 1, tail * sizeof *r->L);
   r->n++;
-  hv__route_update(md, r);
+  route_update_span(md, r, p, p + 1);
   return true;
 }
 
 void hv__route_remove_range(const model *md, route *r, int from, int count) {
   memmove(r->job + from, r->job + from + count,
           (size_t)(r->n - from - count) * sizeof *r->job);
+  /* Positions from + count + 1 .. n + 1 move back to from + 1. */
+  size_t tail = (size_t)(r->n - from - count + 1);
+  memmove(r->e + from + 1, r->e + from + count + 1, tail * sizeof *r->e);
+  memmove(r->L + from + 1, r->L + from + count + 1, tail * sizeof *r->L);
   r->n -= count;
-  hv__route_update(md, r);
+  route_update_span(md, r, from, from);
+}
+
+void hv__route_keep(const model *md, route *r, const int *where, int v) {
+  int n = r->n, k = 0, first = -1, last = -1;
+  for (int i = 0; i < n; i++) {
+    if (where[r->job[i]] == v)
+      r->job[k++] = r->job[i];
+    else if (first < 0)
+      first = last = i;
+    else
+      last = i;
+  }
+  if (first < 0) return;
+  /* Jobs first .. last (0-based) were the changed stretch; those kept of it
+   * are positions first + 1 .. hi now, and old positions last + 2 .. n + 1
+   * follow from hi + 1. */
+  int hi = k - (n - 1 - last);
+  size_t tail = (size_t)(n - last);
+  memmove(r->e + hi + 1, r->e + last + 2, tail * sizeof *r->e);
+  memmove(r->L + hi + 1, r->L + last + 2, tail * sizeof *r->L);
+  r->n = k;
+  route_update_span(md, r, first, hi);
 }
 
 bool hv__sequence_feasible(const model *md, int v, const int *jobs, int n,

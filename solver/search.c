@@ -322,12 +322,8 @@ static void remove_job_mark(search *S, sol *s, int j) {
 static void compact_route(search *S, sol *s, int v) {
   const model *md = S->md;
   route *r = &s->r[v];
-  int k = 0;
-  for (int i = 0; i < r->n; i++)
-    if (s->where[r->job[i]] == v) r->job[k++] = r->job[i];
   bool was_used = r->n > 0;
-  r->n = k;
-  hv__route_update(md, r);
+  hv__route_keep(md, r, s->where, v);
   while (r->n > 0 && !route_ok(r)) {
     int p = 1;
     while (p <= r->n && isfinite(r->e[p]))

@@ -118,13 +118,14 @@ static inline double leg_extra(const model *md, const hv_vehicle *vh,
 
 /* A route of one vehicle.  Position 0 is the start, 1..n the jobs, n+1 the
  * end.  e[p]: earliest service start (departure at 0, arrival at n+1);
- * L[p]: latest arrival at p that keeps the rest feasible; q[p]: load of
- * positions 1..p.  Recomputed by route_update() after every change. */
+ * L[p]: latest arrival at p that keeps the rest feasible.  Recomputed by
+ * hv__route_update() after every change (by hv__route_insert() and
+ * hv__route_remove_range() only where the change reaches). */
 typedef struct route {
   int v;
   int n, cap;
   int *job;
-  double *e, *L, *q;
+  double *e, *L;
   double cost; /* distance cost (idle returns included), minus bonuses */
   double dist; /* plain distance */
   double load;
@@ -207,6 +208,8 @@ static inline int route_first_position(const route *r, const hv_job *jb) {
 double hv__route_best_insert(const model *md, const route *r, int j, int *pos);
 bool hv__route_insert(const model *md, route *r, int j, int p);
 void hv__route_remove_range(const model *md, route *r, int from, int count);
+/* Keeps the jobs of r whose where[] is v, in order. */
+void hv__route_keep(const model *md, route *r, const int *where, int v);
 
 /* Full feasibility of a job sequence on vehicle v (used by the pool and the
  * set-partitioning step); returns its cost through *cost. */

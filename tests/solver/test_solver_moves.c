@@ -451,6 +451,63 @@ static void prize_exchange_gains_to_local_optimum(void) {
   CHECK(gained >= 10); /* it does something on most of them */
 }
 
+/* Whether r's cached schedule and sums equal a full recomputation's, to
+ * the bit. */
+static bool same_as_full(const model *md, const route *r) {
+  route f;
+  if (!hv__route_init(&f, r->v, r->n + 1)) return false;
+  bool ok = hv__route_copy(&f, r);
+  hv__route_update(md, &f);
+  for (int p = 0; ok && p <= r->n + 1; p++)
+    ok = f.e[p] == r->e[p] && f.L[p] == r->L[p];
+  ok = ok && f.cost == r->cost && f.dist == r->dist && f.load == r->load;
+  hv__route_free(&f);
+  return ok;
+}
+
+/* Insertions, removals of stretches and filtering update only where the
+ * change reaches; the result is the full update's exactly, over random
+ * sequences of them (feasible routes or not). */
+static void route_updates_match_the_full_one(void) {
+  for (uint64_t seed = 1; seed <= 30; seed++) {
+    inst I;
+    make(&I, seed * 104729, MAXN, 1, 40);
+    model md;
+    hv_error err;
+    CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
+    route r;
+    CHECK(hv__route_init(&r, 0, 4));
+    hv__route_update(&md, &r);
+    uint64_t g = seed;
+    int where[MAXN];
+    for (int step = 0; step < 200; step++) {
+      int in[MAXN] = {0};
+      for (int k = 0; k < r.n; k++)
+        in[r.job[k]] = 1;
+      int op = (int)(lcg(&g) % 3);
+      if (op == 0 && r.n < MAXN) {
+        int j = (int)(lcg(&g) % MAXN);
+        while (in[j])
+          j = (j + 1) % MAXN;
+        CHECK(
+            hv__route_insert(&md, &r, j, (int)(lcg(&g) % (uint64_t)(r.n + 1))));
+      } else if (op == 1 && r.n > 0) {
+        int from = (int)(lcg(&g) % (uint64_t)r.n);
+        int count = 1 + (int)(lcg(&g) % (uint64_t)(r.n - from));
+        hv__route_remove_range(&md, &r, from, count);
+      } else if (r.n > 0) {
+        for (int j = 0; j < MAXN; j++)
+          where[j] = lcg(&g) % 4 ? 0 : -1;
+        hv__route_keep(&md, &r, where, 0);
+      }
+      CHECK(same_as_full(&md, &r));
+    }
+    hv__route_free(&r);
+    hv__model_free(&md);
+    hv_problem_free(I.p);
+  }
+}
+
 /* The best exact partition of the n jobs by at most kmax of the given
  * routes (job sets as bit masks), counting vc per route, with exactly kfix
  * routes when kfix > 0 (dynamic programming over sets). */
@@ -556,5 +613,6 @@ int main(void) {
   RUN(ejection_follows_penalties);
   RUN(prize_exchange_gains_to_local_optimum);
   RUN(pool_covers_then_drops_repeats);
+  RUN(route_updates_match_the_full_one);
   return CHECK_DONE();
 }
