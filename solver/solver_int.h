@@ -119,8 +119,10 @@ static inline double leg_extra(const model *md, const hv_vehicle *vh,
 /* A route of one vehicle.  Position 0 is the start, 1..n the jobs, n+1 the
  * end.  e[p]: earliest service start (departure at 0, arrival at n+1);
  * L[p]: latest arrival at p that keeps the rest feasible.  Recomputed by
- * hv__route_update() after every change (by hv__route_insert() and
- * hv__route_remove_range() only where the change reaches). */
+ * hv__route_update() after every change; hv__route_insert(),
+ * hv__route_remove_range() and hv__route_keep() recompute only where the
+ * change reaches, so they need the cache current before (every route
+ * made by hv__sol_init, hv__route_copy or hv__route_update is). */
 typedef struct route {
   int v;
   int n, cap;
