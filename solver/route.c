@@ -71,53 +71,15 @@ static void route_sums(const model *md, route *r, double idle) {
   r->cost = dist + idle - bonus + md->balance * (double)r->n * (double)r->n;
 }
 
-void hv__route_update(const model *md, route *r) {
+/* The schedule after a change to positions lo + 1 .. hi alone (lo == hi:
+ * only the link from lo to lo + 1 changed), e[0] and, where whole is
+ * false, e[] and L[] already holding the unchanged positions' values
+ * (shifted with the jobs): earliest starts forwards from lo + 1 and latest
+ * arrivals backwards from hi, each, unless whole, until it meets its
+ * stored value past the change (from there on nothing differs, the same
+ * arithmetic giving the same values). */
+static void route_times(const model *md, route *r, int lo, int hi, bool whole) {
   const hv_vehicle *vh = &md->veh[r->v];
-  int n = r->n;
-  size_t N = md->nloc;
-  r->e[0] = vh->open;
-  size_t prev = vh->start;
-  for (int p = 1; p <= n; p++) {
-    const hv_job *j = &md->job[r->job[p - 1]];
-    double a =
-        r->e[p - 1] + route_svc(md, r, p - 1) + md->T[prev * N + j->location];
-    r->e[p] = tw_start(j, a);
-    prev = j->location;
-  }
-  r->e[n + 1] = r->e[n] + route_svc(md, r, n) + md->T[prev * N + vh->end];
-  r->L[n + 1] = vh->close;
-  size_t next = vh->end;
-  for (int p = n; p >= 1; p--) {
-    const hv_job *j = &md->job[r->job[p - 1]];
-    double b = r->L[p + 1] - j->service - md->T[j->location * N + next];
-    r->L[p] = tw_latest(j, b);
-    next = j->location;
-  }
-  r->L[0] = r->L[1] - md->T[vh->start * N + next];
-  double idle = 0;
-  if (vh->max_wait > 0)
-    for (int p = 2; p <= n; p++) {
-      const hv_job *a = &md->job[r->job[p - 2]], *b = &md->job[r->job[p - 1]];
-      bool back;
-      idle += leg_extra(md, vh, a->location, b->location,
-                        r->e[p - 1] + a->service, r->e[p], &back);
-    }
-  route_sums(md, r, idle);
-}
-
-/* hv__route_update after a change to positions lo + 1 .. hi alone (lo ==
- * hi: only the link from lo to lo + 1 changed), e[] and L[] shifted with
- * the jobs: the earliest starts are recomputed forwards from lo + 1 and
- * the latest arrivals backwards from hi, each until it meets its stored
- * value past the change (from there on nothing differs), the same
- * arithmetic giving the same values; the sums in one pass.  With idle
- * time priced (max_wait), the whole update. */
-static void route_update_span(const model *md, route *r, int lo, int hi) {
-  const hv_vehicle *vh = &md->veh[r->v];
-  if (vh->max_wait > 0) {
-    hv__route_update(md, r);
-    return;
-  }
   int n = r->n;
   size_t N = md->nloc;
   size_t prev = lo == 0 ? vh->start : md->job[r->job[lo - 1]].location;
@@ -131,24 +93,47 @@ static void route_update_span(const model *md, route *r, int lo, int hi) {
     } else {
       x = r->e[n] + route_svc(md, r, n) + md->T[prev * N + vh->end];
     }
-    if (p > hi && x == r->e[p]) break;
+    if (!whole && p > hi && x == r->e[p]) break;
     r->e[p] = x;
   }
   r->L[n + 1] = vh->close;
   size_t next = hi == n ? vh->end : md->job[r->job[hi]].location;
-  bool reached = true;
   for (int p = hi; p >= 1; p--) {
     const hv_job *j = &md->job[r->job[p - 1]];
     double x =
         tw_latest(j, r->L[p + 1] - j->service - md->T[j->location * N + next]);
     next = j->location;
-    if (p <= lo && x == r->L[p]) {
-      reached = false;
-      break;
-    }
+    if (!whole && p <= lo && x == r->L[p]) return; /* L[0] unchanged too */
     r->L[p] = x;
   }
-  if (reached) r->L[0] = r->L[1] - md->T[vh->start * N + next];
+  r->L[0] = r->L[1] - md->T[vh->start * N + next];
+}
+
+void hv__route_update(const model *md, route *r) {
+  const hv_vehicle *vh = &md->veh[r->v];
+  int n = r->n;
+  r->e[0] = vh->open;
+  route_times(md, r, 0, n, true);
+  double idle = 0;
+  if (vh->max_wait > 0)
+    for (int p = 2; p <= n; p++) {
+      const hv_job *a = &md->job[r->job[p - 2]], *b = &md->job[r->job[p - 1]];
+      bool back;
+      idle += leg_extra(md, vh, a->location, b->location,
+                        r->e[p - 1] + a->service, r->e[p], &back);
+    }
+  route_sums(md, r, idle);
+}
+
+/* hv__route_update after a change to positions lo + 1 .. hi alone, e[]
+ * and L[] shifted with the jobs (see route_times); with idle time priced
+ * (max_wait), the whole update. */
+static void route_update_span(const model *md, route *r, int lo, int hi) {
+  if (md->veh[r->v].max_wait > 0) {
+    hv__route_update(md, r);
+    return;
+  }
+  route_times(md, r, lo, hi, false);
   route_sums(md, r, 0.0);
 }
 
