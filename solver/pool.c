@@ -210,7 +210,7 @@ bool hv__pool_solve(const model *md, pool *pl, const sol *inc,
   for (int t = 0; t < nt; t++)
     glp_set_row_bnds(lp, n + t + 1, GLP_UP, 0.0, md->type_count[t]);
   glp_add_cols(lp, (int)ncols);
-  size_t nz = pl->njobs + 2 * ncols;
+  size_t nz = pl->njobs + (size_t)(1 + fleet) * ncols; /* jobs, type, fleet */
   int *ia = malloc((nz + 1) * sizeof *ia), *ja = malloc((nz + 1) * sizeof *ja);
   double *ar = malloc((nz + 1) * sizeof *ar);
   double *warm = calloc(ncols + 1, sizeof *warm);
