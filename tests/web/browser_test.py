@@ -8,7 +8,7 @@ coordinator sees the week's dashboard.  Screenshots of each page go to
 OUTDIR and are checked not to be blank.  When Chromium cannot start, the
 test says so and fails (exit 77 is reported by CTest as skipped, with the
 reason): never silently."""
-import json, os, shutil, socket, sqlite3, subprocess, sys, tempfile
+import csv, json, os, shutil, socket, sqlite3, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from pyhelp import check, done  # noqa: E402
 
@@ -207,9 +207,14 @@ try:
     driver.save_screenshot(os.path.join(shots, "dashboard-planned.png"))
     not_blank(os.path.join(shots, "dashboard-planned.png"))
     # Move a visit to 03:00: the page lists the rules it would break.
+    # (A visit to a family with windows: one without any may be seen at any
+    # hour, and the move would then break only the pair's hours.)
     newp = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
-    rt = newp["routes"][0]
-    driver.find_element(By.ID, "mv-household").send_keys(rt["stops"][0]["household"])
+    with open(os.path.join(prog, "households.csv"), encoding="utf-8-sig", newline="") as f:
+        windowed = {row["id"] for row in csv.DictReader(f) if row["availability"].strip()}
+    rt, moved = next((r, st["household"]) for r in newp["routes"] for st in r["stops"]
+                     if st["household"] in windowed)
+    driver.find_element(By.ID, "mv-household").send_keys(moved)
     driver.find_element(By.ID, "mv-pair").send_keys(rt["pair"])
     Select(driver.find_element(By.ID, "mv-day")).select_by_value(rt["day"])
     driver.execute_script("document.getElementById('mv-start').value = '03:00'")
@@ -222,7 +227,8 @@ try:
         driver.save_screenshot(os.path.join(shots, "move-failed.png"))
         raise
     text = driver.find_element(By.ID, "broken-rules").text
-    check("window" in text, "the page says which rule the move breaks: " + text[:200])
+    check("window" in text and "shared hours" in text,
+          "the page says which rules the move breaks (the family's windows, the pair's hours): " + text[:300])
     driver.save_screenshot(os.path.join(shots, "dashboard-move.png"))
     not_blank(os.path.join(shots, "dashboard-move.png"))
     # Pin it, then re-plan the rest: the page reports the new plan.
@@ -255,9 +261,9 @@ try:
     newp = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
     got = {s["household"]: (r["pair"], r["day"], s["start"], s.get("pinned")) for r in newp["routes"]
            for s in r["stops"]}
-    h0 = rt["stops"][0]["household"]
-    check(got.get(h0) == (rt["pair"], rt["day"], rt["stops"][0]["start"], True),
-          f"the pinned visit stayed: {got.get(h0)}")
+    was = next(st for st in rt["stops"] if st["household"] == moved)
+    check(got.get(moved) == (rt["pair"], rt["day"], was["start"], True),
+          f"the pinned visit stayed: {got.get(moved)}")
 finally:
     if driver:
         driver.quit()
