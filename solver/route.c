@@ -2,6 +2,7 @@
  * and loads, so that inserting a job anywhere is checked and costed in
  * O(windows); and solutions made of one route per vehicle. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -43,6 +44,7 @@ bool hv__route_copy(route *dst, const route *src) {
   if (!hv__route_reserve(dst, src->n)) return false;
   dst->v = src->v;
   dst->n = src->n;
+  dst->id = src->id;
   memcpy(dst->job, src->job, (size_t)src->n * sizeof *src->job);
   memcpy(dst->e, src->e, ((size_t)src->n + 2) * sizeof *src->e);
   memcpy(dst->L, src->L, ((size_t)src->n + 2) * sizeof *src->L);
@@ -79,6 +81,9 @@ static void route_sums(const model *md, route *r, double idle) {
  * stored value past the change (from there on nothing differs, the same
  * arithmetic giving the same values). */
 static void route_times(const model *md, route *r, int lo, int hi, bool whole) {
+  /* Shared by every search in the process (threads too): ids stay unique. */
+  static _Atomic uint64_t last_id;
+  r->id = atomic_fetch_add_explicit(&last_id, 1, memory_order_relaxed) + 1;
   const hv_vehicle *vh = &md->veh[r->v];
   int n = r->n;
   size_t N = md->nloc;

@@ -86,6 +86,8 @@ typedef struct search {
   int *tabu_route;    /* per job: the route it may not go back into */
   double *tabu_until; /* per job: until this progress (see TABU_TENURE) */
   double now;         /* progress at the step's start */
+  uint64_t *nofit;    /* per job and route: see best_insertion */
+  uint64_t skipped;   /* scans skipped by it */
 } search;
 
 static double elapsed(const search *S) {
@@ -159,7 +161,25 @@ static int next_blink(rng *g) {
   return (int)(log1p(-rng_unit(g)) / log1p(-BLINK_RATE));
 }
 
-/* Best insertion of job j over the candidate routes, with blinks. */
+/* Best insertion of job j over the candidate routes, with blinks.
+ *
+ * Where j fits in no position of a route, the search remembers it by the
+ * route's content (route.id) with the number of positions scanned, in
+ * S->nofit[j * m + v] as id << NOFIT_BITS | count: the next time j meets
+ * the same content (the routes a step did not touch, on every step), the
+ * scan is skipped when no blink would have fallen in it, its positions
+ * counted off the blink as the scan would have.  So the result is the
+ * same, to the bit, as without the memory.  Only scans made with no bound
+ * yet (no position found in an earlier route, so each position failed on
+ * its schedule, not its cost) and without a blink are remembered.  On
+ * orienteering instances most left-out jobs fit nowhere and every step
+ * tried each of them in every route (Cordeau's pr10 with four tours:
+ * best_insertion 85 % of the time).  Up to NOFIT_MAX jobs x routes (64
+ * MiB); beyond, no memory. */
+#define NOFIT_BITS 16
+#define NOFIT_MAX ((size_t)8 << 20)
+bool hv__insertion_memo = true;
+
 static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
                            double *bdelta) {
   const model *md = S->md;
@@ -169,9 +189,12 @@ static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
   if (granular) {
     S->stamp_now++;
     int k = md->knb < GRANULAR_K ? md->knb : GRANULAR_K;
+    /* Unassigned neighbours mark the spare slot m: no branch to
+     * mispredict when half of them are left out (orienteering). */
+    const int *nb = md->nb + (size_t)j * md->knb;
     for (int i = 0; i < k; i++) {
-      int w = s->where[md->nb[(size_t)j * md->knb + i]];
-      if (w >= 0) S->stamp[w] = S->stamp_now;
+      int w = s->where[nb[i]];
+      S->stamp[w < 0 ? m : w] = S->stamp_now;
     }
   }
   /* One empty route per vehicle type is enough: they are identical. */
@@ -193,10 +216,24 @@ static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
       continue;
     }
     if (!route_has_room(md, r, j)) continue;
+    uint64_t *memo = S->nofit ? &S->nofit[(size_t)j * m + v] : NULL;
+    if (memo && r->n > 0 && *memo >> NOFIT_BITS == r->id &&
+        hv__insertion_memo) {
+      int count = (int)(*memo & ((1u << NOFIT_BITS) - 1));
+      if (S->blink >= count) {
+        S->blink -= count;
+        S->skipped++;
+        continue;
+      }
+    }
+    bool clean = !isfinite(best);
+    int count = 0;
     for (int p = route_first_position(r, &md->job[j]); p <= r->n; p++) {
       if (r->e[p] + route_svc(md, r, p) > lc + EPS) break;
+      count++;
       if (S->blink-- == 0) {
         S->blink = next_blink(&g);
+        clean = false;
         continue;
       }
       double d;
@@ -206,6 +243,9 @@ static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
         *bp = p;
       }
     }
+    if (memo && clean && !isfinite(best) && r->n > 0 &&
+        count < (1 << NOFIT_BITS))
+      *memo = r->id << NOFIT_BITS | (uint64_t)count;
   }
   S->g = g;
   *bdelta = best;
@@ -988,6 +1028,7 @@ static void search_free(search *S) {
   free(S->fbuf);
   free(S->tabu_route);
   free(S->tabu_until);
+  free(S->nofit);
   hv__pool_free(S->pl);
 }
 
@@ -1034,13 +1075,15 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   S.fbuf = malloc(n1 * sizeof *S.fbuf);
   S.tabu_route = malloc(n1 * sizeof *S.tabu_route);
   S.tabu_until = calloc(n1, sizeof *S.tabu_until);
+  bool memo = n1 * m1 <= NOFIT_MAX;
+  if (memo) S.nofit = calloc(n1 * m1, sizeof *S.nofit);
   if (S.tabu_route)
     for (size_t j = 0; j < n1; j++)
       S.tabu_route[j] = -1;
-  bool ok = S.tried_type && S.tabu_route && S.tabu_until && S.removed &&
-            S.order && S.key && S.touched && S.stamp &&
-            hv__sol_init(&S.cur, &md) && hv__sol_init(&S.best, &md) &&
-            hv__sol_init(&S.tmp, &md);
+  bool ok = S.tried_type && S.tabu_route && S.tabu_until &&
+            (S.nofit || !memo) && S.removed && S.order && S.key && S.touched &&
+            S.stamp && hv__sol_init(&S.cur, &md) &&
+            hv__sol_init(&S.best, &md) && hv__sol_init(&S.tmp, &md);
   if (ok && o->use_pool) {
     S.pl = hv__pool_create(&md, 60000);
     ok = S.pl != NULL;
@@ -1087,6 +1130,7 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
       res->iterations = S.iter;
       res->pool_routes = S.pl ? hv__pool_size(S.pl) : 0;
       res->sp_improvements = S.sp_improvements;
+      res->scans_skipped = S.skipped;
       *out = res;
       st = HV_OK;
     }

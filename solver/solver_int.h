@@ -126,6 +126,11 @@ static inline double leg_extra(const model *md, const hv_vehicle *vh,
 typedef struct route {
   int v;
   int n, cap;
+  /* Names the route's content: new whenever its schedule is recomputed
+   * (every change does that), kept by hv__route_copy; never 0 once the
+   * route has been updated.  The search remembers by it where a job did
+   * not fit. */
+  uint64_t id;
   int *job;
   double *e, *L;
   double cost; /* distance cost (idle returns included), minus bonuses */
@@ -217,6 +222,10 @@ void hv__route_keep(const model *md, route *r, const int *where, int v);
  * set-partitioning step); returns its cost through *cost. */
 bool hv__sequence_feasible(const model *md, int v, const int *jobs, int n,
                            double *cost);
+
+/* Whether the insertion remembers where a job did not fit (search.c,
+ * best_insertion); on unless a test compares the search without it. */
+extern bool hv__insertion_memo;
 
 /* ---- solutions ------------------------------------------------------ */
 

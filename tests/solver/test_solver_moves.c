@@ -9,6 +9,7 @@
  * has the least total penalty of all possible ones. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "solver_int.h"
@@ -475,16 +476,18 @@ static void route_updates_match_the_full_one(void) {
     model md;
     hv_error err;
     CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
-    route r;
+    route r, c;
     CHECK(hv__route_init(&r, 0, 4));
+    CHECK(hv__route_init(&c, 0, 4));
     hv__route_update(&md, &r);
-    uint64_t g = seed;
+    uint64_t g = seed, last_id = r.id;
     int where[MAXN];
     for (int step = 0; step < 200; step++) {
       int in[MAXN] = {0};
       for (int k = 0; k < r.n; k++)
         in[r.job[k]] = 1;
-      int op = (int)(lcg(&g) % 3);
+      int op = (int)(lcg(&g) % 3), before = r.n, was[MAXN];
+      memcpy(was, r.job, (size_t)r.n * sizeof *was);
       if (op == 0 && r.n < MAXN) {
         int j = (int)(lcg(&g) % MAXN);
         while (in[j])
@@ -501,10 +504,96 @@ static void route_updates_match_the_full_one(void) {
         hv__route_keep(&md, &r, where, 0);
       }
       CHECK(same_as_full(&md, &r));
+      /* Every change names a new content (the search's memo of where a
+       * job did not fit relies on it); a copy keeps the name. */
+      bool changed = r.n != before;
+      for (int k = 0; !changed && k < r.n; k++)
+        changed = r.job[k] != was[k];
+      if (changed) CHECK(r.id > last_id);
+      last_id = r.id;
+      CHECK(hv__route_copy(&c, &r));
+      CHECK(c.id == r.id);
     }
+    hv__route_free(&c);
     hv__route_free(&r);
     hv__model_free(&md);
     hv_problem_free(I.p);
+  }
+}
+
+/* The search's memo of where a job did not fit (search.c, best_insertion)
+ * skips scans it knows would fail and changes nothing else: with an
+ * iteration budget the routes are the same, job for job, with it and
+ * without it, on orienteering-like instances (two short tours among 150
+ * jobs: most left out, the memo's case) and on fleet-and-distance ones;
+ * and it does skip scans. */
+static void insertion_memo_changes_nothing(void) {
+  enum { N = 150 };
+  static double T[(N + 1) * (N + 1)];
+  for (uint64_t seed = 1; seed <= 6; seed++) {
+    bool prize = seed % 2 == 1;
+    uint64_t g = seed * 7919;
+    double xy[2 * (N + 1)];
+    xy[0] = xy[1] = 50;
+    for (int i = 1; i <= N; i++) {
+      xy[2 * i] = (double)(lcg(&g) % 100);
+      xy[2 * i + 1] = (double)(lcg(&g) % 100);
+    }
+    for (int i = 0; i <= N; i++)
+      for (int j = 0; j <= N; j++)
+        T[i * (N + 1) + j] =
+            hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
+    hv_problem *p = hv_problem_create(N + 1, T, NULL, NULL);
+    CHECK(p != NULL);
+    hv_problem_set_objective(p, prize ? HV_OBJ_PRIZE : HV_OBJ_VEHICLES);
+    for (int j = 0; j < N; j++) {
+      double open = (double)(lcg(&g) % 600);
+      hv_job jb = {.location = (size_t)j + 1,
+                   .service = 10,
+                   .demand = (double)(1 + lcg(&g) % 9),
+                   .prize = prize ? (double)(1 + lcg(&g) % 30) : 0,
+                   .ntw = 1};
+      jb.tw[0] = (hv_tw){open, open + 60 + (double)(lcg(&g) % 120)};
+      CHECK_INT_EQ(hv_problem_add_job(p, &jb, NULL, NULL), HV_OK);
+    }
+    for (int k = 0; k < (prize ? 2 : 30); k++) {
+      hv_vehicle v = {.start = 0,
+                      .end = 0,
+                      .open = 0,
+                      .close = prize ? 400 : 1000,
+                      .capacity = prize ? 0 : 60};
+      CHECK_INT_EQ(hv_problem_add_vehicle(p, &v, NULL, NULL), HV_OK);
+    }
+    hv_solve_options o;
+    hv_solve_options_init(&o);
+    o.max_iterations = 4000;
+    o.time_limit_s = 600;
+    o.use_pool = false;
+    o.seed = seed;
+    hv_solution *with = NULL, *without = NULL;
+    hv_error err;
+    hv__insertion_memo = true;
+    CHECK_INT_EQ(hv_solve(p, &o, &with, &err), HV_OK);
+    hv__insertion_memo = false;
+    CHECK_INT_EQ(hv_solve(p, &o, &without, &err), HV_OK);
+    hv__insertion_memo = true;
+    CHECK(with->scans_skipped > 0);
+    CHECK(without->scans_skipped == 0);
+    CHECK(with->iterations == without->iterations);
+    CHECK(with->nroutes == without->nroutes);
+    CHECK(with->nunassigned == without->nunassigned);
+    bool same = with->nroutes == without->nroutes;
+    for (size_t r = 0; same && r < with->nroutes; r++) {
+      const hv_route *a = &with->routes[r], *b = &without->routes[r];
+      same = a->vehicle == b->vehicle && a->njobs == b->njobs;
+      for (size_t k = 0; same && k < a->njobs; k++)
+        same = a->jobs[k] == b->jobs[k];
+    }
+    CHECK(same);
+    CHECK(with->distance == without->distance);
+    hv_solution_free(with);
+    hv_solution_free(without);
+    hv_problem_free(p);
   }
 }
 
@@ -614,5 +703,6 @@ int main(void) {
   RUN(prize_exchange_gains_to_local_optimum);
   RUN(pool_covers_then_drops_repeats);
   RUN(route_updates_match_the_full_one);
+  RUN(insertion_memo_changes_nothing);
   return CHECK_DONE();
 }

@@ -147,6 +147,7 @@ typedef struct hv_solution {
   uint64_t iterations;
   size_t pool_routes;     /* routes the pool held at the end */
   size_t sp_improvements; /* times the set-partitioning model improved */
+  uint64_t scans_skipped; /* insertion scans skipped, known to fail */
   bool proven_optimal;    /* hv_solve_exact only */
 } hv_solution;
 
