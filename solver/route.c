@@ -316,16 +316,36 @@ void hv__sol_recount(const model *md, sol *s) {
   s->cost = hv__sol_objective(md, s);
 }
 
-/* Insertion sort (descending key, then index): the lists are short, and a
- * stable, hand-written sort keeps results identical across C libraries. */
+/* Whether x goes after y: descending key, then ascending index. */
+static inline bool sorts_after(const double *key, int x, int y) {
+  return key[x] < key[y] || (key[x] == key[y] && x > y);
+}
+
+/* Moves a[i] down the max-heap a[0..n) (the root: the one that goes last). */
+static void sift_down(int *a, int i, int n, const double *key) {
+  int x = a[i];
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && sorts_after(key, a[c + 1], a[c])) c++;
+    if (!sorts_after(key, a[c], x)) break;
+    a[i] = a[c];
+    i = c;
+  }
+  a[i] = x;
+}
+
+/* Descending key, then ascending index: a total order, so the result is
+ * the one sorted sequence whatever the algorithm (heapsort here: in place,
+ * n log n; the insertion sort it replaced was 7 % of an orienteering run
+ * with 150 jobs left out), and identical across C libraries. */
 void hv__sort_desc(int *a, int n, const double *key) {
-  for (int i = 1; i < n; i++) {
-    int x = a[i], k = i;
-    while (k > 0 && (key[a[k - 1]] < key[x] ||
-                     (key[a[k - 1]] == key[x] && a[k - 1] > x))) {
-      a[k] = a[k - 1];
-      k--;
-    }
-    a[k] = x;
+  for (int i = n / 2 - 1; i >= 0; i--)
+    sift_down(a, i, n, key);
+  for (int end = n - 1; end > 0; end--) {
+    int t = a[0];
+    a[0] = a[end];
+    a[end] = t;
+    sift_down(a, 0, end, key);
   }
 }

@@ -521,6 +521,38 @@ static void route_updates_match_the_full_one(void) {
   }
 }
 
+/* hv__sort_desc: keys descending, ties by index ascending, against the
+ * test's own selection of the next element, over random keys with many
+ * ties and lengths 0-300. */
+static void sort_desc_orders_by_key_then_index(void) {
+  uint64_t g = 12345;
+  double key[300];
+  int a[300];
+  bool ok = true;
+  for (int t = 0; t < 200; t++) {
+    int n = (int)(lcg(&g) % 301);
+    for (int i = 0; i < 300; i++)
+      key[i] = (double)(lcg(&g) % 7) - 3.0;
+    for (int i = 0; i < n; i++)
+      a[i] = 299 - (int)(lcg(&g) % 300); /* repeats allowed */
+    int want[300], left[300];
+    memcpy(left, a, (size_t)n * sizeof *a);
+    for (int k = 0; k < n; k++) {
+      int b = k;
+      for (int i = k + 1; i < n; i++)
+        if (key[left[i]] > key[left[b]] ||
+            (key[left[i]] == key[left[b]] && left[i] < left[b]))
+          b = i;
+      want[k] = left[b];
+      left[b] = left[k];
+      left[k] = want[k];
+    }
+    hv__sort_desc(a, n, key);
+    ok = ok && memcmp(a, want, (size_t)n * sizeof *a) == 0;
+  }
+  CHECK(ok);
+}
+
 /* The search's memo of where a job did not fit (search.c, best_insertion)
  * skips scans it knows would fail and changes nothing else: with an
  * iteration budget the routes are the same, job for job, with it and
@@ -704,5 +736,6 @@ int main(void) {
   RUN(pool_covers_then_drops_repeats);
   RUN(route_updates_match_the_full_one);
   RUN(insertion_memo_changes_nothing);
+  RUN(sort_desc_orders_by_key_then_index);
   return CHECK_DONE();
 }
