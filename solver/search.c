@@ -88,6 +88,7 @@ typedef struct search {
   double now;         /* progress at the step's start */
   uint64_t *nofit;    /* per job and route: see best_insertion */
   uint64_t skipped;   /* scans skipped by it */
+  int *by_key[3];     /* every job by order_jobs' fixed keys (see there) */
 } search;
 
 static double elapsed(const search *S) {
@@ -134,6 +135,19 @@ static void order_jobs(search *S, sol *s, int *jobs, int n) {
   if (u < 4.0) return;
   size_t depot = md->m > 0 ? md->veh[0].start : 0;
   bool ratio = S->trade > 0 && u >= 6.0 && u < 8.0;
+  if (!ratio && 16 * n >= md->n) {
+    /* Many jobs (orienteering: every one left out): pick them from every
+     * job in the key's order, worked out once (fixed_orders), rather than
+     * sort them; the same sequence, the order being total. */
+    const int *all = S->by_key[u < 8.0 ? 0 : u < 10.0 ? 1 : 2];
+    S->jmark_now++;
+    for (int i = 0; i < n; i++)
+      S->jmark[jobs[i]] = S->jmark_now;
+    int k = 0;
+    for (int i = 0; i < md->n; i++)
+      if (S->jmark[all[i]] == S->jmark_now) jobs[k++] = all[i];
+    return;
+  }
   for (int i = 0; i < n; i++) {
     int j = jobs[i];
     const hv_job *jb = &md->job[j];
@@ -152,6 +166,28 @@ static void order_jobs(search *S, sol *s, int *jobs, int n) {
       S->key[j] = -far;
   }
   hv__sort_desc(jobs, n, S->key);
+}
+
+/* Every job by each of order_jobs' fixed keys (prize or demand, distance
+ * from the depot, nearness to it), descending, ties by index; key: scratch
+ * of md->n.  False when out of memory. */
+static bool fixed_orders(search *S) {
+  const model *md = S->md;
+  size_t depot = md->m > 0 ? md->veh[0].start : 0;
+  for (int o = 0; o < 3; o++) {
+    S->by_key[o] = malloc(((size_t)md->n + 1) * sizeof *S->by_key[o]);
+    if (S->by_key[o] == NULL) return false;
+    for (int j = 0; j < md->n; j++) {
+      const hv_job *jb = &md->job[j];
+      double far = md->T[depot * md->nloc + jb->location];
+      S->key[j] = o == 0   ? (md->obj == HV_OBJ_PRIZE ? jb->prize : jb->demand)
+                  : o == 1 ? far
+                           : -far;
+      S->by_key[o][j] = j;
+    }
+    hv__sort_desc(S->by_key[o], md->n, S->key);
+  }
+  return true;
 }
 
 /* Positions until the next blink: each position is skipped with
@@ -1029,6 +1065,8 @@ static void search_free(search *S) {
   free(S->tabu_route);
   free(S->tabu_until);
   free(S->nofit);
+  for (int o = 0; o < 3; o++)
+    free(S->by_key[o]);
   hv__pool_free(S->pl);
 }
 
@@ -1083,7 +1121,8 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   bool ok = S.tried_type && S.tabu_route && S.tabu_until &&
             (S.nofit || !memo) && S.removed && S.order && S.key && S.touched &&
             S.stamp && hv__sol_init(&S.cur, &md) &&
-            hv__sol_init(&S.best, &md) && hv__sol_init(&S.tmp, &md);
+            hv__sol_init(&S.best, &md) && hv__sol_init(&S.tmp, &md) &&
+            S.jmark && fixed_orders(&S);
   if (ok && o->use_pool) {
     S.pl = hv__pool_create(&md, 60000);
     ok = S.pl != NULL;
