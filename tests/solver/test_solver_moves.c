@@ -29,6 +29,21 @@ static uint64_t lcg(uint64_t *s) {
   return *s >> 33;
 }
 
+/* Travel times T ((n + 1) x (n + 1)) between the depot (location 0, the
+ * grid's centre) and n points drawn on a 100 x 100 grid; xy: scratch of
+ * 2 (n + 1). */
+static void random_grid(double *T, double *xy, int n, uint64_t *s) {
+  xy[0] = xy[1] = 50;
+  for (int i = 1; i <= n; i++) {
+    xy[2 * i] = (double)(lcg(s) % 100);
+    xy[2 * i + 1] = (double)(lcg(s) % 100);
+  }
+  for (int i = 0; i <= n; i++)
+    for (int j = 0; j <= n; j++)
+      T[i * (n + 1) + j] =
+          hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
+}
+
 /* n jobs on a 100 x 100 grid (location j + 1), m vehicles from the depot
  * (location 0) with capacity cap; windows of 60-150 in a 480 horizon. */
 static void make_obj(inst *I, uint64_t seed, int n, int m, double cap,
@@ -36,15 +51,7 @@ static void make_obj(inst *I, uint64_t seed, int n, int m, double cap,
   uint64_t s = seed;
   double xy[2 * (MAXN + 1)];
   I->n = n, I->m = m, I->cap = cap, I->horizon = 480;
-  xy[0] = xy[1] = 50;
-  for (int i = 1; i <= n; i++) {
-    xy[2 * i] = (double)(lcg(&s) % 100);
-    xy[2 * i + 1] = (double)(lcg(&s) % 100);
-  }
-  for (int i = 0; i <= n; i++)
-    for (int j = 0; j <= n; j++)
-      I->T[i * (n + 1) + j] =
-          hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
+  random_grid(I->T, xy, n, &s);
   I->p = hv_problem_create((size_t)n + 1, I->T, NULL, NULL);
   hv_problem_set_objective(I->p, obj);
   for (int j = 0; j < n; j++) {
@@ -566,15 +573,7 @@ static void insertion_memo_changes_nothing(void) {
     bool prize = seed % 2 == 1;
     uint64_t g = seed * 7919;
     double xy[2 * (N + 1)];
-    xy[0] = xy[1] = 50;
-    for (int i = 1; i <= N; i++) {
-      xy[2 * i] = (double)(lcg(&g) % 100);
-      xy[2 * i + 1] = (double)(lcg(&g) % 100);
-    }
-    for (int i = 0; i <= N; i++)
-      for (int j = 0; j <= N; j++)
-        T[i * (N + 1) + j] =
-            hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
+    random_grid(T, xy, N, &g);
     hv_problem *p = hv_problem_create(N + 1, T, NULL, NULL);
     CHECK(p != NULL);
     hv_problem_set_objective(p, prize ? HV_OBJ_PRIZE : HV_OBJ_VEHICLES);
