@@ -122,6 +122,16 @@ static void shuffle(rng *g, int *a, int n) {
 static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
                            double *bdelta);
 
+/* order_jobs' fixed keys of job j: o = 0 its prize (PRIZE mode) or
+ * demand, 1 its distance from the depot, 2 its nearness to it. */
+static double fixed_key(const model *md, int o, int j) {
+  const hv_job *jb = &md->job[j];
+  if (o == 0) return md->obj == HV_OBJ_PRIZE ? jb->prize : jb->demand;
+  size_t depot = md->m > 0 ? md->veh[0].start : 0;
+  double far = md->T[depot * md->nloc + jb->location];
+  return o == 1 ? far : -far;
+}
+
 /* Orders the jobs to insert as SISR does: random, largest demand first,
  * farthest first, or closest first.  In PRIZE mode the most valuable
  * first stands in for demand; with long routes (see TRADE), in two cases
@@ -133,13 +143,13 @@ static void order_jobs(search *S, sol *s, int *jobs, int n) {
   double u = rng_unit(&S->g) * 11.0;
   shuffle(&S->g, jobs, n);
   if (u < 4.0) return;
-  size_t depot = md->m > 0 ? md->veh[0].start : 0;
   bool ratio = S->trade > 0 && u >= 6.0 && u < 8.0;
+  int o = u < 8.0 ? 0 : u < 10.0 ? 1 : 2; /* see fixed_key */
   if (!ratio && 16 * n >= md->n) {
     /* Many jobs (orienteering: every one left out): pick them from every
      * job in the key's order, worked out once (fixed_orders), rather than
      * sort them; the same sequence, the order being total. */
-    const int *all = S->by_key[u < 8.0 ? 0 : u < 10.0 ? 1 : 2];
+    const int *all = S->by_key[o];
     S->jmark_now++;
     for (int i = 0; i < n; i++)
       S->jmark[jobs[i]] = S->jmark_now;
@@ -151,19 +161,14 @@ static void order_jobs(search *S, sol *s, int *jobs, int n) {
   for (int i = 0; i < n; i++) {
     int j = jobs[i];
     const hv_job *jb = &md->job[j];
-    double far = md->T[depot * md->nloc + jb->location];
     int v, p;
     double d;
     if (ratio)
       S->key[j] = best_insertion(S, s, j, &v, &p, &d)
                       ? jb->prize * jb->prize / (d > 0 ? d + 1e-3 : 1e-3)
                       : -1.0;
-    else if (u < 8.0)
-      S->key[j] = md->obj == HV_OBJ_PRIZE ? jb->prize : jb->demand;
-    else if (u < 10.0)
-      S->key[j] = far;
     else
-      S->key[j] = -far;
+      S->key[j] = fixed_key(md, o, j);
   }
   hv__sort_desc(jobs, n, S->key);
 }
@@ -173,16 +178,11 @@ static void order_jobs(search *S, sol *s, int *jobs, int n) {
  * of md->n.  False when out of memory. */
 static bool fixed_orders(search *S) {
   const model *md = S->md;
-  size_t depot = md->m > 0 ? md->veh[0].start : 0;
   for (int o = 0; o < 3; o++) {
     S->by_key[o] = malloc(((size_t)md->n + 1) * sizeof *S->by_key[o]);
     if (S->by_key[o] == NULL) return false;
     for (int j = 0; j < md->n; j++) {
-      const hv_job *jb = &md->job[j];
-      double far = md->T[depot * md->nloc + jb->location];
-      S->key[j] = o == 0   ? (md->obj == HV_OBJ_PRIZE ? jb->prize : jb->demand)
-                  : o == 1 ? far
-                           : -far;
+      S->key[j] = fixed_key(md, o, j);
       S->by_key[o][j] = j;
     }
     hv__sort_desc(S->by_key[o], md->n, S->key);
