@@ -211,7 +211,8 @@ static int next_blink(rng *g) {
  * orienteering instances most left-out jobs fit nowhere and every step
  * tried each of them in every route (Cordeau's pr10 with four tours:
  * best_insertion 85 % of the time).  Up to NOFIT_MAX jobs x routes (64
- * MiB); beyond, no memory. */
+ * MiB); beyond, or with hv__insertion_memo off, no memory (S->nofit
+ * NULL). */
 #define NOFIT_BITS 16
 #define NOFIT_MAX ((size_t)8 << 20)
 bool hv__insertion_memo = true;
@@ -253,8 +254,7 @@ static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
     }
     if (!route_has_room(md, r, j)) continue;
     uint64_t *memo = S->nofit ? &S->nofit[(size_t)j * m + v] : NULL;
-    if (memo && r->n > 0 && *memo >> NOFIT_BITS == r->id &&
-        hv__insertion_memo) {
+    if (memo && r->n > 0 && *memo >> NOFIT_BITS == r->id) {
       int count = (int)(*memo & ((1u << NOFIT_BITS) - 1));
       if (S->blink >= count) {
         S->blink -= count;
@@ -1113,7 +1113,7 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   S.fbuf = malloc(n1 * sizeof *S.fbuf);
   S.tabu_route = malloc(n1 * sizeof *S.tabu_route);
   S.tabu_until = calloc(n1, sizeof *S.tabu_until);
-  bool memo = n1 * m1 <= NOFIT_MAX;
+  bool memo = hv__insertion_memo && n1 * m1 <= NOFIT_MAX;
   if (memo) S.nofit = calloc(n1 * m1, sizeof *S.nofit);
   if (S.tabu_route)
     for (size_t j = 0; j < n1; j++)

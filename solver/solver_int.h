@@ -223,8 +223,9 @@ void hv__route_keep(const model *md, route *r, const int *where, int v);
 bool hv__sequence_feasible(const model *md, int v, const int *jobs, int n,
                            double *cost);
 
-/* Whether the insertion remembers where a job did not fit (search.c,
- * best_insertion); on unless a test compares the search without it. */
+/* Whether hv_solve's insertion remembers where a job did not fit
+ * (search.c, best_insertion), read when a solve starts; on unless a test
+ * compares the search without it. */
 extern bool hv__insertion_memo;
 
 /* ---- solutions ------------------------------------------------------ */
