@@ -212,8 +212,9 @@ try:
     newp = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
     with open(os.path.join(prog, "households.csv"), encoding="utf-8-sig", newline="") as f:
         windowed = {row["id"] for row in csv.DictReader(f) if row["availability"].strip()}
-    rt, moved = next((r, st["household"]) for r in newp["routes"] for st in r["stops"]
-                     if st["household"] in windowed)
+    rt, was = next((r, st) for r in newp["routes"] for st in r["stops"]
+                   if st["household"] in windowed)
+    moved = was["household"]
     driver.find_element(By.ID, "mv-household").send_keys(moved)
     driver.find_element(By.ID, "mv-pair").send_keys(rt["pair"])
     Select(driver.find_element(By.ID, "mv-day")).select_by_value(rt["day"])
@@ -261,7 +262,6 @@ try:
     newp = json.load(open(os.path.join(prog, "weeks", plan["week_of"], "plan.json")))
     got = {s["household"]: (r["pair"], r["day"], s["start"], s.get("pinned")) for r in newp["routes"]
            for s in r["stops"]}
-    was = next(st for st in rt["stops"] if st["household"] == moved)
     check(got.get(moved) == (rt["pair"], rt["day"], was["start"], True),
           f"the pinned visit stayed: {got.get(moved)}")
 finally:
