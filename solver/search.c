@@ -89,6 +89,7 @@ typedef struct search {
   uint64_t *nofit;    /* per job and route: see best_insertion */
   uint64_t skipped;   /* scans skipped by it */
   int *by_key[3];     /* every job by order_jobs' fixed keys (see there) */
+  twls *tw;           /* the crossover's education, or NULL (see twls.c) */
 } search;
 
 static double elapsed(const search *S) {
@@ -744,10 +745,18 @@ static void anneal(search *S, double until, double cool_end, double ta,
  * restarts from the same solution moved that (bench/README, fourth to
  * seventh sessions); recombining routes of runs that settled in different
  * basins does (G&H 200 at 30 s, seeds 1-4: see bench/README, ninth
- * session). */
+ * session).  Where the model allows (twls.c: one window per job, one depot
+ * and working day), the crossover's child is educated instead of
+ * repaired by insertion alone: its left-out customers go in at their
+ * cheapest position with lateness and excess load priced, and a local
+ * search through such infeasible routes (after Vidal et al.'s HGS) takes
+ * it to a feasible local optimum; children are then annealed for
+ * CHILD_SHARE_TW each, so that twice as many are educated (bench/README,
+ * thirteenth session). */
 #define POP_SIZE 4
 #define POP_FIRST 0.5
 #define CHILD_SHARE 0.02
+#define CHILD_SHARE_TW 0.01
 #define CHILD_COOL 0.5
 /* The crossover takes from 1 to this share of the second parent's routes. */
 #define CROSS_ROUTES 0.25
@@ -756,7 +765,9 @@ static void anneal(search *S, double until, double cool_end, double ta,
  * with k of its routes swapped for the k routes of B nearest a random
  * customer (A's routes that share the most customers with them go, and
  * their customers leave A's other routes); the customers left out are
- * inserted again.  ov and sb: scratch of md->m ints. */
+ * inserted again, by the education where there is one (S->tw), and by the
+ * recreate for those it could not place feasibly.  ov and sb: scratch of
+ * md->m ints. */
 static bool crossover(search *S, const sol *A, const sol *B, sol *C, int *ov,
                       int *sb) {
   const model *md = S->md;
@@ -826,6 +837,11 @@ static bool crossover(search *S, const sol *A, const sol *B, sol *C, int *ov,
     C->nused++;
     S->touched[w] = 1;
   }
+  if (S->tw) {
+    int ed = hv__twls_educate(S->tw, C, &S->g);
+    if (ed < 0) return false;
+    if (ed == 1) return true;
+  }
   recreate(S, C, S->order, unassigned_jobs(S, C, S->order));
   C->cost = hv__sol_objective(md, C);
   return S->st == HV_OK;
@@ -858,7 +874,7 @@ static void population(search *S, double until) {
       if (S->st == HV_OK) S->st = HV_E_NOMEM;
       break;
     }
-    double end = progress(S) + left * CHILD_SHARE;
+    double end = progress(S) + left * (S->tw ? CHILD_SHARE_TW : CHILD_SHARE);
     if (end > until) end = until;
     anneal(S, end, end, tc, S->tempf, &child);
     int worst = 0;
@@ -1068,6 +1084,7 @@ static void search_free(search *S) {
   for (int o = 0; o < 3; o++)
     free(S->by_key[o]);
   hv__pool_free(S->pl);
+  hv__twls_free(S->tw);
 }
 
 /* Temperatures relative to the average edge of the first solution: SISR's
@@ -1123,6 +1140,11 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
             S.stamp && hv__sol_init(&S.cur, &md) &&
             hv__sol_init(&S.best, &md) && hv__sol_init(&S.tmp, &md) &&
             S.jmark && fixed_orders(&S);
+  if (ok && hv__twls_on) {
+    bool nomem;
+    S.tw = hv__twls_create(&md, &nomem);
+    ok = !nomem;
+  }
   if (ok && o->use_pool) {
     S.pl = hv__pool_create(&md, 60000);
     ok = S.pl != NULL;

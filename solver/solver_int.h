@@ -301,6 +301,26 @@ bool hv__prize_exchange(const model *md, sol *s, double until);
  * whatever their cost. */
 bool hv__perturb(const model *md, sol *s, rng *g, int moves);
 
+/* ---- a local search through infeasible routes (twls.c) ------------- */
+
+typedef struct twls twls;
+/* NULL when the model has what its summaries do not price (several
+ * windows per job, bonuses, idle returns, a balance term, job limits,
+ * vehicles with different depots or hours, incompatible jobs) or when
+ * memory ran out (*nomem then true). */
+twls *hv__twls_create(const model *md, bool *nomem);
+void hv__twls_free(twls *t);
+/* Puts s's unassigned jobs in at their cheapest priced position and
+ * descends with time warp and excess load priced (see twls.c), then writes
+ * the routes back: 1 when every job is served, 2 when some routes had to
+ * leave jobs out to be feasible (they are unassigned in s), 0 when s had
+ * no route (unchanged), -1 when memory ran out. */
+int hv__twls_educate(twls *t, sol *s, rng *g);
+/* Whether hv_solve educates the population's children with it (when the
+ * model allows), read when a solve starts; on unless a test or a
+ * benchmark compares the search without it. */
+extern bool hv__twls_on;
+
 /* ---- insertion with ejections (ejection.c) -------------------------- */
 
 /* Puts job j (unassigned) into one of the used routes, ejecting at most

@@ -1,7 +1,8 @@
 /* tests/solver/test_solver_moves.c -- the solver's inner pieces: the local
  * search (relocate, swap, or-opt, cross-exchange, 2-opt*, 2-opt), the
  * random perturbation, the insertion with ejections and the prize
- * exchange (unserved jobs in, cheaper served ones out).  Each is run on
+ * exchange (unserved jobs in, cheaper served ones out), and the education
+ * through infeasible routes (twls.c).  Each is run on
  * small random instances whose raw data the test keeps, and checked with a
  * schedule walker written here (no solver code): feasibility, no job lost
  * or duplicated, cost never worse, and, by brute force, that no single
@@ -726,6 +727,92 @@ static void pool_covers_then_drops_repeats(void) {
   CHECK(beyond >= 10); /* 18 of 60 when written */
 }
 
+/* Whether two solutions have the same routes, job for job. */
+static bool same_routes(const sol *a, const sol *b) {
+  for (int v = 0; v < a->m; v++) {
+    if (a->r[v].n != b->r[v].n) return false;
+    for (int q = 0; q < a->r[v].n; q++)
+      if (a->r[v].job[q] != b->r[v].job[q]) return false;
+  }
+  return true;
+}
+
+/* The education through infeasible routes (twls.c): from a random
+ * solution with a few jobs taken out, it either (1) serves every job in
+ * feasible routes (the test's walker) where no single relocate or swap
+ * shortens the routes any more, or (2) returns feasible routes with some
+ * jobs left for the caller to insert, or (0) leaves the solution as it
+ * was; the same draws give the same result; a model with what its
+ * summaries do not price (two windows for a job) is refused. */
+static void education_is_feasible_and_locally_optimal(void) {
+  int full = 0;
+  for (uint64_t seed = 1; seed <= 300; seed++) {
+    inst I;
+    model md;
+    sol s, copy, again;
+    uint64_t g = seed * 104729;
+    setup(&I, &md, &s, seed, 12, 3, 14, &g);
+    CHECK(hv__sol_init(&copy, &md) && hv__sol_init(&again, &md));
+    for (int k = 0; k < 3; k++) { /* a crossover's leftovers */
+      int j = (int)(lcg(&g) % (uint64_t)I.n), v = s.where[j];
+      if (v < 0) continue;
+      int seq[MAXN], n = 0;
+      for (int q = 0; q < s.r[v].n; q++)
+        if (s.r[v].job[q] != j) seq[n++] = s.r[v].job[q];
+      hv__sol_set_route(&md, &s, v, seq, n);
+      s.where[j] = -1;
+    }
+    s.cost = hv__sol_objective(&md, &s);
+    double len;
+    int served;
+    CHECK(sol_ok(&I, &s, &len, &served));
+    CHECK(hv__sol_copy(&copy, &s) && hv__sol_copy(&again, &s));
+    bool nomem;
+    twls *t = hv__twls_create(&md, &nomem);
+    CHECK(t != NULL && !nomem);
+    rng r1, r2;
+    hv__rng_seed(&r1, seed);
+    hv__rng_seed(&r2, seed);
+    int res = hv__twls_educate(t, &s, &r1);
+    CHECK(res >= 0 && res <= 2);
+    CHECK(sol_ok(&I, &s, &len, &served));
+    CHECK_NEAR(s.cost, hv__sol_objective(&md, &s), 1e-9);
+    if (res == 1) {
+      full++;
+      CHECK_INT_EQ(served, I.n);
+      CHECK(!improvable(&I, &s));
+    } else if (res == 0) {
+      CHECK(same_routes(&s, &copy));
+    }
+    /* the prices adapt from call to call: a fresh one for the repeat */
+    twls *t2 = hv__twls_create(&md, &nomem);
+    CHECK(t2 != NULL);
+    CHECK_INT_EQ(hv__twls_educate(t2, &again, &r2), res);
+    CHECK(same_routes(&s, &again));
+    hv__twls_free(t);
+    hv__twls_free(t2);
+    hv__sol_free(&copy);
+    hv__sol_free(&again);
+    teardown(&I, &md, &s);
+  }
+  /* Loose windows and room to spare: nearly every education serves all. */
+  CHECK(full >= 225);
+  inst I;
+  make(&I, 1, 6, 2, 10);
+  hv_job two = {.location = 1, .service = 5, .demand = 1, .ntw = 2};
+  two.tw[0] = (hv_tw){0, 50};
+  two.tw[1] = (hv_tw){100, 150};
+  CHECK_INT_EQ(hv_problem_add_job(I.p, &two, NULL, NULL), HV_OK);
+  model md;
+  hv_error err;
+  CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
+  bool nomem = true;
+  CHECK(hv__twls_create(&md, &nomem) == NULL);
+  CHECK(!nomem);
+  hv__model_free(&md);
+  hv_problem_free(I.p);
+}
+
 int main(void) {
   RUN(local_search_reaches_local_optimum);
   RUN(perturbation_stays_feasible);
@@ -736,5 +823,6 @@ int main(void) {
   RUN(route_updates_match_the_full_one);
   RUN(insertion_memo_changes_nothing);
   RUN(sort_desc_orders_by_key_then_index);
+  RUN(education_is_feasible_and_locally_optimal);
   return CHECK_DONE();
 }
