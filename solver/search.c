@@ -111,15 +111,6 @@ static double progress(const search *S) {
 
 /* ---- recreate ------------------------------------------------------- */
 
-static void shuffle(rng *g, int *a, int n) {
-  for (int i = n - 1; i > 0; i--) {
-    int k = rng_int(g, i + 1);
-    int t = a[i];
-    a[i] = a[k];
-    a[k] = t;
-  }
-}
-
 static bool best_insertion(search *S, sol *s, int j, int *bv, int *bp,
                            double *bdelta);
 
@@ -142,7 +133,7 @@ static double fixed_key(const model *md, int o, int j) {
 static void order_jobs(search *S, sol *s, int *jobs, int n) {
   const model *md = S->md;
   double u = rng_unit(&S->g) * 11.0;
-  shuffle(&S->g, jobs, n);
+  rng_shuffle(&S->g, jobs, n);
   if (u < 4.0) return;
   bool ratio = S->trade > 0 && u >= 6.0 && u < 8.0;
   int o = u < 8.0 ? 0 : u < 10.0 ? 1 : 2; /* see fixed_key */
@@ -932,7 +923,7 @@ static void drop_route(search *S, int v, int *ep, int *nep) {
     S->cur.where[r->job[k]] = -1;
     ep[(*nep)++] = r->job[k];
   }
-  shuffle(&S->g, ep + base, r->n);
+  rng_shuffle(&S->g, ep + base, r->n);
   r->n = 0;
   hv__route_update(S->md, r);
   S->cur.nused--;

@@ -281,6 +281,14 @@ static inline double rng_unit(rng *g) { /* [0, 1) */
 static inline int rng_int(rng *g, int n) { /* [0, n) */
   return (int)(rng_unit(g) * n);
 }
+/* Fisher-Yates over a[0..n). */
+static inline void rng_shuffle(rng *g, int *a, int n) {
+  for (int i = n - 1; i > 0; i--) {
+    int k = rng_int(g, i + 1), x = a[i];
+    a[i] = a[k];
+    a[k] = x;
+  }
+}
 
 /* Replaces route v's jobs (a feasible sequence); updates where[] and nused. */
 bool hv__sol_set_route(const model *md, sol *s, int v, const int *jobs, int n);

@@ -316,14 +316,6 @@ static bool try_intra(twls *t, int u, int v) {
   return false;
 }
 
-static void shuffle(rng *g, int *a, int n) {
-  for (int i = n - 1; i > 0; i--) {
-    int k = rng_int(g, i + 1), x = a[i];
-    a[i] = a[k];
-    a[k] = x;
-  }
-}
-
 static void descend(twls *t, rng *g) {
   const model *md = t->md;
   int n = 0, K = md->knb < TW_NEIGHBOURS ? md->knb : TW_NEIGHBOURS;
@@ -334,7 +326,7 @@ static void descend(twls *t, rng *g) {
   bool improved = true;
   for (int pass = 0; improved && pass < TW_PASSES; pass++) {
     improved = false;
-    shuffle(g, t->order, n);
+    rng_shuffle(g, t->order, n);
     for (int i = 0; i < n; i++) {
       int u = t->order[i];
       for (int k = 0; k < K; k++) {
@@ -527,7 +519,7 @@ int hv__twls_educate(twls *t, sol *s, rng *g) {
   int nout = 0;
   for (int j = 0; j < md->n; j++)
     if (s->where[j] < 0) t->order[nout++] = j;
-  shuffle(g, t->order, nout);
+  rng_shuffle(g, t->order, nout);
   for (int i = 0; i < nout; i++)
     insert_cheapest(t, t->order[i]);
   descend(t, g);
