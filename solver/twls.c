@@ -102,9 +102,9 @@ static double priced(const twls *t, int r, const seg *s) {
   return s->dist + t->wq * over + t->wt * s->tw;
 }
 
-static bool seg_ok(const twls *t, int r, const seg *s) {
-  double cap = t->md->veh[t->veh[r]].capacity;
-  return s->tw <= EPS && !(cap > 0 && s->load > cap + EPS);
+/* The summary of route r as it stands. */
+static const seg *whole(const twls *t, int r) {
+  return &t->F[(size_t)r * t->cap + t->len[r] + 1];
 }
 
 static void update(twls *t, int r) {
@@ -121,7 +121,7 @@ static void update(twls *t, int r) {
   for (int p = n; p >= 1; p--)
     B[p] = cat(t, &t->node[J[p]], &B[p + 1]);
   B[0] = cat(t, &t->start, &B[1]);
-  t->pc[r] = priced(t, r, &F[n + 1]);
+  t->pc[r] = priced(t, r, whole(t, r));
 }
 
 /* The summary of a piece; false when it is empty. */
@@ -322,7 +322,7 @@ static void descend(twls *t, rng *g) {
   for (int j = 0; j < md->n; j++)
     if (t->rt[j] >= 0) t->order[n++] = j;
   for (int r = 0; r < t->nr; r++)
-    t->pc[r] = priced(t, r, &t->F[(size_t)r * t->cap + t->len[r] + 1]);
+    t->pc[r] = priced(t, r, whole(t, r));
   bool improved = true;
   for (int pass = 0; improved && pass < TW_PASSES; pass++) {
     improved = false;
@@ -340,26 +340,26 @@ static void descend(twls *t, rng *g) {
   }
 }
 
+/* Whether every route keeps its capacity (*load_ok) and its windows
+ * (*time_ok). */
+static bool all_ok(const twls *t, bool *load_ok, bool *time_ok) {
+  *load_ok = *time_ok = true;
+  for (int r = 0; r < t->nr; r++) {
+    const seg *x = whole(t, r);
+    double cap = t->md->veh[t->veh[r]].capacity;
+    *load_ok = *load_ok && !(cap > 0 && x->load > cap + EPS);
+    *time_ok = *time_ok && x->tw <= EPS;
+  }
+  return *load_ok && *time_ok;
+}
+
 /* After a descent: each price goes up when a route breaks what it
  * prices, down when none does, settling where about TW_TARGET of the
  * descents end feasible. */
-static void adapt(twls *t) {
-  bool load_ok = true, time_ok = true;
-  for (int r = 0; r < t->nr; r++) {
-    const seg *x = &t->F[(size_t)r * t->cap + t->len[r] + 1];
-    double cap = t->md->veh[t->veh[r]].capacity;
-    load_ok = load_ok && !(cap > 0 && x->load > cap + EPS);
-    time_ok = time_ok && x->tw <= EPS;
-  }
+static void adapt(twls *t, bool load_ok, bool time_ok) {
   double up = TW_UP, down = pow(TW_UP, -(1 - TW_TARGET) / TW_TARGET);
   t->wq = fmin(fmax(t->wq * (load_ok ? down : up), 0.1), 1e6);
   t->wt = fmin(fmax(t->wt * (time_ok ? down : up), 0.1), 1e6);
-}
-
-static bool all_ok(const twls *t) {
-  for (int r = 0; r < t->nr; r++)
-    if (!seg_ok(t, r, &t->F[(size_t)r * t->cap + t->len[r] + 1])) return false;
-  return true;
 }
 
 twls *hv__twls_create(const model *md, bool *nomem) {
@@ -523,13 +523,13 @@ int hv__twls_educate(twls *t, sol *s, rng *g) {
   for (int i = 0; i < nout; i++)
     insert_cheapest(t, t->order[i]);
   descend(t, g);
-  adapt(t);
-  bool ok = all_ok(t);
+  bool load_ok, time_ok, ok = all_ok(t, &load_ok, &time_ok);
+  adapt(t, load_ok, time_ok);
   double wq = t->wq, wt = t->wt;
   for (int k = 0; !ok && k < 2; k++) {
     t->wq *= 10, t->wt *= 10;
     descend(t, g);
-    ok = all_ok(t);
+    ok = all_ok(t, &load_ok, &time_ok);
   }
   t->wq = wq, t->wt = wt;
   /* Routes still infeasible keep what they can (filter); every route is
