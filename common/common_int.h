@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "hv/error.h"
+#include "hv/path.h"
 #include "hv/values.h"
 
 /* An arena hands out memory that is all released at once by
@@ -63,8 +64,5 @@ void hv__outdir_abort(const char *staging);
 
 /* Monotonic clock, in seconds (for time limits). */
 double hv__now(void);
-
-/* Joins dir and name with one '/' into buf; false if it does not fit. */
-bool hv__path_join(char *buf, size_t size, const char *dir, const char *name);
 
 #endif /* HV_COMMON_INT_H */

@@ -28,7 +28,7 @@ static void remove_tree(const char *path) {
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
     char sub[PATH_MAX];
-    if (!hv__path_join(sub, sizeof sub, path, e->d_name)) continue;
+    if (!hv_path_join(sub, sizeof sub, path, e->d_name)) continue;
     struct stat st;
     if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
       remove_tree(sub);
@@ -63,7 +63,7 @@ hv_status hv__outdir_begin(const char *dir, mode_t mode, char *staging,
   hv_status st = mkdir_p(dir, mode, err);
   if (st != HV_OK) return st;
   char tmpl[PATH_MAX];
-  if (!hv__path_join(tmpl, sizeof tmpl, dir, ".hvplan-staging-XXXXXX"))
+  if (!hv_path_join(tmpl, sizeof tmpl, dir, ".hvplan-staging-XXXXXX"))
     return hv_error_set(err, HV_E_IO, (hv_where){.source = dir},
                         "path too long");
   if (mkdtemp(tmpl) == NULL)
@@ -98,8 +98,8 @@ hv_status hv__outdir_commit(const char *staging, const char *dir,
   while (st == HV_OK && (e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
     char from[PATH_MAX], to[PATH_MAX];
-    if (!hv__path_join(from, sizeof from, staging, e->d_name) ||
-        !hv__path_join(to, sizeof to, dir, e->d_name)) {
+    if (!hv_path_join(from, sizeof from, staging, e->d_name) ||
+        !hv_path_join(to, sizeof to, dir, e->d_name)) {
       st = hv_error_set(err, HV_E_IO, (hv_where){.source = dir},
                         "path too long");
       break;

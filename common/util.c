@@ -254,10 +254,11 @@ hv_status hv__read_file(const char *path, size_t max_bytes, char **out,
   return HV_OK;
 }
 
-bool hv__path_join(char *buf, size_t size, const char *dir, const char *name) {
+bool hv_path_join(char *buf, size_t size, const char *dir, const char *name) {
   size_t dl = strlen(dir);
-  while (dl > 1 && dir[dl - 1] == '/')
+  while (dl > 0 && dir[dl - 1] == '/')
     dl--;
+  /* The root keeps its one slash: "/" and "a" give "/a". */
   int n = snprintf(buf, size, "%.*s/%s", (int)dl, dir, name);
   return n >= 0 && (size_t)n < size;
 }
@@ -323,7 +324,7 @@ hv_status hv__write_file_with(const char *dir, const char *name,
                               void (*fn)(const void *ud, FILE *f),
                               const void *ud, hv_error *err) {
   char path[4096];
-  if (!hv__path_join(path, sizeof path, dir, name))
+  if (!hv_path_join(path, sizeof path, dir, name))
     return hv_error_set(err, HV_E_IO, (hv_where){.source = name},
                         "path too long");
   char *buf = NULL;

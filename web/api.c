@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "hv/cycle.h"
+#include "hv/path.h"
 #include "hv/plan.h"
 #include "hv/scenario.h"
 #include "hv/visitlog.h"
@@ -63,8 +64,7 @@ static unsigned long long stamp_of(const char *plan_path, const char *dir) {
         (unsigned long long)sb.st_mtim.tv_nsec + (unsigned long long)sb.st_size;
   for (size_t i = 0; dir[0] && i < sizeof names / sizeof names[0]; i++) {
     char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    if (stat(path, &sb) == 0)
+    if (hv_path_join(path, sizeof path, dir, names[i]) && stat(path, &sb) == 0)
       x = x * 31ULL + (unsigned long long)sb.st_mtim.tv_sec * 1000003ULL +
           (unsigned long long)sb.st_mtim.tv_nsec +
           (unsigned long long)sb.st_size;

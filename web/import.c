@@ -15,6 +15,7 @@
 
 #include "hv/attendance.h"
 #include "hv/flag.h"
+#include "hv/path.h"
 #include "hv/scenario.h"
 #include "web_int.h"
 
@@ -60,8 +61,8 @@ static json_t *lines_of(const char *data, size_t len) {
 static void lists(hv_server *sv, hv_request *q, hv_reply *r, const char *name) {
   const char *prog = sv->o->program_dir;
   char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s/.import-XXXXXX", prog);
-  if (mkdtemp(tmp) == NULL) {
+  if (!hv_path_join(tmp, sizeof tmp, prog, ".import-XXXXXX") ||
+      mkdtemp(tmp) == NULL) {
     hv__reply_error(r, 500, NULL, "cannot make a folder to check the upload");
     return;
   }
@@ -72,13 +73,12 @@ static void lists(hv_server *sv, hv_request *q, hv_reply *r, const char *name) {
   for (size_t i = 0; i < sizeof others / sizeof others[0] && ok; i++) {
     if (strcmp(others[i], name) == 0) continue;
     char a[4300], b[4300];
-    snprintf(a, sizeof a, "%s/%s", prog, others[i]);
-    snprintf(b, sizeof b, "%s/%s", tmp, others[i]);
-    ok = copy_file(a, b);
+    ok = hv_path_join(a, sizeof a, prog, others[i]) &&
+         hv_path_join(b, sizeof b, tmp, others[i]) && copy_file(a, b);
   }
   char up[4300];
-  snprintf(up, sizeof up, "%s/%s", tmp, name);
-  ok = ok && write_file(up, q->body, q->body_len);
+  ok = ok && hv_path_join(up, sizeof up, tmp, name) &&
+       write_file(up, q->body, q->body_len);
   hv_diags *d = hv_diags_create();
   hv_scenario *s = NULL;
   if (ok && d) {
@@ -89,8 +89,7 @@ static void lists(hv_server *sv, hv_request *q, hv_reply *r, const char *name) {
   /* Clean up the check's folder. */
   for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
     char b[4300];
-    snprintf(b, sizeof b, "%s/%s", tmp, others[i]);
-    unlink(b);
+    if (hv_path_join(b, sizeof b, tmp, others[i])) unlink(b);
   }
   rmdir(tmp);
   if (!ok || d == NULL) {
@@ -106,8 +105,8 @@ static void lists(hv_server *sv, hv_request *q, hv_reply *r, const char *name) {
                 "problems", problems, "lines", lines_of(q->body, q->body_len));
   if (!errors) {
     char dst[4300], now[32], detail[200];
-    snprintf(dst, sizeof dst, "%s/%s", prog, name);
-    if (!write_file(dst, q->body, q->body_len)) {
+    if (!hv_path_join(dst, sizeof dst, prog, name) ||
+        !write_file(dst, q->body, q->body_len)) {
       json_decref(out);
       hv__reply_error(r, 500, NULL, "cannot write %s", name);
       return;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "hv/cycle.h"
+#include "hv/path.h"
 #include "hv/planning.h"
 #include "hv/print.h"
 #include "web_int.h"
@@ -56,11 +57,14 @@ static void run_whatif(hv_server *sv, const hv_scenario *s, double t0) {
   hv_whatif *w = NULL;
   hv_error err = {0};
   hv_status st = hv_whatif_run(s, &wo, &w, &err);
-  char dir[4300], run[32];
+  char top[4200], dir[4300], run[32];
   snprintf(run, sizeof run, "%ld", (long)time(NULL));
-  snprintf(dir, sizeof dir, "%s/whatif", sv->o->program_dir);
-  mkdir(dir, 0700);
-  snprintf(dir, sizeof dir, "%s/whatif/%s", sv->o->program_dir, run);
+  if (st == HV_OK &&
+      (!hv_path_join(top, sizeof top, sv->o->program_dir, "whatif") ||
+       !hv_path_join(dir, sizeof dir, top, run)))
+    st = hv_error_set(&err, HV_E_IO, (hv_where){.source = "whatif"},
+                      "the program folder's path is too long");
+  if (st == HV_OK) mkdir(top, 0700);
   if (st == HV_OK && mkdir(dir, 0700) != 0 && errno != EEXIST)
     st = hv_error_set(&err, HV_E_IO, (hv_where){.source = dir},
                       "cannot create the folder");
@@ -149,13 +153,15 @@ static void *run_one(hv_server *sv) {
   hv_plan *p = NULL;
   hv_error err = {0};
   hv_status st = hv_plan_build(s, &o, &p, &err);
-  char week[HV_DATE_TEXT], out[4200], plan_path[4300];
+  char week[HV_DATE_TEXT], weeks[4200], out[4200], plan_path[4300];
   hv_date_format(hv_scenario_monday(s), week);
-  snprintf(out, sizeof out, "%s/weeks/%s", sv->o->program_dir, week);
-  snprintf(plan_path, sizeof plan_path, "%s/plan.json", out);
+  if (st == HV_OK &&
+      (!hv_path_join(weeks, sizeof weeks, sv->o->program_dir, "weeks") ||
+       !hv_path_join(out, sizeof out, weeks, week) ||
+       !hv_path_join(plan_path, sizeof plan_path, out, "plan.json")))
+    st = hv_error_set(&err, HV_E_IO, (hv_where){.source = "weeks"},
+                      "the program folder's path is too long");
   if (st == HV_OK) {
-    char weeks[4200];
-    snprintf(weeks, sizeof weeks, "%s/weeks", sv->o->program_dir);
     mkdir(weeks, 0700);
     hv_write_options wo = {.printed = true};
     st = hv_plan_write(p, out, &wo, &err);
@@ -404,7 +410,7 @@ void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r) {
                                     "calendars"};
   for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
     char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, sub[i]);
+    if (!hv_path_join(path, sizeof path, dir, sub[i])) continue;
     DIR *dh = opendir(path);
     if (dh == NULL) continue;
     char names[512][128];
@@ -482,7 +488,10 @@ void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r) {
     return;
   }
   char path[8300];
-  snprintf(path, sizeof path, "%s/%s", dir, rel);
+  if (!hv_path_join(path, sizeof path, dir, rel)) {
+    hv__reply_error(r, 404, NULL, "no such file");
+    return;
+  }
   reply_file(r, path, 64L << 20);
 }
 
@@ -564,8 +573,13 @@ void hv__whatif_file(hv_server *sv, hv_request *q, hv_reply *r) {
     hv__reply_error(r, 404, NULL, "not found");
     return;
   }
-  char path[4400];
-  snprintf(path, sizeof path, "%s/whatif/%s/%s", sv->o->program_dir, run, name);
+  char top[4200], dir[4300], path[4400];
+  if (!hv_path_join(top, sizeof top, sv->o->program_dir, "whatif") ||
+      !hv_path_join(dir, sizeof dir, top, run) ||
+      !hv_path_join(path, sizeof path, dir, name)) {
+    hv__reply_error(r, 404, NULL, "not found");
+    return;
+  }
   reply_file(r, path, 16L << 20);
 }
 

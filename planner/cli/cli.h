@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "hv/error.h"
+#include "hv/path.h"
 #include "hv/scenario.h"
 
 /* Each returns the process exit code. */

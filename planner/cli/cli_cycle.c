@@ -18,9 +18,9 @@
 bool hv_cli_open_program(const char *dir, hv_store **db, int *rc) {
   char path[4200];
   struct stat sb;
-  int pn = snprintf(path, sizeof path, "%s/%s", dir, HV_STORE_FILE);
   hv_error err = {0};
-  if (pn < 0 || (size_t)pn >= sizeof path || stat(path, &sb) != 0) {
+  if (!hv_path_join(path, sizeof path, dir, HV_STORE_FILE) ||
+      stat(path, &sb) != 0) {
     hv_diags *d = hv_diags_create();
     hv_scenario *s = NULL;
     if (d && hv_scenario_load(dir, &s, d) == HV_OK && s &&

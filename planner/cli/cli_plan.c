@@ -264,8 +264,10 @@ int hv_cli_plan(int argc, char **argv) {
       hv_store *db = NULL;
       hv_cycle_stored got;
       char plan_path[4200];
-      snprintf(plan_path, sizeof plan_path, "%s/plan.json", out);
-      st = hv_cycle_open(s, false, &db, &err);
+      if (!hv_path_join(plan_path, sizeof plan_path, out, "plan.json"))
+        st = hv_error_set(&err, HV_E_IO, (hv_where){.source = out},
+                          "path too long");
+      if (st == HV_OK) st = hv_cycle_open(s, false, &db, &err);
       if (st == HV_OK) st = hv_cycle_store_plan(db, p, plan_path, &got, &err);
       hv_store_close(db);
       if (st != HV_OK) {

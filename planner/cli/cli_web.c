@@ -189,7 +189,10 @@ int hv_cli_send(int argc, char **argv) {
     o.password = password;
   }
   char plan_path[4200];
-  snprintf(plan_path, sizeof plan_path, "%s/plan.json", out);
+  if (!hv_path_join(plan_path, sizeof plan_path, out, "plan.json")) {
+    fprintf(stderr, "hvplan: error: %s: path too long\n", out);
+    return 64;
+  }
   hv_scenario *s;
   hv_plan *p;
   hv_status st = hv_cli_load_plan(plan_path, scenario, &s, &p);

@@ -87,8 +87,7 @@ int hv_cli_whatif(int argc, char **argv) {
   hv_scenario *s = hv_cli_load_scenario(dir, &rc);
   if (s == NULL) return rc;
   char variants[4096];
-  int vn = snprintf(variants, sizeof variants, "%s/variants", out);
-  if (vn < 0 || (size_t)vn >= sizeof variants) {
+  if (!hv_path_join(variants, sizeof variants, out, "variants")) {
     fprintf(stderr, "hvplan whatif: %s: path too long\n", out);
     hv_scenario_free(s);
     return 64;

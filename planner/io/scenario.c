@@ -56,7 +56,7 @@ const hv_attendance_rules *hv_scenario_attendance(const hv_scenario *s) {
 bool hv_scenario_program_dir(const hv_scenario *s, char *buf, size_t size) {
   const char *prog = s->program ? s->program : "";
   if (prog[0] != '\0' && prog[0] != '/')
-    return hv__path_join(buf, size, s->dir, prog);
+    return hv_path_join(buf, size, s->dir, prog);
   int n = snprintf(buf, size, "%s", prog[0] == '/' ? prog : s->dir);
   return n >= 0 && (size_t)n < size;
 }
@@ -145,7 +145,7 @@ static void read_table(const char *dir, const char *file, bool required,
                        void (*fn)(const hv_csv_table *, hv_scenario *,
                                   hv_diags *)) {
   char path[4096];
-  if (!hv__path_join(path, sizeof path, dir, file)) {
+  if (!hv_path_join(path, sizeof path, dir, file)) {
     hv_diags_add(d, HV_SEV_ERROR, HV_E_IO, (hv_where){.source = file},
                  "path too long");
     return;
@@ -176,7 +176,7 @@ hv_scenario *hv__scenario_new(void) {
  * a bad template stops `plan` before the search, not after. */
 static void read_letters(const char *dir, hv_scenario *s, hv_diags *d) {
   char tdir[4096];
-  if (!hv__path_join(tdir, sizeof tdir, dir, "templates")) return;
+  if (!hv_path_join(tdir, sizeof tdir, dir, "templates")) return;
   DIR *dh = opendir(tdir);
   if (dh == NULL) return;
   /* Sorted names: the same messages in the same order on every run. */
@@ -215,7 +215,7 @@ static void read_letters(const char *dir, hv_scenario *s, hv_diags *d) {
     char *text;
     size_t len;
     hv_error err;
-    if (!hv__path_join(path, sizeof path, tdir, names[i])) {
+    if (!hv_path_join(path, sizeof path, tdir, names[i])) {
       hv_diags_add(d, HV_SEV_ERROR, HV_E_IO, (hv_where){.source = rel},
                    "the scenario's folder path is too long");
       continue;
@@ -263,7 +263,7 @@ static hv_status load(const char *dir, bool lists_required, hv_scenario **out,
   default_week(s);
 
   char path[4096];
-  if (hv__path_join(path, sizeof path, dir, "scenario.json"))
+  if (hv_path_join(path, sizeof path, dir, "scenario.json"))
     hv__scenario_read_json(path, s, d);
   if (s->name[0] == '\0') {
     const char *slash = strrchr(dir, '/');
@@ -282,7 +282,7 @@ static hv_status load(const char *dir, bool lists_required, hv_scenario **out,
     read_table(dir, "pairs.csv", false, s, d, hv__read_pairs);
     char p2[4096];
     FILE *f;
-    if (hv__path_join(p2, sizeof p2, dir, "pairs.csv") &&
+    if (hv_path_join(p2, sizeof p2, dir, "pairs.csv") &&
         (f = fopen(p2, "rb")) != NULL) {
       fclose(f);
       s->has_pairs = true;

@@ -29,7 +29,7 @@ static hv_status write_json(const hv_scenario *src, hv_date week_of,
                             const char *program_dir, const char *to,
                             hv_error *err) {
   char path[PATH_MAX];
-  if (!hv__path_join(path, sizeof path, src->dir, "scenario.json"))
+  if (!hv_path_join(path, sizeof path, src->dir, "scenario.json"))
     return hv_error_set(err, HV_E_IO, (hv_where){.source = src->dir},
                         "path too long");
   json_error_t je;
@@ -115,7 +115,7 @@ static void put_row(FILE *f, char **cells, size_t n) {
 hv_status hv_households_write(const char *src_dir, const hv_next_row *rows,
                               size_t n, const char *to, hv_error *err) {
   char path[PATH_MAX] = "";
-  if (src_dir && !hv__path_join(path, sizeof path, src_dir, "households.csv"))
+  if (src_dir && !hv_path_join(path, sizeof path, src_dir, "households.csv"))
     return hv_error_set(err, HV_E_IO, (hv_where){.source = src_dir},
                         "path too long");
   hv_diags *d = hv_diags_create();
@@ -233,12 +233,12 @@ hv_status hv_next_scenario_write(const hv_scenario *src, hv_date week_of,
   char staging[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
   hv_status st = hv__outdir_begin(out_dir, 0700, staging, sizeof staging, err);
   if (st != HV_OK) return st;
-  hv__path_join(b, sizeof b, staging, "scenario.json");
+  hv_path_join(b, sizeof b, staging, "scenario.json");
   st = write_json(src, week_of, program_dir, b, err);
   static const char *const copies[] = {"staff.csv", "pairs.csv"};
   for (size_t i = 0; st == HV_OK && i < 2; i++) {
-    if (!hv__path_join(a, sizeof a, src->dir, copies[i]) ||
-        !hv__path_join(b, sizeof b, staging, copies[i])) {
+    if (!hv_path_join(a, sizeof a, src->dir, copies[i]) ||
+        !hv_path_join(b, sizeof b, staging, copies[i])) {
       st = hv_error_set(err, HV_E_IO, (hv_where){.source = src->dir},
                         "path too long");
       break;
@@ -246,7 +246,7 @@ hv_status hv_next_scenario_write(const hv_scenario *src, hv_date week_of,
     st = copy_file(a, b, i == 1, err);
   }
   if (st == HV_OK) {
-    hv__path_join(b, sizeof b, staging, "households.csv");
+    hv_path_join(b, sizeof b, staging, "households.csv");
     st = hv_households_write(src->dir, rows, n, b, err);
   }
   if (st != HV_OK) {

@@ -37,7 +37,7 @@ static hv_status backup(const char *path, hv_error *err) {
 hv_status hv__scenario_save_base(const hv_scenario *s, double lat, double lon,
                                  hv_error *err) {
   char path[4096];
-  if (!hv__path_join(path, sizeof path, s->dir, "scenario.json"))
+  if (!hv_path_join(path, sizeof path, s->dir, "scenario.json"))
     return hv_error_set(err, HV_E_IO, (hv_where){.source = "scenario.json"},
                         "path too long");
   json_error_t je;
@@ -73,7 +73,7 @@ hv_status hv__scenario_save_coords(const hv_scenario *s, const bool *have,
                                    const double *lat, const double *lon,
                                    hv_error *err) {
   char path[4096];
-  if (!hv__path_join(path, sizeof path, s->dir, "households.csv"))
+  if (!hv_path_join(path, sizeof path, s->dir, "households.csv"))
     return hv_error_set(err, HV_E_IO, (hv_where){.source = "households.csv"},
                         "path too long");
   char *raw;

@@ -17,7 +17,7 @@
 bool hv_cycle_db_path(const hv_scenario *s, char *buf, size_t size) {
   char dir[4096];
   if (!hv_scenario_program_dir(s, dir, sizeof dir)) return false;
-  return hv__path_join(buf, size, dir, HV_STORE_FILE);
+  return hv_path_join(buf, size, dir, HV_STORE_FILE);
 }
 
 bool hv_cycle_has_program(const hv_scenario *s) {

@@ -64,7 +64,7 @@ hv_status hv_scenario_geocode(const hv_scenario *s, const hv_geocode_options *o,
   http.user_agent = s->geocoder.user_agent;
   http.min_interval_s = s->geocoder.min_interval_s;
   char cache[4096];
-  if (!hv__path_join(cache, sizeof cache, s->dir, "geocode_cache.json"))
+  if (!hv_path_join(cache, sizeof cache, s->dir, "geocode_cache.json"))
     return hv_error_set(err, HV_E_IO, (hv_where){.source = s->dir},
                         "path too long");
   hv_latlon centre = {s->base.lat, s->base.lon};

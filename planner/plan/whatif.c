@@ -143,7 +143,7 @@ static void run_variant(hv_whatif *w, variant *v, const hv_plan *initial) {
   hv_plan_pairs_free(formed);
   if (st == HV_OK && w->o.variants_dir) {
     char dir[4200];
-    if (hv__path_join(dir, sizeof dir, w->o.variants_dir, v->pub.name))
+    if (hv_path_join(dir, sizeof dir, w->o.variants_dir, v->pub.name))
       st = hv_plan_write_data(p, dir, &err);
     else
       st = hv_error_set(&err, HV_E_IO, (hv_where){.source = w->o.variants_dir},

@@ -34,7 +34,7 @@ hv_status hv__write_calendars(const hv_plan *p, const char *dir,
                               hv_error *err) {
   const hv_scenario *s = p->scenario;
   char cdir[4096];
-  if (!hv__path_join(cdir, sizeof cdir, dir, "calendars") ||
+  if (!hv_path_join(cdir, sizeof cdir, dir, "calendars") ||
       mkdir(cdir, 0700) != 0)
     return hv_error_set(err, HV_E_IO, (hv_where){.source = "calendars"},
                         "cannot create folder");

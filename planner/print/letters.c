@@ -59,7 +59,7 @@ hv_status hv__write_letters(const hv_plan *p, const char *dir, bool a4,
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   char ldir[4096];
   hv_status st = HV_OK;
-  if (!hv__path_join(ldir, sizeof ldir, dir, "letters") ||
+  if (!hv_path_join(ldir, sizeof ldir, dir, "letters") ||
       mkdir(ldir, 0700) != 0)
     st = hv_error_set(err, HV_E_IO, (hv_where){.source = "letters"},
                       "cannot create folder");

@@ -331,7 +331,7 @@ static void route_sheet(hv__doc *d, const hv_scenario *s,
 static char *translation(const hv_scenario *s, const char *lang) {
   char name[64], path[4096];
   snprintf(name, sizeof name, "templates/leave_behind.%s.txt", lang);
-  if (!hv__path_join(path, sizeof path, s->dir, name)) return NULL;
+  if (!hv_path_join(path, sizeof path, s->dir, name)) return NULL;
   char *text;
   size_t len;
   if (hv__read_file(path, 65536, &text, &len, NULL) != HV_OK) return NULL;
@@ -731,7 +731,7 @@ static void week_map(cairo_t *cr, const hv_plan *p, double W, double H) {
 
 static hv_status make_dir(const char *base, const char *name, char *out,
                           size_t size, hv_error *err) {
-  if (!hv__path_join(out, size, base, name))
+  if (!hv_path_join(out, size, base, name))
     return hv_error_set(err, HV_E_IO, (hv_where){.source = name},
                         "path too long");
   if (mkdir(out, 0700) != 0)

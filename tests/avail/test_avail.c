@@ -1,6 +1,7 @@
 /* tests/avail/test_avail.c -- the availability grammar. */
 #include "check.h"
 #include "hv/avail.h"
+#include "hv/path.h"
 
 static void parses_ranges_lists_and_long_names(void) {
   hv_avail a;
@@ -116,8 +117,23 @@ static void dates_and_times(void) {
   CHECK(!hv_parse_double("nan", &x));
 }
 
+/* Folder and name joined the one way every layer does it. */
+static void path_join(void) {
+  char buf[16];
+  CHECK(hv_path_join(buf, sizeof buf, "week", "plan.json"));
+  CHECK_STR_EQ(buf, "week/plan.json");
+  CHECK(hv_path_join(buf, sizeof buf, "week//", "plan.json"));
+  CHECK_STR_EQ(buf, "week/plan.json");
+  CHECK(hv_path_join(buf, sizeof buf, "/", "a"));
+  CHECK_STR_EQ(buf, "/a");
+  /* 15 characters fit with the NUL; 16 do not. */
+  CHECK(hv_path_join(buf, sizeof buf, "week1", "plan.json"));
+  CHECK(!hv_path_join(buf, sizeof buf, "week12", "plan.json"));
+}
+
 int main(void) {
   RUN(dates_and_times);
+  RUN(path_join);
   RUN(parses_ranges_lists_and_long_names);
   RUN(merges_overlapping_windows);
   RUN(empty_is_empty);
