@@ -322,20 +322,41 @@ static int try_moves(const model *md, sol *s, scratch *sc, int j, int k,
   return 0;
 }
 
-bool hv__local_search(const model *md, sol *s) {
+/* The moves of a job j and its neighbour k depend on their two routes'
+ * contents and vehicles alone (route.id names both), so when j and k
+ * had no improving move, the memory keeps the two routes' ids in j's
+ * slot for k; while both routes still hold that content the pair is
+ * skipped, in this descent and the next ones, and the descent takes the
+ * same moves as without the memory.  On a district's week most routes are
+ * unchanged from one new best to the next, and a descent's last sweep
+ * finds nothing where nothing changed. */
+uint64_t *hv__local_memo(const model *md) {
+  return calloc((size_t)md->n * LS_NEIGHBOURS * 2 + 1, sizeof(uint64_t));
+}
+
+bool hv__local_search(const model *md, sol *s, uint64_t *memo) {
   scratch sc = {0};
   int knb = md->knb < LS_NEIGHBOURS ? md->knb : LS_NEIGHBOURS;
   bool ok = true, improved = true;
   for (int sweep = 0; improved && ok && sweep < 50; sweep++) {
     improved = false;
     for (int j = 0; j < md->n && ok; j++) {
+      int rj = s->where[j];
+      if (rj < 0) continue;
       for (int t = 0; t < knb && ok; t++) {
         int k = md->nb[(size_t)j * md->knb + t];
-        if (s->where[j] < 0 || s->where[k] < 0) continue;
-        bool same = s->where[j] == s->where[k];
-        int r = try_moves(md, s, &sc, j, k, 0, same ? N_INTRA : N_INTER, false);
+        int rk = s->where[k];
+        if (rk < 0) continue;
+        uint64_t *slot =
+            memo ? memo + ((size_t)j * LS_NEIGHBOURS + t) * 2 : NULL;
+        uint64_t ia = s->r[rj].id, ib = s->r[rk].id;
+        if (slot && slot[0] == ia && slot[1] == ib) continue;
+        int r =
+            try_moves(md, s, &sc, j, k, 0, rj == rk ? N_INTRA : N_INTER, false);
         if (r < 0) ok = false;
         if (r > 0) improved = true;
+        if (r == 0 && slot) slot[0] = ia, slot[1] = ib;
+        rj = s->where[j];
       }
     }
   }

@@ -90,6 +90,7 @@ typedef struct search {
   uint64_t skipped;   /* scans skipped by it */
   int *by_key[3];     /* every job by order_jobs' fixed keys (see there) */
   twls *tw;           /* the crossover's education, or NULL (see twls.c) */
+  uint64_t *lsmemo;   /* hv__local_search's memory (see there) */
 } search;
 
 static double elapsed(const search *S) {
@@ -701,7 +702,7 @@ static void anneal(search *S, double until, double cool_end, double ta,
             unassigned_jobs(S, &S->cur, S->order) >= EXCHANGE_FROM &&
             !hv__prize_exchange(S->md, &S->cur, S->t0 + S->tlimit))
           S->st = HV_E_NOMEM;
-        if (!hv__local_search(S->md, &S->cur)) S->st = HV_E_NOMEM;
+        if (!hv__local_search(S->md, &S->cur, S->lsmemo)) S->st = HV_E_NOMEM;
         if (S->pl) {
           memset(S->touched, 1, (size_t)S->md->m);
           add_touched_to_pool(S, &S->cur);
@@ -1071,6 +1072,7 @@ static void search_free(search *S) {
   free(S->fbuf);
   free(S->tabu_route);
   free(S->tabu_until);
+  free(S->lsmemo);
   free(S->nofit);
   for (int o = 0; o < 3; o++)
     free(S->by_key[o]);
@@ -1121,12 +1123,13 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   S.fbuf = malloc(n1 * sizeof *S.fbuf);
   S.tabu_route = malloc(n1 * sizeof *S.tabu_route);
   S.tabu_until = calloc(n1, sizeof *S.tabu_until);
+  S.lsmemo = hv__local_memo(&md);
   bool memo = hv__insertion_memo && n1 * m1 <= NOFIT_MAX;
   if (memo) S.nofit = calloc(n1 * m1, sizeof *S.nofit);
   if (S.tabu_route)
     for (size_t j = 0; j < n1; j++)
       S.tabu_route[j] = -1;
-  bool ok = S.tried_type && S.tabu_route && S.tabu_until &&
+  bool ok = S.tried_type && S.tabu_route && S.tabu_until && S.lsmemo &&
             (S.nofit || !memo) && S.removed && S.order && S.key && S.touched &&
             S.stamp && hv__sol_init(&S.cur, &md) &&
             hv__sol_init(&S.best, &md) && hv__sol_init(&S.tmp, &md) &&

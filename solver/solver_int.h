@@ -297,8 +297,14 @@ bool hv__sol_set_route(const model *md, sol *s, int v, const int *jobs, int n);
 
 /* First-improvement descent with relocate, swap, or-opt, cross-exchange,
  * 2-opt* and 2-opt over each job's nearest neighbours; false when out of
- * memory. */
-bool hv__local_search(const model *md, sol *s);
+ * memory.  memo, NULL or from hv__local_memo (one per search, kept from
+ * call to call), remembers the pairs of routes in which a job and its
+ * neighbour had no improving move: they are not tried again while both
+ * routes are unchanged (the same result, sooner; see local.c). */
+bool hv__local_search(const model *md, sol *s, uint64_t *memo);
+/* A memory for hv__local_search, all clear; NULL when out of memory.
+ * Released with free(). */
+uint64_t *hv__local_memo(const model *md);
 /* Sorts a[0..n) by key[a[i]] descending, ties by index ascending. */
 void hv__sort_desc(int *a, int n, const double *key);
 /* PRIZE mode: unserved jobs inserted, or exchanged for served ones worth

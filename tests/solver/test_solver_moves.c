@@ -238,7 +238,7 @@ static void local_search_reaches_local_optimum(void) {
     double before, after;
     int served0, served1;
     CHECK(sol_ok(&I, &s, &before, &served0));
-    CHECK(hv__local_search(&md, &s));
+    CHECK(hv__local_search(&md, &s, NULL));
     CHECK(sol_ok(&I, &s, &after, &served1));
     CHECK_INT_EQ(served1, served0);
     CHECK(after <= before + 1e-9);
@@ -249,6 +249,43 @@ static void local_search_reaches_local_optimum(void) {
   }
   /* The random starts are poor: nearly all of them must get shorter. */
   CHECK(improved >= 35);
+}
+
+/* The descent's memory of pairs without an improving move changes nothing
+ * but the work: after random changes to a local optimum, the descent with
+ * the memory takes the solution to the same routes as the one without. */
+static void local_search_memory_is_exact(void) {
+  for (uint64_t seed = 1; seed <= 40; seed++) {
+    inst I;
+    model md;
+    sol s, t;
+    uint64_t g = seed * 104729;
+    setup(&I, &md, &s, seed, 12, 4, 12, &g);
+    CHECK(hv__sol_init(&t, &md));
+    uint64_t *memo = hv__local_memo(&md);
+    CHECK(memo != NULL);
+    CHECK(hv__sol_copy(&t, &s));
+    CHECK(hv__local_search(&md, &s, memo));
+    CHECK(hv__local_search(&md, &t, NULL));
+    rng r;
+    hv__rng_seed(&r, seed);
+    for (int round = 0; round < 4; round++) {
+      for (int v = 0; v < md.m; v++) {
+        CHECK_INT_EQ(s.r[v].n, t.r[v].n);
+        for (int k = 0; k < s.r[v].n && k < t.r[v].n; k++)
+          CHECK_INT_EQ(s.r[v].job[k], t.r[v].job[k]);
+      }
+      CHECK_NEAR(s.cost, t.cost, 1e-9);
+      /* A few random moves touch some routes and leave the others. */
+      CHECK(hv__perturb(&md, &s, &r, 1 + round));
+      CHECK(hv__sol_copy(&t, &s));
+      CHECK(hv__local_search(&md, &s, memo));
+      CHECK(hv__local_search(&md, &t, NULL));
+    }
+    free(memo);
+    hv__sol_free(&t);
+    teardown(&I, &md, &s);
+  }
 }
 
 static void perturbation_stays_feasible(void) {
@@ -686,7 +723,7 @@ static void pool_covers_then_drops_repeats(void) {
         if (k > 0) {
           CHECK(hv__sol_init(&t, &md));
           random_solution(&I, &md, &t, &g);
-          CHECK(hv__local_search(&md, &t));
+          CHECK(hv__local_search(&md, &t, NULL));
           src = &t;
         }
         for (int v = 0; v < src->m && nr < 64; v++) {
@@ -815,6 +852,7 @@ static void education_is_feasible_and_locally_optimal(void) {
 
 int main(void) {
   RUN(local_search_reaches_local_optimum);
+  RUN(local_search_memory_is_exact);
   RUN(perturbation_stays_feasible);
   RUN(ejection_takes_the_cheapest_set);
   RUN(ejection_follows_penalties);
