@@ -251,6 +251,16 @@ static void local_search_reaches_local_optimum(void) {
   CHECK(improved >= 35);
 }
 
+/* Whether two solutions have the same routes, job for job. */
+static bool same_routes(const sol *a, const sol *b) {
+  for (int v = 0; v < a->m; v++) {
+    if (a->r[v].n != b->r[v].n) return false;
+    for (int q = 0; q < a->r[v].n; q++)
+      if (a->r[v].job[q] != b->r[v].job[q]) return false;
+  }
+  return true;
+}
+
 /* The descent's memory of pairs without an improving move changes nothing
  * but the work: after random changes to a local optimum, the descent with
  * the memory takes the solution to the same routes as the one without. */
@@ -270,11 +280,7 @@ static void local_search_memory_is_exact(void) {
     rng r;
     hv__rng_seed(&r, seed);
     for (int round = 0; round < 4; round++) {
-      for (int v = 0; v < md.m; v++) {
-        CHECK_INT_EQ(s.r[v].n, t.r[v].n);
-        for (int k = 0; k < s.r[v].n && k < t.r[v].n; k++)
-          CHECK_INT_EQ(s.r[v].job[k], t.r[v].job[k]);
-      }
+      CHECK(same_routes(&s, &t));
       CHECK_NEAR(s.cost, t.cost, 1e-9);
       /* A few random moves touch some routes and leave the others. */
       CHECK(hv__perturb(&md, &s, &r, 1 + round));
@@ -762,16 +768,6 @@ static void pool_covers_then_drops_repeats(void) {
     }
   CHECK(cases >= 20);
   CHECK(beyond >= 10); /* 18 of 60 when written */
-}
-
-/* Whether two solutions have the same routes, job for job. */
-static bool same_routes(const sol *a, const sol *b) {
-  for (int v = 0; v < a->m; v++) {
-    if (a->r[v].n != b->r[v].n) return false;
-    for (int q = 0; q < a->r[v].n; q++)
-      if (a->r[v].job[q] != b->r[v].job[q]) return false;
-  }
-  return true;
 }
 
 /* The education through infeasible routes (twls.c): from a random
