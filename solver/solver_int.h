@@ -334,6 +334,10 @@ int hv__twls_educate(twls *t, sol *s, rng *g);
  * model allows), read when a solve starts; on unless a test or a
  * benchmark compares the search without it. */
 extern bool hv__twls_on;
+/* Whether the descent skips pairs it found no move for while their two
+ * routes are unchanged (the same moves, sooner); off only in the test that
+ * checks exactly that. */
+extern bool hv__twls_memo_on;
 
 /* ---- insertion with ejections (ejection.c) -------------------------- */
 

@@ -73,9 +73,18 @@ struct twls {
   seg start, end;
   int *order, *buf;
   double wq, wt; /* prices of a unit of load over capacity, of time warp */
+  /* Route ids: new whenever a route changes, and for every route at the
+   * start of a descent (the prices may have changed).  memo[u * K + k]
+   * holds the ids of u's and its k-th neighbour's routes when no move
+   * between the two lowered the priced cost; the pair is not tried again
+   * while both are unchanged (a move reads only those two routes), so the
+   * descent takes the same moves. */
+  uint64_t *rid, next_id;
+  uint64_t *memo; /* 2 per pair */
 };
 
 bool hv__twls_on = true;
+bool hv__twls_memo_on = true;
 
 static seg cat(const twls *t, const seg *a, const seg *b) {
   size_t k = a->last * t->N + b->first;
@@ -117,6 +126,7 @@ static void update(twls *t, int r) {
     t->pos[J[p]] = p;
   }
   F[n + 1] = cat(t, &F[n], &t->end);
+  t->rid[r] = ++t->next_id;
   B[n + 1] = t->end;
   for (int p = n; p >= 1; p--)
     B[p] = cat(t, &t->node[J[p]], &B[p + 1]);
@@ -321,8 +331,10 @@ static void descend(twls *t, rng *g) {
   int n = 0, K = md->knb < TW_NEIGHBOURS ? md->knb : TW_NEIGHBOURS;
   for (int j = 0; j < md->n; j++)
     if (t->rt[j] >= 0) t->order[n++] = j;
-  for (int r = 0; r < t->nr; r++)
+  for (int r = 0; r < t->nr; r++) {
     t->pc[r] = priced(t, r, whole(t, r));
+    t->rid[r] = ++t->next_id;
+  }
   bool improved = true;
   for (int pass = 0; improved && pass < TW_PASSES; pass++) {
     improved = false;
@@ -332,8 +344,12 @@ static void descend(twls *t, rng *g) {
       for (int k = 0; k < K; k++) {
         int v = md->nb[(size_t)u * md->knb + k];
         if (t->rt[v] < 0) continue;
+        uint64_t *mm = t->memo + 2 * ((size_t)u * TW_NEIGHBOURS + k);
+        uint64_t iu = t->rid[t->rt[u]], iv = t->rid[t->rt[v]];
+        if (mm[0] == iu && mm[1] == iv && hv__twls_memo_on) continue;
         bool moved =
             t->rt[u] == t->rt[v] ? try_intra(t, u, v) : try_inter(t, u, v);
+        if (!moved) mm[0] = iu, mm[1] = iv;
         improved = improved || moved;
       }
     }
@@ -413,8 +429,10 @@ twls *hv__twls_create(const model *md, bool *nomem) {
   t->node = malloc(n * sizeof *t->node);
   t->order = malloc(n * sizeof *t->order);
   t->buf = malloc(2 * (size_t)t->cap * sizeof *t->buf);
-  if (!t->veh || !t->len || !t->pc || !t->job || !t->F || !t->B || !t->rt ||
-      !t->pos || !t->node || !t->order || !t->buf) {
+  t->rid = malloc((size_t)md->m * sizeof *t->rid);
+  t->memo = calloc(2 * n * TW_NEIGHBOURS, sizeof *t->memo);
+  if (!t->rid || !t->memo || !t->veh || !t->len || !t->pc || !t->job || !t->F ||
+      !t->B || !t->rt || !t->pos || !t->node || !t->order || !t->buf) {
     hv__twls_free(t);
     *nomem = true;
     return NULL;
@@ -441,7 +459,7 @@ void hv__twls_free(twls *t) {
   if (!t) return;
   free(t->veh), free(t->len), free(t->pc), free(t->job);
   free(t->F), free(t->B), free(t->rt), free(t->pos), free(t->node);
-  free(t->order), free(t->buf);
+  free(t->order), free(t->buf), free(t->rid), free(t->memo);
   free(t);
 }
 
