@@ -40,13 +40,8 @@ char *hv__lower(char *s);
 hv_status hv__read_file(const char *path, size_t max_bytes, char **out,
                         size_t *len, hv_error *err);
 
-/* Writes len bytes to path atomically: a temporary file in the same folder,
- * fsync, then rename over path.  On failure path is untouched. */
-hv_status hv__write_file_atomic(const char *path, const void *data, size_t len,
-                                hv_error *err);
-
 /* Writes what fn prints for ud into dir/name, atomically (as
- * hv__write_file_atomic). */
+ * hv_write_file_atomic, hv/path.h). */
 hv_status hv__write_file_with(const char *dir, const char *name,
                               void (*fn)(const void *ud, FILE *f),
                               const void *ud, hv_error *err);

@@ -282,8 +282,8 @@ static int open_temp(const char *path, char *tmp, size_t size) {
   return -1;
 }
 
-hv_status hv__write_file_atomic(const char *path, const void *data, size_t len,
-                                hv_error *err) {
+hv_status hv_write_file_atomic(const char *path, const void *data, size_t len,
+                               hv_error *err) {
   hv_where at = {.source = path};
   char tmp[PATH_MAX];
   int fd = open_temp(path, tmp, sizeof tmp);
@@ -334,7 +334,7 @@ hv_status hv__write_file_with(const char *dir, const char *name,
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   fn(ud, f);
   fclose(f);
-  hv_status st = hv__write_file_atomic(path, buf, len, err);
+  hv_status st = hv_write_file_atomic(path, buf, len, err);
   free(buf);
   return st;
 }

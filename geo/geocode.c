@@ -67,7 +67,7 @@ static hv_status save_cache(hv_geocoder *g, hv_error *err) {
   json_decref(root);
   if (text == NULL)
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
-  hv_status st = hv__write_file_atomic(g->cache_path, text, strlen(text), err);
+  hv_status st = hv_write_file_atomic(g->cache_path, text, strlen(text), err);
   free(text);
   return st;
 }

@@ -19,17 +19,11 @@
 #include "hv/scenario.h"
 #include "web_int.h"
 
+/* Two uploads of one list at once each write a temporary file of their
+ * own; the last rename wins, whole. */
 static bool write_file(const char *path, const char *data, size_t len) {
-  char tmp[4300];
-  snprintf(tmp, sizeof tmp, "%s.upload-%ld", path, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
-  if (f == NULL) return false;
-  bool ok = fwrite(data, 1, len, f) == len;
-  ok &= fflush(f) == 0 && fsync(fileno(f)) == 0;
-  ok &= fclose(f) == 0;
-  if (ok) ok = rename(tmp, path) == 0;
-  if (!ok) unlink(tmp);
-  return ok;
+  hv_error err = {0};
+  return hv_write_file_atomic(path, data, len, &err) == HV_OK;
 }
 
 static bool copy_file(const char *from, const char *to) {

@@ -536,15 +536,16 @@ void hv__pin(hv_server *sv, hv_request *q, hv_reply *r) {
         json_object_del(st, "pinned");
     }
   }
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.pin", path);
+  char *text = plan && hit
+                   ? json_dumps(plan, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+                   : NULL;
+  hv_error werr = {0};
   if (!plan) {
     hv__reply_error(r, 404, "week_of", "the week of %s has no plan", monday);
   } else if (!hit) {
     hv__reply_error(r, 404, "household", "'%s' has no visit that week", hh);
-  } else if (json_dump_file(plan, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) !=
-                 0 ||
-             rename(tmp, path) != 0) {
+  } else if (!text ||
+             hv_write_file_atomic(path, text, strlen(text), &werr) != HV_OK) {
     hv__reply_error(r, 500, NULL, "cannot write the plan");
   } else {
     char now[32], detail[160];
@@ -555,6 +556,7 @@ void hv__pin(hv_server *sv, hv_request *q, hv_reply *r) {
                    json_pack("{s:s, s:b}", "household", hh, "pinned", on));
   }
   pthread_mutex_unlock(&sv->db_lock);
+  free(text);
   json_decref(plan);
 }
 

@@ -20,7 +20,7 @@ static hv_status copy_file(const char *from, const char *to, bool optional,
   if (probe == NULL && optional) return HV_OK;
   if (probe) fclose(probe);
   hv_status st = hv__read_file(from, HV_CSV_MAX_BYTES, &data, &len, err);
-  if (st == HV_OK) st = hv__write_file_atomic(to, data, len, err);
+  if (st == HV_OK) st = hv_write_file_atomic(to, data, len, err);
   free(data);
   return st;
 }
@@ -55,7 +55,7 @@ static hv_status write_json(const hv_scenario *src, hv_date week_of,
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   }
   withnl[len] = '\n';
-  hv_status st = hv__write_file_atomic(to, withnl, len + 1, err);
+  hv_status st = hv_write_file_atomic(to, withnl, len + 1, err);
   free(withnl);
   return st;
 }
@@ -219,7 +219,7 @@ hv_status hv_households_write(const char *src_dir, const hv_next_row *rows,
     put_row(f, cells, t->ncols);
   }
   fclose(f);
-  st = hv__write_file_atomic(to, mem, memlen, err);
+  st = hv_write_file_atomic(to, mem, memlen, err);
   free(mem);
   free(cells);
   hv__csv_free(t);

@@ -27,7 +27,7 @@ static hv_status backup(const char *path, hv_error *err) {
     return hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
   }
   snprintf(bak, n, "%s.bak", path);
-  st = hv__write_file_atomic(bak, data, len, err);
+  st = hv_write_file_atomic(bak, data, len, err);
   free(bak);
   free(data);
   return st;
@@ -63,7 +63,7 @@ hv_status hv__scenario_save_base(const hv_scenario *s, double lat, double lon,
       text[n] = '\n';
       text[n + 1] = '\0';
     }
-    st = hv__write_file_atomic(path, text, strlen(text), err);
+    st = hv_write_file_atomic(path, text, strlen(text), err);
   }
   free(text);
   return st;
@@ -121,7 +121,7 @@ hv_status hv__scenario_save_coords(const hv_scenario *s, const bool *have,
   fclose(f);
   hv__csv_free(t);
   st = backup(path, err);
-  if (st == HV_OK) st = hv__write_file_atomic(path, buf, blen, err);
+  if (st == HV_OK) st = hv_write_file_atomic(path, buf, blen, err);
   free(buf);
   return st;
 }

@@ -179,7 +179,7 @@ hv_status hv__write_calendars(const hv_plan *p, const char *dir,
     char path[4600];
     snprintf(path, sizeof path, "%s/%s.ics", cdir, st->id);
     hv_status rc =
-        text ? hv__write_file_atomic(path, text, strlen(text), err)
+        text ? hv_write_file_atomic(path, text, strlen(text), err)
              : hv_error_set(err, HV_E_NOMEM, (hv_where){0}, "out of memory");
     free(text);
     if (rc != HV_OK) return rc;

@@ -6,7 +6,7 @@ visits, the audit trail, passwords only as Argon2id hashes, no family's
 name, address or phone in the server's log, lockout after 10 wrong
 passwords, throttling per address, TLS required off loopback (and working
 with a certificate), SIGTERM.  The browser test is tests/web/browser_test.py."""
-import http.cookiejar, json, os, shutil, socket, sqlite3, ssl, subprocess, sys, tempfile, time
+import http.cookiejar, json, os, shutil, socket, sqlite3, ssl, subprocess, sys, tempfile, threading, time
 import urllib.error, urllib.parse, urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from pyhelp import check, done, failures  # noqa: E402
@@ -456,6 +456,35 @@ try:
         st, b = resp.status, resp.read()
     check(st == 200 and json.loads(b)["imported"], f"a clean list is imported ({st})")
     check(b"H199" in open(hpath, "rb").read(), "households.csv replaced")
+    # Two coordinators uploading the list at once: each upload is written
+    # whole under a temporary name of its own; the file is one of them.
+    bodies = [("\n".join(good_rows) + "\n").encode(), ("\n".join(lines) + "\n").encode()]
+
+    def upload(k, codes):
+        for i in range(6):
+            rq = urllib.request.Request(base + "/api/import?file=households",
+                                        data=bodies[(k + i) % 2], method="POST",
+                                        headers={"Content-Type": "text/csv",
+                                                 "X-CSRF-Token": clients["cora"].csrf})
+            try:
+                with clients["cora"].op.open(rq, timeout=30) as resp:
+                    codes.append(resp.status)
+            except urllib.error.HTTPError as e:
+                codes.append(e.code)
+    codes = []
+    ts = [threading.Thread(target=upload, args=(k, codes)) for k in range(3)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    check(codes == [200] * 18, f"uploads at once all land: {codes}")
+    check(open(hpath, "rb").read() in bodies, "households.csv is one upload, whole")
+    check(not [f for f in os.listdir(prog) if ".tmp." in f], "no temporary file left")
+    with clients["cora"].op.open(urllib.request.Request(
+            base + "/api/import?file=households", data=bodies[0], method="POST",
+            headers={"Content-Type": "text/csv", "X-CSRF-Token": clients["cora"].csrf}),
+            timeout=30) as resp:
+        check(resp.status == 200, "the list with H199 again")
     export = ("Student ID,Student Name,Grade,Guardian,Phone,Address,Home Language,"
               "Enrolled Days,Absent Days\n"
               "7001,Nora Ali,K,Amal Ali,612-555-7001,5 Elm St,ar,100,22\n"
