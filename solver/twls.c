@@ -126,12 +126,12 @@ static void update(twls *t, int r) {
     t->pos[J[p]] = p;
   }
   F[n + 1] = cat(t, &F[n], &t->end);
-  t->rid[r] = ++t->next_id;
   B[n + 1] = t->end;
   for (int p = n; p >= 1; p--)
     B[p] = cat(t, &t->node[J[p]], &B[p + 1]);
   B[0] = cat(t, &t->start, &B[1]);
   t->pc[r] = priced(t, r, whole(t, r));
+  t->rid[r] = ++t->next_id;
 }
 
 /* The summary of a piece; false when it is empty. */

@@ -539,13 +539,12 @@ void hv__pin(hv_server *sv, hv_request *q, hv_reply *r) {
   char *text = plan && hit
                    ? json_dumps(plan, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
                    : NULL;
-  hv_error werr = {0};
   if (!plan) {
     hv__reply_error(r, 404, "week_of", "the week of %s has no plan", monday);
   } else if (!hit) {
     hv__reply_error(r, 404, "household", "'%s' has no visit that week", hh);
   } else if (!text ||
-             hv_write_file_atomic(path, text, strlen(text), &werr) != HV_OK) {
+             hv_write_file_atomic(path, text, strlen(text), &err) != HV_OK) {
     hv__reply_error(r, 500, NULL, "cannot write the plan");
   } else {
     char now[32], detail[160];
