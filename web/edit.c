@@ -128,6 +128,10 @@ void hv__move(hv_server *sv, hv_request *q, hv_reply *r, bool apply) {
   char at[HV_HHMM_TEXT];
   hv_hhmm_format(t, at);
   json_decref(in); /* h, pair, day, start die with it: copies above */
+  if (apply && hv__job_busy(sv)) {
+    hv__reply_error(r, 409, NULL, "a plan is being made: wait for it");
+    return;
+  }
   pthread_mutex_lock(&sv->db_lock);
   char monday[HV_DATE_TEXT], path[4096];
   bool found;

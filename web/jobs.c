@@ -303,6 +303,14 @@ json_t *hv__job_json(hv_server *sv) {
   return o;
 }
 
+bool hv__job_busy(hv_server *sv) {
+  hv_plan_job *j = &sv->job;
+  pthread_mutex_lock(&j->lock);
+  bool busy = j->state == HV_JOB_RUNNING && j->whatif_lo == 0;
+  pthread_mutex_unlock(&j->lock);
+  return busy;
+}
+
 void hv__job_end(hv_server *sv) {
   hv_plan_job *j = &sv->job;
   j->stop = 1;
@@ -313,9 +321,26 @@ void hv__job_end(hv_server *sv) {
 
 /* ---- the week's files ----------------------------------------------- */
 
+/* A week's plan.json, read at most once per request, when a staff
+ * member's route sheets and packets are checked against it. */
+typedef struct week_plan {
+  const char *path;
+  json_t *json; /* NULL until read, or when unreadable */
+  bool read;
+} week_plan;
+
+static const json_t *week_plan_json(week_plan *w) {
+  if (!w->read) {
+    json_error_t je;
+    w->json = json_load_file(w->path, 0, &je);
+    w->read = true;
+  }
+  return w->json;
+}
+
 /* Whether the caller may have file rel (e.g. "routes/2026-03-02_P1.pdf")
- * of the week whose plan.json is at plan_path. */
-static bool may_have(const hv_user *u, const char *plan_path, const char *rel) {
+ * of the week whose plan is wp. */
+static bool may_have(const hv_user *u, week_plan *wp, const char *rel) {
   /* Names only: folders we write, no "..", no second slash. */
   static const char *const dirs[] = {"routes/", "packets/", "letters/",
                                      "calendars/"};
@@ -352,8 +377,7 @@ static bool may_have(const hv_user *u, const char *plan_path, const char *rel) {
   }
   if (strncmp(rel, "routes/", 7) != 0 && strncmp(rel, "packets/", 8) != 0)
     return false;
-  json_error_t je;
-  json_t *plan = json_load_file(plan_path, 0, &je);
+  const json_t *plan = week_plan_json(wp);
   bool ok = false;
   size_t i;
   json_t *rt;
@@ -372,7 +396,6 @@ static bool may_have(const hv_user *u, const char *plan_path, const char *rel) {
              pair ? pair : "");
     ok |= strcmp(strchr(rel, '/') + 1, name) == 0;
   }
-  json_decref(plan);
   return ok;
 }
 
@@ -392,6 +415,10 @@ static bool week_dir(hv_server *sv, const hv_date *d, char *dir, size_t size,
   return true;
 }
 
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r) {
   const char *wk = hv__arg(q, "week_of");
   hv_date d;
@@ -406,26 +433,53 @@ void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r) {
     return;
   }
   json_t *files = json_array();
+  week_plan wp = {.path = plan_path};
   static const char *const sub[] = {"", "routes", "packets", "letters",
                                     "calendars"};
-  for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+  /* Every file, however many: a district's week has a letter per visit. */
+  char **names = NULL;
+  size_t cap = 0;
+  bool oom = files == NULL;
+  for (size_t i = 0; i < sizeof sub / sizeof sub[0] && !oom; i++) {
     char path[4200];
     if (!hv_path_join(path, sizeof path, dir, sub[i])) continue;
     DIR *dh = opendir(path);
     if (dh == NULL) continue;
-    char names[512][128];
     size_t n = 0;
     struct dirent *e;
-    while ((e = readdir(dh)) != NULL && n < 512)
-      if (e->d_name[0] != '.' && strlen(e->d_name) < 100)
-        snprintf(names[n++], sizeof names[0], "%s%s%s", sub[i],
-                 sub[i][0] ? "/" : "", e->d_name);
+    while (!oom && (e = readdir(dh)) != NULL) {
+      if (e->d_name[0] == '.') continue;
+      if (n == cap) {
+        char **more = realloc(names, (cap * 2 + 64) * sizeof *names);
+        if (more == NULL) {
+          oom = true;
+          break;
+        }
+        names = more, cap = cap * 2 + 64;
+      }
+      size_t len = strlen(sub[i]) + 1 + strlen(e->d_name) + 1;
+      if ((names[n] = malloc(len)) == NULL) {
+        oom = true;
+        break;
+      }
+      snprintf(names[n++], len, "%s%s%s", sub[i], sub[i][0] ? "/" : "",
+               e->d_name);
+    }
     closedir(dh);
-    qsort(names, n, sizeof names[0],
-          (int (*)(const void *, const void *))strcmp);
-    for (size_t k = 0; k < n; k++)
-      if (may_have(&q->session.user, plan_path, names[k]))
-        json_array_append_new(files, json_string(names[k]));
+    qsort(names, n, sizeof *names, by_name);
+    for (size_t k = 0; k < n; k++) {
+      if (!oom && may_have(&q->session.user, &wp, names[k]) &&
+          json_array_append_new(files, json_string(names[k])) != 0)
+        oom = true;
+      free(names[k]);
+    }
+  }
+  free(names);
+  json_decref(wp.json);
+  if (oom) {
+    json_decref(files);
+    hv__reply_error(r, 500, NULL, "out of memory");
+    return;
   }
   hv__reply_json(r, 200, json_pack("{s:o}", "files", files));
 }
@@ -483,7 +537,10 @@ void hv__files_get(hv_server *sv, hv_request *q, hv_reply *r) {
     hv__reply_error(r, 404, NULL, "that week has no plan");
     return;
   }
-  if (!may_have(&q->session.user, plan_path, rel)) {
+  week_plan wp = {.path = plan_path};
+  bool mine = may_have(&q->session.user, &wp, rel);
+  json_decref(wp.json);
+  if (!mine) {
     hv__reply_error(r, 403, NULL, "not yours to download");
     return;
   }
@@ -515,6 +572,10 @@ void hv__pin(hv_server *sv, hv_request *q, hv_reply *r) {
   char hh[64], monday[HV_DATE_TEXT], path[4096];
   snprintf(hh, sizeof hh, "%s", h);
   json_decref(in);
+  if (hv__job_busy(sv)) {
+    hv__reply_error(r, 409, NULL, "a plan is being made: wait for it");
+    return;
+  }
   bool found = false;
   hv_error err = {0};
   pthread_mutex_lock(&sv->db_lock);

@@ -139,6 +139,10 @@ void hv__send(hv_server *sv, hv_request *q, hv_reply *r);
 void hv__pin(hv_server *sv, hv_request *q, hv_reply *r);
 void hv__job_status(hv_server *sv, hv_reply *r);
 void hv__job_end(hv_server *sv);
+/* Whether a plan or a re-plan is being made: its end writes the week's
+ * folder, so a pin or a move made meanwhile would be lost (a what-if
+ * writes elsewhere). */
+bool hv__job_busy(hv_server *sv);
 /* The job's state as JSON (the body of GET /api/plan). */
 json_t *hv__job_json(hv_server *sv);
 void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r);

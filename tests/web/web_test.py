@@ -279,6 +279,21 @@ try:
           f"staff get only their own files: {afiles}")
     _, b, _ = clients["vic"].req("GET", "/api/files?week_of=2026-03-02")
     check(json.loads(b)["files"] == ["week.svg"], "viewers get the map only")
+    # A district's week has a letter per visit: the list holds them all.
+    ldir = os.path.join(prog, "weeks", "2026-03-02", "letters")
+    extra = [f"2026-03-06_Z{i:04d}.pdf" for i in range(700)]
+    for name in extra:
+        open(os.path.join(ldir, name), "wb").close()
+    _, b, _ = clients["cora"].req("GET", "/api/files?week_of=2026-03-02")
+    many = json.loads(b)["files"]
+    check(len(many) == len(cfiles) + 700 and all("letters/" + n in many for n in extra),
+          f"every file listed ({len(many)} of {len(cfiles) + 700})")
+    letters = [f for f in many if f.startswith("letters/")]
+    check(letters == sorted(letters), "in order by name")
+    _, b, _ = clients["ana"].req("GET", "/api/files?week_of=2026-03-02")
+    check(json.loads(b)["files"] == afiles, "staff still get only their own")
+    for name in extra:
+        os.unlink(os.path.join(ldir, name))
     st, b, hd = clients["cora"].req("GET", "/files/2026-03-02/roster.pdf")
     check(st == 200 and b[:5] == b"%PDF-" and hd.get("Content-Type") == "application/pdf", "a download")
     other_pdf = next(f for f in cfiles if f.startswith("routes/") and not any(f.endswith("_" + p + ".pdf") for p in pairs))
@@ -375,6 +390,14 @@ try:
     st, b, _ = clients["cora"].req("POST", "/api/replan", {"week_of": "2026-03-02", "from": "mon",
                                                            "time_limit_s": 2})
     check(st == 202, f"re-planning starts ({st} {b[:100]!r})")
+    # Its end writes the week's folder: a pin or a move meanwhile would be
+    # lost, so both are refused until it ends.
+    st, _, _ = clients["cora"].req("POST", "/api/pin", {"household": pst["household"],
+                                                        "week_of": "2026-03-02", "pinned": False})
+    check(st == 409, f"no pin while a plan is being made ({st})")
+    if good:
+        st, _, _ = clients["cora"].req("POST", "/api/move", good)
+        check(st == 409, f"no move while a plan is being made ({st})")
     for _ in range(120):
         _, b, _ = clients["cora"].req("GET", "/api/plan")
         job = json.loads(b)
