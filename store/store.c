@@ -1063,6 +1063,42 @@ hv_status hv_store_get_user(hv_store *st, const char *login, hv_store_user *out,
              : hv__store_fail(st, "reading a user", err);
 }
 
+hv_status hv_store_delete_user(hv_store *st, const char *login, bool *found,
+                               hv_error *err) {
+  sqlite3_stmt *q =
+      hv__store_prepare(st, "DELETE FROM app_user WHERE login = ?1", err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, login);
+  hv_status rc = run(st, q, "removing a user", err);
+  *found = rc == HV_OK && sqlite3_changes(st->db) > 0;
+  return rc;
+}
+
+hv_status hv_store_users_each(hv_store *st,
+                              void (*fn)(const hv_store_user *u, void *ud),
+                              void *ud, hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      "SELECT login, role, staff_id, password_hash, failed_logins, "
+      "locked_until FROM app_user ORDER BY login",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  int step;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    hv_store_user u = {0};
+    hv__store_col(q, 0, u.login, sizeof u.login);
+    hv__store_col(q, 1, u.role, sizeof u.role);
+    hv__store_col(q, 2, u.staff, sizeof u.staff);
+    hv__store_col(q, 3, u.hash, sizeof u.hash);
+    u.failed_logins = sqlite3_column_int(q, 4);
+    hv__store_col(q, 5, u.locked_until, sizeof u.locked_until);
+    fn(&u, ud);
+  }
+  sqlite3_finalize(q);
+  return step == SQLITE_DONE ? HV_OK
+                             : hv__store_fail(st, "reading the users", err);
+}
+
 hv_status hv_store_set_login_state(hv_store *st, const char *login, int failed,
                                    const char *locked_until, hv_error *err) {
   sqlite3_stmt *q = hv__store_prepare(

@@ -150,6 +150,23 @@ static void session_end(hv_server *s, const char *token) {
   pthread_mutex_unlock(&s->lock);
 }
 
+/* Whether the session's account is still as it was at login: removed,
+ * given another role or staff member, or a new password (hvplan users,
+ * from another process too), the session ends. */
+static bool session_current(hv_server *s, const char *token,
+                            const hv_session *se) {
+  hv_user now;
+  bool found = false;
+  hv_error err = {0};
+  pthread_mutex_lock(&s->db_lock);
+  hv_status st = hv_users_get(s->db, se->user.login, &now, &found, &err);
+  pthread_mutex_unlock(&s->db_lock);
+  if (st == HV_OK && found && strcmp(now.stamp, se->user.stamp) == 0)
+    return true;
+  session_end(s, token);
+  return false;
+}
+
 /* Failed logins per address: true when this address must wait. */
 static bool throttled(hv_server *s, const char *addr, bool failed_now) {
   pthread_mutex_lock(&s->lock);
@@ -458,9 +475,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
                   .body_len = cs->len,
                   .too_big = cs->too_big};
   client_addr(c, q.addr, sizeof q.addr);
-  q.has_session = session_find(
-      s, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "hv_session"),
-      &q.session);
+  const char *token =
+      MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "hv_session");
+  q.has_session = session_find(s, token, &q.session) &&
+                  session_current(s, token, &q.session);
   hv_reply r = {0};
   route(s, &q, &r);
   struct MHD_Response *resp = NULL;

@@ -138,21 +138,27 @@ static const hv_cli_command commands[] = {
      "Fills in the coordinates of the school and of every household with an\n"
      "address and no lat/lon, with the scenario's geocoder.  Only addresses\n"
      "are sent; answers are cached in DIR/geocode_cache.json.\n"},
-    {"users", hv_cli_users, "add an account of the web application",
+    {"users", hv_cli_users, "accounts of the web application",
      "usage: hvplan users add DIR --login NAME --role "
      "coordinator|staff|viewer\n"
      "                        [--staff ID]\n"
+     "       hvplan users remove DIR --login NAME\n"
+     "       hvplan users list DIR\n"
      "\n"
-     "Adds (or replaces) an account in DIR's program database; the password\n"
-     "is read from standard input (one line, at least 10 characters) and\n"
-     "stored only as an Argon2id hash.  A staff account names its staff\n"
-     "member (--staff S01): it sees and records only that person's visits.\n"},
+     "add: adds (or replaces) an account in DIR's program database; the\n"
+     "password is read from standard input (one line, at least 10\n"
+     "characters) and stored only as an Argon2id hash.  A staff account\n"
+     "names its staff member (--staff S01): it sees and records only that\n"
+     "person's visits.  remove: deletes an account (someone who left).\n"
+     "list: login, role, staff member and lock of every account.  A\n"
+     "replaced or removed account's sessions in a running 'hvplan serve'\n"
+     "end at their next request.  Both changes are audited.\n"},
     {"audit", hv_cli_audit, "who changed what, and when",
      "usage: hvplan audit DIR\n"
      "\n"
      "Prints the audit trail of DIR's program database: plans made,\n"
      "outcomes and contacts recorded (from the command line or the web),\n"
-     "users added.\n"},
+     "users added, changed and removed.\n"},
     {"serve", hv_cli_serve, "the dashboard and the staff's phone page",
      "usage: hvplan serve DIR [--listen ADDRESS:PORT]\n"
      "                       [--tls-cert FILE --tls-key FILE]\n"

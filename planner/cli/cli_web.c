@@ -14,9 +14,42 @@
 
 /* ---- users ---------------------------------------------------------- */
 
+static void print_user(const hv_store_user *u, void *ud) {
+  (void)ud;
+  printf("%-20s %-12s %-10s %s\n", u->login, u->role,
+         u->staff[0] ? u->staff : "-",
+         u->locked_until[0] ? u->locked_until : "-");
+}
+
+/* hvplan users list DIR and hvplan users remove DIR --login NAME. */
+static int users_list_or_remove(const char *dir, const char *login) {
+  int rc = 0;
+  hv_store *db = NULL;
+  if (!hv_cli_open_program(dir, &db, &rc)) return rc;
+  hv_error err = {0};
+  hv_status st;
+  if (login) {
+    st = hv_users_remove(db, login, "command line", &err);
+    if (st == HV_OK)
+      printf("User %s removed from %s\n", login, hv_store_path(db));
+  } else {
+    printf("%-20s %-12s %-10s %s\n", "login", "role", "staff", "locked until");
+    st = hv_store_users_each(db, print_user, NULL, &err);
+  }
+  if (st != HV_OK) {
+    hv_cli_print_error(&err);
+    rc = hv_cli_exit_code(st);
+  }
+  hv_store_close(db);
+  return rc;
+}
+
 int hv_cli_users(int argc, char **argv) {
   const char *dir = NULL, *login = NULL, *role = NULL, *staff = NULL;
-  bool bad = argc < 2 || strcmp(argv[1], "add") != 0;
+  const char *verb = argc >= 2 ? argv[1] : "";
+  bool add = strcmp(verb, "add") == 0, remove = strcmp(verb, "remove") == 0,
+       list = strcmp(verb, "list") == 0;
+  bool bad = !add && !remove && !list;
   for (int i = 2; i < argc && !bad; i++) {
     if (strcmp(argv[i], "--login") == 0 && i + 1 < argc)
       login = argv[++i];
@@ -29,10 +62,13 @@ int hv_cli_users(int argc, char **argv) {
     else
       bad = true;
   }
-  if (bad || !dir || !login || !role) {
+  if (bad || !dir || (add && (!login || !role)) ||
+      (remove && (!login || role || staff)) ||
+      (list && (login || role || staff))) {
     hv_cli_usage("users", stderr);
     return 64;
   }
+  if (!add) return users_list_or_remove(dir, remove ? login : NULL);
   /* The password from standard input (one line), never an argument. */
   if (isatty(STDIN_FILENO))
     fprintf(stderr, "Password for %s (at least 10 characters): ", login);

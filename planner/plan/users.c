@@ -98,6 +98,56 @@ hv_status hv_users_add(hv_store *st, const char *login, hv_role role,
   return hv_store_commit(st, err);
 }
 
+/* The session's view of stored account u (see hv_user.stamp). */
+static void user_of(const hv_store_user *u, hv_user *out) {
+  memset(out, 0, sizeof *out);
+  snprintf(out->login, sizeof out->login, "%s", u->login);
+  snprintf(out->staff, sizeof out->staff, "%s", u->staff);
+  out->role = hv_role_parse(u->role);
+  crypto_generichash_state g;
+  unsigned char d[16];
+  crypto_generichash_init(&g, NULL, 0, sizeof d);
+  const char *parts[] = {u->role, u->staff, u->hash};
+  for (size_t i = 0; i < 3; i++)
+    crypto_generichash_update(&g, (const unsigned char *)parts[i],
+                              strlen(parts[i]) + 1);
+  crypto_generichash_final(&g, d, sizeof d);
+  sodium_bin2hex(out->stamp, sizeof out->stamp, d, sizeof d);
+}
+
+hv_status hv_users_get(hv_store *st, const char *login, hv_user *user,
+                       bool *found, hv_error *err) {
+  memset(user, 0, sizeof *user);
+  if (sodium_init() < 0)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0},
+                        "libsodium cannot start");
+  hv_store_user u;
+  hv_status rc = hv_store_get_user(st, login, &u, found, err);
+  if (rc == HV_OK && *found) user_of(&u, user);
+  sodium_memzero(u.hash, sizeof u.hash);
+  return rc;
+}
+
+hv_status hv_users_remove(hv_store *st, const char *login, const char *by,
+                          hv_error *err) {
+  hv_status rc = hv_store_begin(st, err);
+  if (rc != HV_OK) return rc;
+  bool found = false;
+  rc = hv_store_delete_user(st, login, &found, err);
+  if (rc == HV_OK && !found)
+    rc = hv_error_set(err, HV_E_INPUT, (hv_where){.field = "--login"},
+                      "there is no user '%s'", login);
+  char now[32];
+  if (rc == HV_OK)
+    rc = hv_store_audit(st, hv_iso_time(time(NULL), now), by, "user removed",
+                        login, err);
+  if (rc != HV_OK) {
+    hv_store_rollback(st);
+    return rc;
+  }
+  return hv_store_commit(st, err);
+}
+
 hv_status hv_users_login(hv_store *st, const char *login, const char *password,
                          time_t now, hv_login_result *result, hv_user *user,
                          hv_error *err) {
@@ -131,9 +181,7 @@ hv_status hv_users_login(hv_store *st, const char *login, const char *password,
   bool ok = crypto_pwhash_str_verify(u.hash, password, strlen(password)) == 0;
   if (ok) {
     *result = HV_LOGIN_OK;
-    snprintf(user->login, sizeof user->login, "%s", u.login);
-    snprintf(user->staff, sizeof user->staff, "%s", u.staff);
-    user->role = hv_role_parse(u.role);
+    user_of(&u, user);
     if (u.failed_logins != 0 || u.locked_until[0])
       rc = hv_store_set_login_state(st, login, 0, "", err);
     return rc;

@@ -544,6 +544,49 @@ try:
     check(st == 200, "logout")
     st, _, _ = c.req("GET", "/api/session")
     check(st == 401, "the session is gone")
+    # Accounts change under a running server (hvplan users, another
+    # process): a new role or password, or a removed account, ends the
+    # account's sessions at their next request; other sessions go on.
+    def users(*args, pw=None):
+        return subprocess.run([hvplan, "users", args[0], prog] + list(args[1:]),
+                              input=pw, capture_output=True, text=True)
+    for login in ("dan", "eve"):
+        check(users("add", "--login", login, "--role", "viewer", pw="first-password-1\n").returncode == 0,
+              f"users add {login}")
+    dan, eve = Client(base), Client(base)
+    check(dan.login("dan", "first-password-1")[0] == 303 and eve.login("eve", "first-password-1")[0] == 303,
+          "dan and eve log in")
+    r = users("add", "--login", "dan", "--role", "staff", "--staff", "S03", pw="second-password-2\n")
+    check(r.returncode == 0, "dan becomes staff: " + r.stderr)
+    st, _, _ = dan.req("GET", "/api/session")
+    check(st == 401, f"dan's viewer session ends with the change ({st})")
+    st, b, _ = eve.req("GET", "/api/session")
+    check(st == 200 and json.loads(b)["role"] == "viewer", f"eve's session goes on ({st})")
+    check(dan.login("dan", "first-password-1")[0] == 401, "the old password no longer works")
+    st, _, _ = dan.login("dan", "second-password-2")
+    _, b, _ = dan.req("GET", "/api/session")
+    check(st == 303 and json.loads(b)["role"] == "staff", f"dan logs in again as staff ({st} {b[:80]!r})")
+    r = users("remove", "--login", "eve")
+    check(r.returncode == 0 and "removed" in r.stdout, "eve removed: " + r.stderr)
+    st, _, _ = eve.req("GET", "/api/week?week_of=2026-03-02")
+    check(st == 401, f"a removed account's session ends ({st})")
+    check(Client(base).login("eve", "first-password-1")[0] == 401, "and it cannot log in")
+    r = users("remove", "--login", "eve")
+    check(r.returncode != 0 and "--login" in r.stderr and "eve" in r.stderr,
+          "removing an unknown account names it: " + r.stderr)
+    r = users("list")
+    rows = {ln.split()[0]: ln.split()[1:] for ln in r.stdout.splitlines()[1:]}
+    check(r.returncode == 0 and rows.get("dan", [])[:2] == ["staff", "S03"] and "eve" not in rows and
+          rows.get("cora", [])[:2] == ["coordinator", "-"] and "argon2" not in r.stdout,
+          f"users list: {r.stdout}")
+    st, _, _ = clients["cora"].req("GET", "/api/session")
+    check(st == 200, "the coordinator's session is untouched")
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    acts = [tuple(a) for a in db.execute("SELECT action, detail FROM audit WHERE action IN "
+                                         "('user changed', 'user removed')")]
+    check(("user removed", "eve") in acts and any(a == "user changed" and d.startswith("dan:") for a, d in acts),
+          f"changes audited: {acts}")
+    db.close()
     # Lockout: 10 wrong passwords lock the account, even for the right one.
     c = Client(base)
     codes = [c.login("cali", "wrong-password-%d" % i)[0] for i in range(10)]

@@ -26,7 +26,9 @@ const char *hv_role_name(hv_role r);
 
 /* Adds (or replaces) an account.  A staff account names its staff member,
  * who must be in the program database; passwords need 10 characters.
- * Writes the audit row "user added" in the same transaction. */
+ * Writes the audit row "user added" (or "user changed") in the same
+ * transaction.  A replaced account's sessions end at their next
+ * request. */
 hv_status hv_users_add(hv_store *st, const char *login, hv_role role,
                        const char *staff_id, const char *password,
                        const char *by, hv_error *err);
@@ -40,6 +42,10 @@ typedef enum hv_login_result {
 typedef struct hv_user {
   char login[64], staff[64];
   hv_role role;
+  /* A digest of the account as stored (role, staff member, password
+   * hash): the server ends a session whose account has since changed or
+   * gone (hv_users_get). */
+  char stamp[33];
 } hv_user;
 
 /* Checks a password at time now; counts failures and locks the account
@@ -47,6 +53,17 @@ typedef struct hv_user {
 hv_status hv_users_login(hv_store *st, const char *login, const char *password,
                          time_t now, hv_login_result *result, hv_user *user,
                          hv_error *err);
+
+/* The account login as it is now (stamp included); *found false when
+ * there is none. */
+hv_status hv_users_get(hv_store *st, const char *login, hv_user *user,
+                       bool *found, hv_error *err);
+
+/* Removes an account (unknown: HV_E_INPUT naming --login), with the audit
+ * row "user removed" in the same transaction.  Its sessions end at their
+ * next request. */
+hv_status hv_users_remove(hv_store *st, const char *login, const char *by,
+                          hv_error *err);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" of t into buf (32 bytes). */
 char *hv_iso_time(time_t t, char *buf);

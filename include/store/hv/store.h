@@ -286,6 +286,14 @@ hv_status hv_store_put_user(hv_store *st, const hv_store_user *u,
                             const char *now, bool *replaced, hv_error *err);
 hv_status hv_store_get_user(hv_store *st, const char *login, hv_store_user *out,
                             bool *found, hv_error *err);
+/* Removes a user; *found says whether there was one. */
+hv_status hv_store_delete_user(hv_store *st, const char *login, bool *found,
+                               hv_error *err);
+/* Calls fn for every user, by login (the hash included: fn must not
+ * print it). */
+hv_status hv_store_users_each(hv_store *st,
+                              void (*fn)(const hv_store_user *u, void *ud),
+                              void *ud, hv_error *err);
 /* Sets the failed-login count and the lock of a user. */
 hv_status hv_store_set_login_state(hv_store *st, const char *login, int failed,
                                    const char *locked_until, hv_error *err);
