@@ -138,6 +138,44 @@ try:
         check(n == 1, "back online: the call's outcome is stored once")
     else:
         check(False, "the fixture gives S01 a call on the route's day")
+
+    # The session ends while an entry waits on the phone (here: the account's
+    # password is set again; also a server restart or 12 hours idle): the
+    # entry stays, the page says to log in, and a login in another tab
+    # (a new session, so this page's CSRF token is stale) sends it.
+    other = [r for r in plan["routes"] if "S01" in r["staff"] and r["date"] != day["date"]]
+    if other:
+        target = other[0]["stops"][0]["household"]
+        driver.get(base + "/staff?date=" + other[0]["date"])
+        wait.until(lambda d: d.find_elements(By.ID, "form-" + target))
+        driver.set_network_conditions(offline=True, latency=0, download_throughput=0,
+                                      upload_throughput=0)
+        form = driver.find_element(By.ID, "form-" + target)
+        Select(form.find_element(By.NAME, "outcome")).select_by_value("met")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(lambda d: "saved on this phone" in d.find_element(By.ID, "queue").text)
+        subprocess.run([hvplan, "users", "add", prog, "--login", "ana", "--role", "staff", "--staff", "S01"],
+                       input="ana-staff-pass-1\n", check=True, capture_output=True, text=True)
+        driver.set_network_conditions(offline=False, latency=0, download_throughput=-1,
+                                      upload_throughput=-1)
+        driver.execute_script("window.dispatchEvent(new Event('online'))")
+        wait.until(lambda d: "log in again" in d.find_element(By.ID, "queue").text)
+        n = db.execute("SELECT count(*) FROM outcome WHERE household_id = ?", (target,)).fetchone()[0]
+        check(n == 0 and "log in again" in driver.find_element(By.ID, "status-" + target).text,
+              "no session: the entry waits on the phone, and the page says so")
+        driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch('/login', {method: 'POST', credentials: 'same-origin', headers: "
+            "{'Content-Type': 'application/x-www-form-urlencoded'}, "
+            "body: 'login=ana&password=ana-staff-pass-1'}).then(() => done(1), () => done(0));")
+        driver.execute_script("window.dispatchEvent(new Event('online'))")
+        wait.until(lambda d: "Recorded" in d.find_element(By.ID, "status-" + target).text)
+        row = db.execute("SELECT count(*), max(outcome) FROM outcome WHERE household_id = ?",
+                         (target,)).fetchone()
+        check(row == (1, "met") and driver.find_element(By.ID, "queue").text == "",
+              f"logged in again: the entry is sent, once ({row})")
+    else:
+        check(False, "the fixture gives S01 a route on a second day")
     db.close()
     driver.delete_all_cookies()
 

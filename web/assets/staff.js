@@ -2,6 +2,8 @@
 // each, the visit-log form.  An entry is kept in the phone's storage until
 // the server has it, so a form filled in without signal is sent later (the
 // server keeps one outcome per visit and date: sending twice is harmless).
+// With no session (expired, the server restarted, the account changed) it
+// waits for a login, never dropped.
 "use strict";
 const OUTCOMES = ["met", "not_home", "declined", "moved", "rescheduled", "other"];
 const BARRIERS = ["transportation", "health", "housing", "childcare", "work_schedule",
@@ -20,24 +22,51 @@ function el(tag, attrs, ...kids) {
 function label(text) { return text.replace(/_/g, " "); }
 function queue() { try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; } }
 function saveQueue(q) { localStorage.setItem(QUEUE, JSON.stringify(q)); showQueue(); }
+let loggedOut = false;  // the server ended the session: entries wait for a login
 function showQueue() {
   const n = queue().length;
-  document.getElementById("queue").textContent =
-    n ? n + " entr" + (n === 1 ? "y" : "ies") + " saved on this phone, to be sent when there is signal." : "";
+  const box = document.getElementById("queue");
+  box.textContent = !n ? "" : n + " entr" + (n === 1 ? "y" : "ies") + " saved on this phone, " +
+    (loggedOut ? "to be sent once you log in again: " : "to be sent when there is signal.");
+  if (n && loggedOut) box.append(el("a", { href: "/login" }, "log in"));
+}
+
+function post(item) {
+  return fetch("/api/outcome", {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify(item) });
+}
+
+// The session's CSRF token again (after a login in another tab, the one
+// this page holds is stale); false when there is no session.
+async function renewCsrf() {
+  const s = await fetch("/api/session", { credentials: "same-origin" });
+  if (!s.ok) return false;
+  csrf = (await s.json()).csrf;
+  return true;
 }
 
 async function flush() {
   const q = queue();
   const left = [];
+  loggedOut = false;
   for (const item of q) {
     try {
-      const r = await fetch("/api/outcome", {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-        body: JSON.stringify(item) });
-      const j = await r.json().catch(() => ({}));
+      let r = await post(item);
+      let j = await r.json().catch(() => ({}));
+      if (r.status === 403 && j.field === "X-CSRF-Token" && await renewCsrf()) {
+        r = await post(item);
+        j = await r.json().catch(() => ({}));
+      }
       const status = document.getElementById("status-" + item.household);
-      if (r.ok) {
+      if (r.status === 401 || (r.status === 403 && j.field === "X-CSRF-Token")) {
+        // No session (it expired, the server restarted, the account
+        // changed): kept until the next login sends it.
+        loggedOut = true;
+        left.push(item);
+        if (status) { status.textContent = "Saved on this phone; log in again to send it"; status.className = "error"; }
+      } else if (r.ok) {
         if (status) { status.textContent = "Recorded (" + j.status + ")"; status.className = "ok"; }
       } else if (r.status === 400 || r.status === 403 || r.status === 404) {
         const why = (j.problems || []).map((x) => x.field + ": " + x.message).join("; ") || j.error;
