@@ -163,6 +163,8 @@ try:
         n = db.execute("SELECT count(*) FROM outcome WHERE household_id = ?", (target,)).fetchone()[0]
         check(n == 0 and "log in again" in driver.find_element(By.ID, "status-" + target).text,
               "no session: the entry waits on the phone, and the page says so")
+        keys = driver.execute_script("return Object.keys(localStorage)")
+        check(keys == ["hvplan-queue-ana"], f"kept under the login that made it: {keys}")
         driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
             "fetch('/login', {method: 'POST', credentials: 'same-origin', headers: "

@@ -8,7 +8,9 @@
 const OUTCOMES = ["met", "not_home", "declined", "moved", "rescheduled", "other"];
 const BARRIERS = ["transportation", "health", "housing", "childcare", "work_schedule",
   "safety", "school_climate", "other"];
-const QUEUE = "hvplan-queue";
+// Each login's entries apart: on a phone two people share, one person's
+// entries are never sent (and refused) under the other's session.
+let QUEUE = "hvplan-queue";
 let csrf = "";
 
 function el(tag, attrs, ...kids) {
@@ -129,6 +131,12 @@ async function main() {
   if (s.status === 401) { window.location = "/login"; return; }
   const me = await s.json();
   csrf = me.csrf;
+  QUEUE = "hvplan-queue-" + me.login;
+  const old = localStorage.getItem("hvplan-queue");  // from before queues per login
+  if (old) {
+    localStorage.removeItem("hvplan-queue");
+    try { saveQueue(queue().concat(JSON.parse(old))); } catch (e) { /* unreadable: nothing to keep */ }
+  }
   document.getElementById("who").textContent = me.login + " (" + me.role + ")";
   const date = new URLSearchParams(window.location.search).get("date") || "";
   const r = await fetch("/api/today" + (date ? "?date=" + encodeURIComponent(date) : ""), { credentials: "same-origin" });
