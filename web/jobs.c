@@ -466,7 +466,7 @@ void hv__files_list(hv_server *sv, hv_request *q, hv_reply *r) {
                e->d_name);
     }
     closedir(dh);
-    qsort(names, n, sizeof *names, by_name);
+    if (n > 1) qsort(names, n, sizeof *names, by_name);
     for (size_t k = 0; k < n; k++) {
       if (!oom && may_have(&q->session.user, &wp, names[k]) &&
           json_array_append_new(files, json_string(names[k])) != 0)

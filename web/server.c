@@ -158,9 +158,9 @@ static bool session_current(hv_server *s, const char *token,
   hv_user now;
   bool found = false;
   hv_error err = {0};
-  pthread_mutex_lock(&s->db_lock);
-  hv_status st = hv_users_get(s->db, se->user.login, &now, &found, &err);
-  pthread_mutex_unlock(&s->db_lock);
+  pthread_mutex_lock(&s->accounts_lock);
+  hv_status st = hv_users_get(s->accounts, se->user.login, &now, &found, &err);
+  pthread_mutex_unlock(&s->accounts_lock);
   if (st == HV_OK && found && strcmp(now.stamp, se->user.stamp) == 0)
     return true;
   session_end(s, token);
@@ -576,6 +576,10 @@ hv_status hv_web_serve(const hv_web_options *o, hv_error *err) {
                         "FILE --tls-key FILE)",
                         host);
   hv_server s = {.o = o, .db = o->store, .tls = tls};
+  hv_status opened =
+      hv_store_open(hv_store_path(o->store), false, &s.accounts, err);
+  if (opened != HV_OK) return opened;
+  pthread_mutex_init(&s.accounts_lock, NULL);
   pthread_mutex_init(&s.db_lock, NULL);
   pthread_mutex_init(&s.lock, NULL);
   pthread_mutex_init(&s.job.lock, NULL);
@@ -585,6 +589,7 @@ hv_status hv_web_serve(const hv_web_options *o, hv_error *err) {
     key = cert ? read_pem(o->tls_key, err) : NULL;
     if (key == NULL) {
       free(cert);
+      hv_store_close(s.accounts);
       return err ? err->code : HV_E_IO;
     }
   }
@@ -627,6 +632,8 @@ hv_status hv_web_serve(const hv_web_options *o, hv_error *err) {
     free(key);
   }
   free(s.sessions);
+  hv_store_close(s.accounts);
+  pthread_mutex_destroy(&s.accounts_lock);
   pthread_mutex_destroy(&s.db_lock);
   pthread_mutex_destroy(&s.lock);
   return rc;

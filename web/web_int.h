@@ -52,6 +52,11 @@ typedef struct hv_server {
   hv_session *sessions;
   bool tls;
   hv_plan_job job;
+  /* A second connection for the account check of every request (see
+   * session_current), under its own lock, so that the check never waits
+   * behind a long change holding db_lock (a moved visit's PDFs). */
+  hv_store *accounts;
+  pthread_mutex_t accounts_lock;
   /* The last week read (db_lock held): its plan.json, the scenario's
    * folder and the files' change times, so that a request does not parse
    * them again while nothing changed. */
