@@ -304,6 +304,13 @@ try:
            for s in r["stops"]}
     check(got.get(moved) == (rt["pair"], rt["day"], was["start"], True),
           f"the pinned visit stayed: {got.get(moved)}")
+    # The coordinator's password is set again elsewhere: the next thing the
+    # page asks of the server leads to the login page.
+    subprocess.run([hvplan, "users", "add", prog, "--login", "cora", "--role", "coordinator"],
+                   input="coordinator-pass-2\n", check=True, capture_output=True, text=True)
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "mv-check"))
+    wait.until(lambda d: d.current_url.endswith("/login"))
+    check(True, "an ended session leads to the login page")
 finally:
     if driver:
         driver.quit()

@@ -5,6 +5,14 @@
 "use strict";
 let csrf = "";
 let currentWeek = "";
+// Every call to the server: a session that has ended (12 hours idle, a
+// server restart, the account changed) leads to the login page rather than
+// to a message about it in whatever box asked.
+async function api(url, opts) {
+  const r = await fetch(url, Object.assign({ credentials: "same-origin" }, opts || {}));
+  if (r.status === 401) window.location = "/login";
+  return r;
+}
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -24,7 +32,7 @@ async function show(week) {
   const ros = document.getElementById("roster");
   sum.replaceChildren();
   ros.replaceChildren();
-  const o = await fetch("/api/outcomes" + q, { credentials: "same-origin" });
+  const o = await api("/api/outcomes" + q, { credentials: "same-origin" });
   if (o.ok) {
     const j = await o.json();
     document.getElementById("title").textContent = "Week of " + j.from;
@@ -35,7 +43,7 @@ async function show(week) {
     sum.append(el("h3", {}, "By outcome"), dl(j.outcomes));
     sum.append(el("h3", {}, "Barriers found"), dl(j.barriers));
   }
-  const w = await fetch("/api/week" + q, { credentials: "same-origin" });
+  const w = await api("/api/week" + q, { credentials: "same-origin" });
   if (!w.ok) { ros.append(el("p", { class: "note" }, "No plan for this week.")); return; }
   const p = await w.json();
   currentWeek = p.week_of;
@@ -59,7 +67,7 @@ async function show(week) {
 async function showFiles(week) {
   const box = document.getElementById("files");
   box.replaceChildren();
-  const r = await fetch("/api/files?week_of=" + encodeURIComponent(week), { credentials: "same-origin" });
+  const r = await api("/api/files?week_of=" + encodeURIComponent(week), { credentials: "same-origin" });
   if (!r.ok) return;
   const j = await r.json();
   if (j.files.includes("week.svg"))
@@ -83,7 +91,7 @@ async function plan(replan) {
     body.week_of = document.getElementById("week").value || currentWeek;
     body.from = document.getElementById("rp-from").value;
   }
-  const r = await fetch(replan === true ? "/api/replan" : "/api/plan", { method: "POST",
+  const r = await api(replan === true ? "/api/replan" : "/api/plan", { method: "POST",
     credentials: "same-origin", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
     body: JSON.stringify(body) });
   if (!r.ok) {
@@ -127,7 +135,7 @@ async function plan(replan) {
     return true;
   };
   const poll = async () => {
-    const s = await (await fetch("/api/plan", { credentials: "same-origin" })).json();
+    const s = await (await api("/api/plan", { credentials: "same-origin" })).json();
     if (!render(s)) setTimeout(poll, 500);
   };
   let done = false;
@@ -165,7 +173,7 @@ async function move(apply) {
     pair: document.getElementById("mv-pair").value.trim(),
     day: document.getElementById("mv-day").value,
     start: document.getElementById("mv-start").value };
-  const r = await fetch(apply ? "/api/move" : "/api/move/check", { method: "POST", credentials: "same-origin",
+  const r = await api(apply ? "/api/move" : "/api/move/check", { method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(body) });
   const j = await r.json().catch(() => ({}));
   if (j.ok) {
@@ -189,7 +197,7 @@ async function importList(ev) {
   const file = document.getElementById("imp-file").files[0];
   if (!file) return;
   const kind = document.getElementById("imp-kind").value;
-  const r = await fetch("/api/import?file=" + kind, { method: "POST", credentials: "same-origin",
+  const r = await api("/api/import?file=" + kind, { method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "text/csv", "X-CSRF-Token": csrf }, body: await file.text() });
   const j = await r.json().catch(() => ({}));
   if (r.ok) {
@@ -224,7 +232,7 @@ document.getElementById("rp-button").addEventListener("click", () => plan(true))
 async function pin(on) {
   const out = document.getElementById("move-result");
   out.replaceChildren();
-  const r = await fetch("/api/pin", { method: "POST", credentials: "same-origin",
+  const r = await api("/api/pin", { method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
     body: JSON.stringify({ household: document.getElementById("mv-household").value.trim(),
       week_of: document.getElementById("week").value || currentWeek, pinned: on }) });
@@ -241,7 +249,7 @@ async function whatif() {
   out.replaceChildren();
   status.textContent = "Starting…";
   const limit = Number(document.getElementById("limit").value) || 20;
-  const r = await fetch("/api/whatif", { method: "POST", credentials: "same-origin",
+  const r = await api("/api/whatif", { method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
     body: JSON.stringify({ pairs: document.getElementById("wi-pairs").value.trim(), time_limit_s: limit }) });
   if (!r.ok) {
@@ -250,7 +258,7 @@ async function whatif() {
     return;
   }
   const tick = async () => {
-    const s = await (await fetch("/api/plan", { credentials: "same-origin" })).json();
+    const s = await (await api("/api/plan", { credentials: "same-origin" })).json();
     if (s.state === "running") {
       status.textContent = "Comparing… " + s.elapsed_s.toFixed(1) + " s";
       setTimeout(tick, 500);
@@ -274,7 +282,7 @@ document.getElementById("wi-button").addEventListener("click", whatif);
 async function send(dry) {
   const out = document.getElementById("send-result");
   out.replaceChildren(el("p", {}, dry ? "Checking…" : "Sending…"));
-  const r = await fetch("/api/send", { method: "POST", credentials: "same-origin",
+  const r = await api("/api/send", { method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
     body: JSON.stringify({ week_of: document.getElementById("week").value || currentWeek, dry_run: dry }) });
   const j = await r.json().catch(() => ({}));
