@@ -44,6 +44,14 @@ static void fail(hv_plan_job *j, const char *prefix, const char *what) {
   pthread_mutex_unlock(&j->lock);
 }
 
+/* PROGRAM/whatif and PROGRAM/whatif/<run> into top and dir; false when
+ * too long. */
+static bool whatif_dirs(const hv_server *sv, const char *run, char *top,
+                        size_t tsize, char *dir, size_t dsize) {
+  return hv_path_join(top, tsize, sv->o->program_dir, "whatif") &&
+         hv_path_join(dir, dsize, top, run);
+}
+
 /* What if: the pair sweep pairs_lo..pairs_hi, into
  * PROGRAM/whatif/<run>/ (whatif.csv, whatif.svg, whatif.png). */
 static void run_whatif(hv_server *sv, const hv_scenario *s, double t0) {
@@ -59,9 +67,7 @@ static void run_whatif(hv_server *sv, const hv_scenario *s, double t0) {
   hv_status st = hv_whatif_run(s, &wo, &w, &err);
   char top[4200], dir[4300], run[32];
   snprintf(run, sizeof run, "%ld", (long)time(NULL));
-  if (st == HV_OK &&
-      (!hv_path_join(top, sizeof top, sv->o->program_dir, "whatif") ||
-       !hv_path_join(dir, sizeof dir, top, run)))
+  if (st == HV_OK && !whatif_dirs(sv, run, top, sizeof top, dir, sizeof dir))
     st = hv_error_set(&err, HV_E_IO, (hv_where){.source = "whatif"},
                       "the program folder's path is too long");
   if (st == HV_OK) mkdir(top, 0700);
@@ -636,8 +642,7 @@ void hv__whatif_file(hv_server *sv, hv_request *q, hv_reply *r) {
     return;
   }
   char top[4200], dir[4300], path[4400];
-  if (!hv_path_join(top, sizeof top, sv->o->program_dir, "whatif") ||
-      !hv_path_join(dir, sizeof dir, top, run) ||
+  if (!whatif_dirs(sv, run, top, sizeof top, dir, sizeof dir) ||
       !hv_path_join(path, sizeof path, dir, name)) {
     hv__reply_error(r, 404, NULL, "not found");
     return;
