@@ -119,20 +119,27 @@ try:
                      (first,)).fetchone()
     check(row == ("met", "transportation", "bus pass"), f"the outcome is in the database: {row}")
 
-    # No signal: the entry stays on the phone, and goes when back online.
-    target = calls[0]["household"] if calls else None
-    if target:
+    def log_offline(household, outcome):
+        """Without signal, the visit-log form of household saved with outcome."""
         driver.set_network_conditions(offline=True, latency=0, download_throughput=0,
                                       upload_throughput=0)
-        form = driver.find_element(By.ID, "form-" + target)
-        Select(form.find_element(By.NAME, "outcome")).select_by_value("not_home")
+        form = driver.find_element(By.ID, "form-" + household)
+        Select(form.find_element(By.NAME, "outcome")).select_by_value(outcome)
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         wait.until(lambda d: "saved on this phone" in d.find_element(By.ID, "queue").text)
-        n = db.execute("SELECT count(*) FROM outcome WHERE household_id = ?", (target,)).fetchone()[0]
-        check(n == 0, "offline: nothing reached the server yet")
+
+    def back_online():
         driver.set_network_conditions(offline=False, latency=0, download_throughput=-1,
                                       upload_throughput=-1)
         driver.execute_script("window.dispatchEvent(new Event('online'))")
+
+    # No signal: the entry stays on the phone, and goes when back online.
+    target = calls[0]["household"] if calls else None
+    if target:
+        log_offline(target, "not_home")
+        n = db.execute("SELECT count(*) FROM outcome WHERE household_id = ?", (target,)).fetchone()[0]
+        check(n == 0, "offline: nothing reached the server yet")
+        back_online()
         wait.until(lambda d: "Recorded" in d.find_element(By.ID, "status-" + target).text)
         n = db.execute("SELECT count(*) FROM outcome WHERE household_id = ?", (target,)).fetchone()[0]
         check(n == 1, "back online: the call's outcome is stored once")
@@ -148,17 +155,10 @@ try:
         target = other[0]["stops"][0]["household"]
         driver.get(base + "/staff?date=" + other[0]["date"])
         wait.until(lambda d: d.find_elements(By.ID, "form-" + target))
-        driver.set_network_conditions(offline=True, latency=0, download_throughput=0,
-                                      upload_throughput=0)
-        form = driver.find_element(By.ID, "form-" + target)
-        Select(form.find_element(By.NAME, "outcome")).select_by_value("met")
-        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        wait.until(lambda d: "saved on this phone" in d.find_element(By.ID, "queue").text)
+        log_offline(target, "met")
         subprocess.run([hvplan, "users", "add", prog, "--login", "ana", "--role", "staff", "--staff", "S01"],
                        input="ana-staff-pass-1\n", check=True, capture_output=True, text=True)
-        driver.set_network_conditions(offline=False, latency=0, download_throughput=-1,
-                                      upload_throughput=-1)
-        driver.execute_script("window.dispatchEvent(new Event('online'))")
+        back_online()
         wait.until(lambda d: "log in again" in d.find_element(By.ID, "queue").text)
         n = db.execute("SELECT count(*) FROM outcome WHERE household_id = ?", (target,)).fetchone()[0]
         check(n == 0 and "log in again" in driver.find_element(By.ID, "status-" + target).text,
