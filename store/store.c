@@ -1036,26 +1036,30 @@ hv_status hv_store_put_user(hv_store *st, const hv_store_user *u,
   return run(st, q, "storing a user", err);
 }
 
+/* The columns USER_COLUMNS of the current row of q. */
+#define USER_COLUMNS \
+  "login, role, staff_id, password_hash, failed_logins, locked_until"
+static void user_row(sqlite3_stmt *q, hv_store_user *out) {
+  hv__store_col(q, 0, out->login, sizeof out->login);
+  hv__store_col(q, 1, out->role, sizeof out->role);
+  hv__store_col(q, 2, out->staff, sizeof out->staff);
+  hv__store_col(q, 3, out->hash, sizeof out->hash);
+  out->failed_logins = sqlite3_column_int(q, 4);
+  hv__store_col(q, 5, out->locked_until, sizeof out->locked_until);
+}
+
 hv_status hv_store_get_user(hv_store *st, const char *login, hv_store_user *out,
                             bool *found, hv_error *err) {
   memset(out, 0, sizeof *out);
   *found = false;
   sqlite3_stmt *q = hv__store_prepare(
-      st,
-      "SELECT login, role, staff_id, password_hash, failed_logins, "
-      "locked_until FROM app_user WHERE login = ?1",
-      err);
+      st, "SELECT " USER_COLUMNS " FROM app_user WHERE login = ?1", err);
   if (q == NULL) return HV_E_STORE;
   hv__store_text(q, 1, login);
   int step = sqlite3_step(q);
   if (step == SQLITE_ROW) {
     *found = true;
-    hv__store_col(q, 0, out->login, sizeof out->login);
-    hv__store_col(q, 1, out->role, sizeof out->role);
-    hv__store_col(q, 2, out->staff, sizeof out->staff);
-    hv__store_col(q, 3, out->hash, sizeof out->hash);
-    out->failed_logins = sqlite3_column_int(q, 4);
-    hv__store_col(q, 5, out->locked_until, sizeof out->locked_until);
+    user_row(q, out);
   }
   sqlite3_finalize(q);
   return step == SQLITE_ROW || step == SQLITE_DONE
@@ -1078,20 +1082,12 @@ hv_status hv_store_users_each(hv_store *st,
                               void (*fn)(const hv_store_user *u, void *ud),
                               void *ud, hv_error *err) {
   sqlite3_stmt *q = hv__store_prepare(
-      st,
-      "SELECT login, role, staff_id, password_hash, failed_logins, "
-      "locked_until FROM app_user ORDER BY login",
-      err);
+      st, "SELECT " USER_COLUMNS " FROM app_user ORDER BY login", err);
   if (q == NULL) return HV_E_STORE;
   int step;
   while ((step = sqlite3_step(q)) == SQLITE_ROW) {
     hv_store_user u = {0};
-    hv__store_col(q, 0, u.login, sizeof u.login);
-    hv__store_col(q, 1, u.role, sizeof u.role);
-    hv__store_col(q, 2, u.staff, sizeof u.staff);
-    hv__store_col(q, 3, u.hash, sizeof u.hash);
-    u.failed_logins = sqlite3_column_int(q, 4);
-    hv__store_col(q, 5, u.locked_until, sizeof u.locked_until);
+    user_row(q, &u);
     fn(&u, ud);
   }
   sqlite3_finalize(q);
