@@ -8,7 +8,7 @@ coordinator sees the week's dashboard.  Screenshots of each page go to
 OUTDIR and are checked not to be blank.  When Chromium cannot start, the
 test says so and fails (exit 77 is reported by CTest as skipped, with the
 reason): never silently."""
-import csv, json, os, shutil, socket, sqlite3, subprocess, sys, tempfile
+import csv, json, os, shutil, socket, sqlite3, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from pyhelp import check, done  # noqa: E402
 
@@ -178,6 +178,26 @@ try:
               f"logged in again: the entry is sent, once ({row})")
     else:
         check(False, "the fixture gives S01 a route on a second day")
+
+    # An entry saved while an earlier one is still being sent (a slow
+    # network: two flushes at once) is never dropped from the phone, in
+    # whatever order the requests fail.  The page's fetch is held by the
+    # test and each request failed, newest first, as a lost signal would.
+    driver.execute_script("""
+      window.__held = [];
+      window.__fetch = window.fetch;
+      window.fetch = (url, opts) => url === "/api/outcome"
+        ? new Promise((res, rej) => window.__held.push(rej)) : window.__fetch(url, opts);
+      saveQueue([{household: "HX1", date: "2026-03-03", outcome: "met", id: "a"}]);
+      flush();
+      saveQueue(queue().concat([{household: "HX2", date: "2026-03-03", outcome: "met", id: "b"}]));
+      flush();""")
+    for _ in range(30):
+        driver.execute_script("const r = window.__held.pop(); if (r) r(new TypeError('no signal'));")
+        time.sleep(0.05)
+    kept = driver.execute_script("return queue().map((x) => x.id).sort()")
+    check(kept == ["a", "b"], f"both entries still on the phone: {kept}")
+    driver.execute_script("window.fetch = window.__fetch; saveQueue([]);")
     db.close()
     driver.delete_all_cookies()
 

@@ -34,10 +34,12 @@ function showQueue() {
 }
 
 function post(item) {
+  const sent = Object.assign({}, item);
+  delete sent.id;  // the phone's own key of the entry
   return fetch("/api/outcome", {
     method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-    body: JSON.stringify(item) });
+    body: JSON.stringify(sent) });
 }
 
 // The session's CSRF token again (after a login in another tab, the one
@@ -49,11 +51,29 @@ async function renewCsrf() {
   return true;
 }
 
+// Each entry carries an id of its own, so that a flush drops from storage
+// exactly the entries it settled, never one saved while it ran.
+function newId() { return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2); }
+
+// One flush at a time; one asked for while another runs follows it.
+let flushing = false, flushAgain = false;
 async function flush() {
-  const q = queue();
-  const left = [];
-  loggedOut = false;
-  for (const item of q) {
+  if (flushing) { flushAgain = true; return; }
+  flushing = true;
+  try {
+    do {
+      flushAgain = false;
+      await flushOnce();
+    } while (flushAgain);
+  } finally {
+    flushing = false;
+  }
+}
+
+async function flushOnce() {
+  const settled = new Set();
+  let noSession = false;
+  for (const item of queue()) {
     try {
       let r = await post(item);
       let j = await r.json().catch(() => ({}));
@@ -65,22 +85,23 @@ async function flush() {
       if (r.status === 401 || (r.status === 403 && j.field === "X-CSRF-Token")) {
         // No session (it expired, the server restarted, the account
         // changed): kept until the next login sends it.
-        loggedOut = true;
-        left.push(item);
+        noSession = true;
         if (status) { status.textContent = "Saved on this phone; log in again to send it"; status.className = "error"; }
       } else if (r.ok) {
+        settled.add(item.id);
         if (status) { status.textContent = "Recorded (" + j.status + ")"; status.className = "ok"; }
       } else if (r.status === 400 || r.status === 403 || r.status === 404) {
+        settled.add(item.id);
         const why = (j.problems || []).map((x) => x.field + ": " + x.message).join("; ") || j.error;
         if (status) { status.textContent = "Not recorded: " + why; status.className = "error"; }
-      } else {
-        left.push(item);
       }
+      // Anything else (a server error): kept, tried again later.
     } catch (e) {
-      left.push(item);  // no signal: keep it
+      // No signal: kept.
     }
   }
-  saveQueue(left);
+  loggedOut = noSession;
+  saveQueue(queue().filter((x) => !settled.has(x.id)));
 }
 
 function visitForm(stop, date) {
@@ -104,6 +125,7 @@ function visitForm(stop, date) {
     const item = { household: stop.household, date: date, outcome: d.get("outcome"),
       barriers: d.getAll("barriers"), referrals: d.get("referrals"), next_step: d.get("next_step"),
       follow_up_date: d.get("follow_up_date"), notes: d.get("notes") };
+    item.id = newId();
     const q = queue().filter((x) => !(x.household === item.household && x.date === item.date));
     q.push(item);
     saveQueue(q);
@@ -137,6 +159,8 @@ async function main() {
     localStorage.removeItem("hvplan-queue");
     try { saveQueue(queue().concat(JSON.parse(old))); } catch (e) { /* unreadable: nothing to keep */ }
   }
+  // Entries saved by an older page have no id yet.
+  if (queue().some((x) => !x.id)) saveQueue(queue().map((x) => x.id ? x : Object.assign(x, { id: newId() })));
   document.getElementById("who").textContent = me.login + " (" + me.role + ")";
   const date = new URLSearchParams(window.location.search).get("date") || "";
   const r = await fetch("/api/today" + (date ? "?date=" + encodeURIComponent(date) : ""), { credentials: "same-origin" });
