@@ -417,6 +417,18 @@ static void check_household(const hv_scenario *s, const hv_household *h,
     return;
   }
   int need = hv_household_minutes(s, h);
+  size_t usable = 0;
+  for (size_t i = 0; i < h->avail.n; i++) {
+    const hv_window *w = &h->avail.w[i];
+    usable += (s->days >> w->day & 1u) && w->end_min - w->start_min >= need;
+  }
+  if (usable > HV_WEEK_WINDOWS_MAX)
+    hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
+                 at_line(F, h->line, "availability"),
+                 "household '%s' gives %zu windows long enough for the visit "
+                 "on the planned days; only the earliest %d are planned "
+                 "(merge or leave out some)",
+                 h->id, usable, HV_WEEK_WINDOWS_MAX);
   for (int day = 0; day < HV_DAYS; day++) {
     if (!(s->days & (1u << day))) continue;
     for (size_t k = 0; k < s->nstaff; k++)

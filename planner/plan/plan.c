@@ -160,7 +160,11 @@ static uint64_t staff_skills(mapping *m, const hv_staff *st) {
   return bits;
 }
 
-/* Start-of-visit windows of household h on the planned days. */
+_Static_assert(HV_WEEK_WINDOWS_MAX == HV_MAX_TW,
+               "a family's windows in a week are a job's windows");
+
+/* Start-of-visit windows of household h on the planned days (the earliest
+ * HV_MAX_TW: hvplan validate warns about more). */
 static size_t visit_windows(const hv_scenario *s, const hv_household *h,
                             unsigned days, hv_tw *tw) {
   int dur = hv_household_minutes(s, h);

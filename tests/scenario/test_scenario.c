@@ -61,6 +61,34 @@ static void reads_small_scenario(void) {
   }
   CHECK_INT_EQ(arabic, 1);
   CHECK_INT_EQ(hv_diags_warnings(d), 1);
+
+  /* A family with more windows on the planned days than the planner
+   * considers: warned, naming the count and the line. */
+  hv_error err;
+  hv_household *h1 = &s->households[0];
+  hv_avail_clear(&h1->avail);
+  CHECK_INT_EQ(hv_avail_parse("mon-fri 08:00-09:00; mon-fri 10:00-11:00; "
+                              "mon-fri 12:00-13:00; mon-fri 14:00-15:00; "
+                              "sat 09:00-10:00",
+                              &h1->avail, &err),
+               HV_OK);
+  CHECK_INT_EQ(h1->avail.n, 21);
+  hv_diags_free(d);
+  d = hv_diags_create();
+  hv_scenario_check(s, d);
+  int many = 0;
+  for (size_t i = 0; i < hv_diags_count(d); i++) {
+    const hv_error *e = &hv_diags_get(d, i)->error;
+    if (strstr(e->text,
+               "household 'H001' gives 20 windows long enough for "
+               "the visit on the planned days; only the earliest "
+               "16 are planned")) {
+      many++;
+      CHECK_INT_EQ(e->line, 2);
+      CHECK_STR_EQ(e->field, "availability");
+    }
+  }
+  CHECK_INT_EQ(many, 1);
   hv_scenario_free(s);
   hv_diags_free(d);
 }

@@ -17,6 +17,10 @@
 #include "hv/values.h"
 
 #define HV_DAYS 7 /* 0 = Monday ... 6 = Sunday */
+/* The most windows of one family the planner considers in a week, the
+ * earliest first (the solver's windows per job: planning asserts they
+ * agree); hvplan validate warns about a family that gives more. */
+#define HV_WEEK_WINDOWS_MAX 16
 
 /* One window of one day, in minutes after midnight, start < end. */
 typedef struct hv_window {
