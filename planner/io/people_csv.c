@@ -422,9 +422,14 @@ static const colspec staff_cols[S_NCOLS] = {
 void hv__read_languages(const char *text, hv_staff *st, hv_arena *a,
                         hv_where at, hv_diags *d) {
   char buf[256];
-  snprintf(buf, sizeof buf, "%s", text);
+  if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf) {
+    hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, at,
+                 "the list of languages is too long (at most %zu characters)",
+                 sizeof buf - 1);
+    return;
+  }
   const char *codes[32];
-  size_t n = 0;
+  size_t n = 0, over = 0;
   char *p = buf;
   while (*p) {
     size_t len = strcspn(p, ";, \t/");
@@ -437,12 +442,17 @@ void hv__read_languages(const char *text, hv_staff *st, hv_arena *a,
                      "unknown language '%s' (use ISO 639-1 codes joined by "
                      "';', e.g. 'en;es')",
                      p);
-      else if (n < 32)
+      else if (n < sizeof codes / sizeof codes[0])
         codes[n++] = code;
+      else
+        over++;
     }
     if (save == '\0') break;
     p += len + 1;
   }
+  if (over > 0)
+    hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, at,
+                 "%zu languages for one person: at most %zu", n + over, n);
   if (n == 0) codes[n++] = "en";
   st->languages = hv__arena_alloc(a, n * sizeof *st->languages);
   if (st->languages == NULL) return;

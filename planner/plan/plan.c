@@ -143,22 +143,35 @@ static hv_solution *initial_solution(const hv_scenario *s, const hv_plan *plan,
   return sol;
 }
 
-static int lang_bit(mapping *m, const char *code) {
+/* The skill bit of a language, -1 when it has none. */
+static int lang_find(const mapping *m, const char *code) {
   for (int i = 0; i < m->nlangs; i++)
     if (strcmp(m->langs[i], code) == 0) return i;
-  if (m->nlangs >= 64) return -1;
+  return -1;
+}
+
+/* The skill bit of a language, given one if it has none yet; -1 when the
+ * 64 bits are taken. */
+static int lang_bit(mapping *m, const char *code) {
+  int b = lang_find(m, code);
+  if (b >= 0 || m->nlangs >= 64) return b;
   snprintf(m->langs[m->nlangs], sizeof m->langs[0], "%s", code);
   return m->nlangs++;
 }
 
-static uint64_t staff_skills(mapping *m, const hv_staff *st) {
+/* The bits of the languages a staff member speaks that some family
+ * needs (see build_problem). */
+static uint64_t staff_skills(const mapping *m, const hv_staff *st) {
   uint64_t bits = 0;
   for (size_t k = 0; k < st->nlang; k++) {
-    int b = lang_bit(m, st->languages[k]);
+    int b = lang_find(m, st->languages[k]);
     if (b >= 0) bits |= (uint64_t)1 << b;
   }
   return bits;
 }
+
+static bool pair_speaks(const hv_scenario *s, const hv_plan_pair *pp,
+                        const char *lang);
 
 _Static_assert(HV_WEEK_WINDOWS_MAX == HV_MAX_TW,
                "a family's windows in a week are a job's windows");
@@ -279,7 +292,23 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
       }
     if (j.ntw == 0) continue; /* explained as "windows" later */
     if (strcmp(hh->language, "en") != 0) {
-      int b = lang_bit(m, hh->language);
+      /* A bit only for a language some pair of the week speaks: no pair
+       * can serve the others anyway (all bits), and a district's families
+       * may speak more than 64 languages between them. */
+      bool spoken = false;
+      for (size_t q = 0; q < plan->npairs && !spoken; q++)
+        spoken = pair_speaks(s, &plan->pairs[q], hh->language);
+      int b = spoken ? lang_bit(m, hh->language) : -1;
+      if (spoken && b < 0) {
+        st = hv_error_set(err, HV_E_INPUT,
+                          (hv_where){.source = "households.csv",
+                                     .line = (uint32_t)hh->line,
+                                     .field = "language"},
+                          "more than 64 languages are spoken both by families "
+                          "and by the week's pairs: plan the families in "
+                          "parts (by area or urgency)");
+        break;
+      }
       j.skills = b >= 0 ? (uint64_t)1 << b : ~(uint64_t)0;
     }
     size_t idx;

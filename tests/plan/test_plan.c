@@ -346,6 +346,92 @@ static void reasons_are_specific(void) {
   hv_scenario_free(s);
 }
 
+/* A district's families may speak more languages between them than the
+ * 64 skill bits: only the languages some pair speaks take one.  70
+ * families of 70 languages nobody on staff speaks come first in the list,
+ * then a Spanish-speaking family (S01 speaks Spanish): it is visited, the
+ * others are unvisited for their language.  (Bits were given in list
+ * order, so the Spanish family found none left and could not be served.) */
+static void many_languages_few_bits(void) {
+  static const char *const codes[] = {
+      "aa", "ab", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba",
+      "be", "bg", "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co",
+      "cr", "cs", "cu", "cv", "cy", "da", "de", "dv", "dz", "ee", "el", "eo",
+      "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd", "gl",
+      "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
+      "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu"};
+  enum { NL = sizeof codes / sizeof codes[0] };
+  char dir[] = "/tmp/hv_langs_XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "cp %s/scenario.json %s/staff.csv %s/pairs.csv %s/",
+           FIXTURE("small"), FIXTURE("small"), FIXTURE("small"), dir);
+  CHECK(system(cmd) == 0);
+  char path[256];
+  snprintf(path, sizeof path, "%s/households.csv", dir);
+  FILE *f = fopen(path, "w");
+  CHECK(f != NULL);
+  if (f == NULL) return;
+  fprintf(f,
+          "id,student,guardian,phone,address,lat,lon,language,priority,"
+          "availability\n");
+  for (int i = 0; i <= NL; i++)
+    fprintf(f,
+            "L%02d,Kid,Parent,612-555-0100,1 Main St,%.4f,-93.2500,%s,%d,"
+            "mon-fri 09:00-16:00\n",
+            i, 44.9700 + 0.0005 * i, i < NL ? codes[i] : "es",
+            i < NL ? 90 : 10);
+  fclose(f);
+  hv_scenario *s = load(dir);
+  hv_plan *p = s ? plan(s, 1, NULL, 0) : NULL;
+  if (p) {
+    CHECK_INT_EQ(check_plan(s, p, 0), 0);
+    CHECK(why(s, p, "L70") == NULL); /* the Spanish family: visited */
+    const hv_unvisited *u = why(s, p, "L69");
+    CHECK(u && u->reason == HV_WHY_LANGUAGE);
+    CHECK_INT_EQ(p->visited, 1);
+  }
+  hv_plan_free(p);
+  hv_scenario_free(s);
+  /* With the pairs speaking all 70 too (S01, S02 and S03 at most 32
+   * languages each, the readers' limit), more than 64 languages are needed
+   * and spoken: refused, naming the first family without a bit. */
+  snprintf(path, sizeof path, "%s/staff.csv", dir);
+  f = fopen(path, "w");
+  CHECK(f != NULL);
+  if (f) {
+    fprintf(f, "id,name,role,languages,availability\n");
+    static const char *const who[] = {"S01", "S02", "S03", "S04"};
+    static const char *const hours[] = {"08:00-17:00", "08:00-17:00",
+                                        "12:00-19:30", "12:00-19:30"};
+    for (int k = 0; k < 4; k++) {
+      fprintf(f, "%s,Staff,x,%s", who[k], k == 0 ? "en;es" : "en");
+      for (int i = 0; i < NL; i++)
+        if (k < 3 && i / 30 == k) fprintf(f, ";%s", codes[i]);
+      fprintf(f, ",mon-fri %s\n", hours[k]);
+    }
+    fclose(f);
+  }
+  s = load(dir);
+  if (s) {
+    hv_plan_options o;
+    hv_plan_options_init(&o);
+    o.time_limit_s = 120;
+    o.iterations = 20000;
+    hv_error err;
+    p = NULL;
+    CHECK_INT_EQ(hv_plan_build(s, &o, &p, &err), HV_E_INPUT);
+    CHECK(p == NULL);
+    CHECK_STR_EQ(err.source, "households.csv");
+    CHECK_INT_EQ(err.line, 66); /* L64, the 65th language */
+    CHECK_STR_EQ(err.field, "language");
+    CHECK_STR_CONTAINS(err.text, "more than 64 languages");
+  }
+  hv_scenario_free(s);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  CHECK(system(cmd) == 0);
+}
+
 /* No feasible visit at all: an empty plan with reasons, not an error. */
 static void nobody_can_be_visited(void) {
   hv_scenario *s = load(FIXTURE("plan/nobody"));
@@ -501,6 +587,7 @@ int main(void) {
   RUN(small_with_pairs_file);
   RUN(reasons_are_specific);
   RUN(nobody_can_be_visited);
+  RUN(many_languages_few_bits);
   RUN(demo_plan_obeys_every_rule);
   RUN(formed_pairs_beat_file_order);
   RUN(replanning_keeps_the_past);
