@@ -64,9 +64,9 @@ static double language_value(const hv_scenario *s, size_t a, size_t b,
         if (strcmp(s->households[i].language, L) == 0)
           need += s->households[i].priority;
       value += need / total;
-      if (need > 0)
-        used += (size_t)snprintf(langs + used, used < size ? size - used : 0,
-                                 "%s%s", used ? ", " : "", L);
+      if (need > 0 && used < size) /* past the buffer: the text is cut */
+        used += (size_t)snprintf(langs + used, size - used, "%s%s",
+                                 used ? ", " : "", L);
     }
   return value;
 }
