@@ -198,6 +198,22 @@ try:
     kept = driver.execute_script("return queue().map((x) => x.id).sort()")
     check(kept == ["a", "b"], f"both entries still on the phone: {kept}")
     driver.execute_script("window.fetch = window.__fetch; saveQueue([]);")
+
+    # The phone's storage refuses (full, or a private window): the entry is
+    # kept in the page, the page says so, and it is sent when back online.
+    driver.execute_script("Storage.prototype.__setItem = Storage.prototype.setItem;"
+                          "Storage.prototype.setItem = function () {"
+                          "  throw new DOMException('full', 'QuotaExceededError'); };")
+    driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    form = driver.find_element(By.ID, "form-" + target)
+    Select(form.find_element(By.NAME, "outcome")).select_by_value("not_home")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda d: "kept in this page only" in d.find_element(By.ID, "queue").text)
+    back_online()
+    wait.until(lambda d: "corrected" in d.find_element(By.ID, "status-" + target).text)
+    row = db.execute("SELECT outcome FROM outcome WHERE household_id = ?", (target,)).fetchone()
+    check(row == ("not_home",), f"storage refused: the entry went from the page ({row})")
+    driver.execute_script("Storage.prototype.setItem = Storage.prototype.__setItem;")
     db.close()
     driver.delete_all_cookies()
 

@@ -22,13 +22,27 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 function label(text) { return text.replace(/_/g, " "); }
-function queue() { try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; } }
-function saveQueue(q) { localStorage.setItem(QUEUE, JSON.stringify(q)); showQueue(); }
+// Where the phone's storage refuses (full, or a private window), entries
+// are kept in the page instead, and the page says they go if it is closed.
+let inPage = null;
+function queue() {
+  if (inPage) return inPage.slice();
+  try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
+}
+function saveQueue(q) {
+  if (!inPage) {
+    try { localStorage.setItem(QUEUE, JSON.stringify(q)); } catch (e) { inPage = []; }
+  }
+  if (inPage) inPage = q.slice();
+  showQueue();
+}
 let loggedOut = false;  // the server ended the session: entries wait for a login
 function showQueue() {
   const n = queue().length;
   const box = document.getElementById("queue");
-  box.textContent = !n ? "" : n + " entr" + (n === 1 ? "y" : "ies") + " saved on this phone, " +
+  box.textContent = !n ? "" : n + " entr" + (n === 1 ? "y" : "ies") +
+    (inPage ? " kept in this page only (the phone's storage is full or off): keep the page open, " :
+      " saved on this phone, ") +
     (loggedOut ? "to be sent once you log in again: " : "to be sent when there is signal.");
   if (n && loggedOut) box.append(el("a", { href: "/login" }, "log in"));
 }
