@@ -505,12 +505,28 @@ void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
                at_cell(t, r, &c, S_AVAIL, "availability"), d);
     read_int(cell(r, &c, S_MAX), 1, 50, &st->max_visits_per_day,
              at_cell(t, r, &c, S_MAX, "max_visits_per_day"), d);
+    if (st->video_link[0] != '\0' && !hv__web_address(st->video_link))
+      hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT,
+                   at_cell(t, r, &c, S_VIDEO, "video_link"),
+                   "'%s' is not a web address (https://...): families join "
+                   "the video visit with it",
+                   st->video_link);
     st->extra = extra_values(t, r, &c, a, s->nstaff_extra);
     s->nstaff++;
   }
   if (t->nrows == 0)
     hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT, (hv_where){.source = t->name},
                  "no staff listed: visits need at least one pair");
+}
+
+bool hv__web_address(const char *text) {
+  if (strncmp(text, "https://", 8) != 0 && strncmp(text, "http://", 7) != 0)
+    return false;
+  const char *host = strstr(text, "//") + 2;
+  if (*host == '\0' || *host == '/') return false;
+  for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+    if (*c <= ' ' || *c == 0x7f) return false;
+  return true;
 }
 
 /* ---- pairs ---------------------------------------------------------- */

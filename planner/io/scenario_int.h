@@ -25,4 +25,8 @@ void hv__read_places(const hv_csv_table *t, hv_scenario *s, hv_diags *d);
 void hv__read_languages(const char *text, hv_staff *st, hv_arena *a,
                         hv_where at, hv_diags *d);
 
+/* Whether text is a web address a phone can open (http:// or https://,
+ * no spaces or control characters): video links. */
+bool hv__web_address(const char *text);
+
 #endif /* HV_SCENARIO_INT_H */

@@ -374,7 +374,14 @@ static void read_small_sections(ctx *c, json_t *root) {
             &s->visits.max_wait_minutes);
     get_int(c, v, "virtual_minutes", "visits.virtual_minutes", 10, 120,
             &s->visits.virtual_minutes);
-    get_str(c, v, "video_link", "visits.video_link", &s->visits.video_link);
+    if (get_str(c, v, "video_link", "visits.video_link",
+                &s->visits.video_link) &&
+        s->visits.video_link[0] != '\0' &&
+        !hv__web_address(s->visits.video_link))
+      err_at(c, "visits.video_link",
+             "'%s' is not a web address (https://...): families join the "
+             "video visit with it",
+             s->visits.video_link);
   }
   json_t *so = get_obj(c, root, "solver");
   if (so) {
