@@ -168,11 +168,13 @@ async function main() {
   const me = await s.json();
   csrf = me.csrf;
   QUEUE = "hvplan-queue-" + me.login;
-  const old = localStorage.getItem("hvplan-queue");  // from before queues per login
-  if (old) {
-    localStorage.removeItem("hvplan-queue");
-    try { saveQueue(queue().concat(JSON.parse(old))); } catch (e) { /* unreadable: nothing to keep */ }
-  }
+  try {  // entries from before queues per login (storage may be off altogether)
+    const old = localStorage.getItem("hvplan-queue");
+    if (old) {
+      localStorage.removeItem("hvplan-queue");
+      saveQueue(queue().concat(JSON.parse(old)));
+    }
+  } catch (e) { /* storage off, or unreadable: nothing to take over */ }
   // Entries saved by an older page have no id yet.
   if (queue().some((x) => !x.id)) saveQueue(queue().map((x) => x.id ? x : Object.assign(x, { id: newId() })));
   document.getElementById("who").textContent = me.login + " (" + me.role + ")";
