@@ -32,7 +32,7 @@ async function show(week) {
   const ros = document.getElementById("roster");
   sum.replaceChildren();
   ros.replaceChildren();
-  const o = await api("/api/outcomes" + q, { credentials: "same-origin" });
+  const o = await api("/api/outcomes" + q);
   if (o.ok) {
     const j = await o.json();
     document.getElementById("title").textContent = "Week of " + j.from;
@@ -43,7 +43,7 @@ async function show(week) {
     sum.append(el("h3", {}, "By outcome"), dl(j.outcomes));
     sum.append(el("h3", {}, "Barriers found"), dl(j.barriers));
   }
-  const w = await api("/api/week" + q, { credentials: "same-origin" });
+  const w = await api("/api/week" + q);
   if (!w.ok) { ros.append(el("p", { class: "note" }, "No plan for this week.")); return; }
   const p = await w.json();
   currentWeek = p.week_of;
@@ -67,7 +67,7 @@ async function show(week) {
 async function showFiles(week) {
   const box = document.getElementById("files");
   box.replaceChildren();
-  const r = await api("/api/files?week_of=" + encodeURIComponent(week), { credentials: "same-origin" });
+  const r = await api("/api/files?week_of=" + encodeURIComponent(week));
   if (!r.ok) return;
   const j = await r.json();
   if (j.files.includes("week.svg"))
@@ -92,7 +92,7 @@ async function plan(replan) {
     body.from = document.getElementById("rp-from").value;
   }
   const r = await api(replan === true ? "/api/replan" : "/api/plan", { method: "POST",
-    credentials: "same-origin", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
     body: JSON.stringify(body) });
   if (!r.ok) {
     const j = await r.json().catch(() => ({}));
@@ -135,7 +135,7 @@ async function plan(replan) {
     return true;
   };
   const poll = async () => {
-    const s = await (await api("/api/plan", { credentials: "same-origin" })).json();
+    const s = await (await api("/api/plan")).json();
     if (!render(s)) setTimeout(poll, 500);
   };
   let done = false;
@@ -173,7 +173,7 @@ async function move(apply) {
     pair: document.getElementById("mv-pair").value.trim(),
     day: document.getElementById("mv-day").value,
     start: document.getElementById("mv-start").value };
-  const r = await api(apply ? "/api/move" : "/api/move/check", { method: "POST", credentials: "same-origin",
+  const r = await api(apply ? "/api/move" : "/api/move/check", { method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(body) });
   const j = await r.json().catch(() => ({}));
   if (j.ok) {
@@ -197,7 +197,7 @@ async function importList(ev) {
   const file = document.getElementById("imp-file").files[0];
   if (!file) return;
   const kind = document.getElementById("imp-kind").value;
-  const r = await api("/api/import?file=" + kind, { method: "POST", credentials: "same-origin",
+  const r = await api("/api/import?file=" + kind, { method: "POST",
     headers: { "Content-Type": "text/csv", "X-CSRF-Token": csrf }, body: await file.text() });
   const j = await r.json().catch(() => ({}));
   if (r.ok) {
@@ -232,7 +232,7 @@ document.getElementById("rp-button").addEventListener("click", () => plan(true))
 async function pin(on) {
   const out = document.getElementById("move-result");
   out.replaceChildren();
-  const r = await api("/api/pin", { method: "POST", credentials: "same-origin",
+  const r = await api("/api/pin", { method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
     body: JSON.stringify({ household: document.getElementById("mv-household").value.trim(),
       week_of: document.getElementById("week").value || currentWeek, pinned: on }) });
@@ -249,7 +249,7 @@ async function whatif() {
   out.replaceChildren();
   status.textContent = "Starting…";
   const limit = Number(document.getElementById("limit").value) || 20;
-  const r = await api("/api/whatif", { method: "POST", credentials: "same-origin",
+  const r = await api("/api/whatif", { method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
     body: JSON.stringify({ pairs: document.getElementById("wi-pairs").value.trim(), time_limit_s: limit }) });
   if (!r.ok) {
@@ -258,7 +258,7 @@ async function whatif() {
     return;
   }
   const tick = async () => {
-    const s = await (await api("/api/plan", { credentials: "same-origin" })).json();
+    const s = await (await api("/api/plan")).json();
     if (s.state === "running") {
       status.textContent = "Comparing… " + s.elapsed_s.toFixed(1) + " s";
       setTimeout(tick, 500);
@@ -282,7 +282,7 @@ document.getElementById("wi-button").addEventListener("click", whatif);
 async function send(dry) {
   const out = document.getElementById("send-result");
   out.replaceChildren(el("p", {}, dry ? "Checking…" : "Sending…"));
-  const r = await api("/api/send", { method: "POST", credentials: "same-origin",
+  const r = await api("/api/send", { method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
     body: JSON.stringify({ week_of: document.getElementById("week").value || currentWeek, dry_run: dry }) });
   const j = await r.json().catch(() => ({}));
