@@ -12,6 +12,7 @@
  * max_iterations is set, so a run that ends on its iteration budget gives
  * the same result on any machine. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,14 +89,17 @@ typedef struct search {
   hv_status st;
   hv_error *err;
   double last_progress;
-  int *tabu_route;    /* per job: the route it may not go back into */
-  double *tabu_until; /* per job: until this progress (see TABU_TENURE) */
-  double now;         /* progress at the step's start */
-  uint64_t *nofit;    /* per job and route: see best_insertion */
-  uint64_t skipped;   /* scans skipped by it */
-  int *by_key[3];     /* every job by order_jobs' fixed keys (see there) */
-  twls *tw;           /* the crossover's education, or NULL (see twls.c) */
-  uint64_t *lsmemo;   /* hv__local_search's memory (see there) */
+  int *tabu_route;     /* per job: the route it may not go back into */
+  double *tabu_until;  /* per job: until this progress (see TABU_TENURE) */
+  double now;          /* progress at the step's start */
+  uint64_t *nofit;     /* per job and route: see best_insertion */
+  uint64_t skipped;    /* scans skipped by it */
+  int *by_key[3];      /* every job by order_jobs' fixed keys (see there) */
+  twls *tw;            /* the crossover's education, or NULL (see twls.c) */
+  uint64_t *lsmemo;    /* hv__local_search's memory (see there) */
+  struct exchange *ex; /* the threads' populations' exchange, or NULL */
+  int id;              /* this search's thread (0: the caller's) */
+  uint64_t *ex_seen;   /* per thread: the last of its members taken */
 } search;
 
 static double elapsed(const search *S) {
@@ -844,6 +848,118 @@ static bool crossover(search *S, const sol *A, const sol *B, sol *C, int *ov,
   return S->st == HV_OK;
 }
 
+/* ---- the populations of threads side by side (see hv_solve) ---------- */
+
+/* With several threads each runs its own population (an island); every
+ * MIGRATE_EVERY children each publishes its best member and takes the best
+ * another published, when better than its own worst and of a cost none of
+ * its members has.  Under an iteration budget the islands meet in rounds
+ * (each waits for the others, who publish at the same point of their own
+ * run), so that the run stays reproducible; under a time limit alone
+ * nobody waits: each takes what the others last published. */
+#define MIGRATE_EVERY 2
+
+typedef struct exchange {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  bool rounds;       /* meet in rounds (iteration budget) */
+  int nth, n;        /* threads; those still taking part */
+  int arrived;       /* at the current meeting */
+  uint64_t meeting;  /* meetings completed */
+  sol *slot;         /* per thread: its best member, as published */
+  uint64_t *version; /* per thread: publications so far */
+  bool *in;          /* per thread: taking part */
+} exchange;
+
+/* Waits, holding ex->mu, until every thread taking part has come. */
+static void ex_meet(exchange *ex) {
+  uint64_t m = ex->meeting;
+  if (++ex->arrived >= ex->n) {
+    ex->arrived = 0;
+    ex->meeting++;
+    pthread_cond_broadcast(&ex->cv);
+    return;
+  }
+  while (ex->meeting == m)
+    pthread_cond_wait(&ex->cv, &ex->mu);
+}
+
+/* S takes no more part (its population ended, or it has none). */
+static void ex_leave(search *S) {
+  exchange *ex = S->ex;
+  if (ex == NULL) return;
+  pthread_mutex_lock(&ex->mu);
+  if (ex->in[S->id]) {
+    ex->in[S->id] = false;
+    ex->n--;
+    if (ex->arrived > 0 && ex->arrived >= ex->n) {
+      ex->arrived = 0;
+      ex->meeting++;
+      pthread_cond_broadcast(&ex->cv);
+    }
+  }
+  pthread_mutex_unlock(&ex->mu);
+}
+
+/* Publishes S's best member and takes another thread's best into pop
+ * (see MIGRATE_EVERY); false when out of memory. */
+static bool ex_trade(search *S, sol *pop, int npop) {
+  exchange *ex = S->ex;
+  int best = 0, worst = 0;
+  for (int i = 1; i < npop; i++) {
+    if (pop[i].cost < pop[best].cost) best = i;
+    if (pop[i].cost > pop[worst].cost) worst = i;
+  }
+  bool ok = true;
+  pthread_mutex_lock(&ex->mu);
+  if (hv__sol_copy(&ex->slot[S->id], &pop[best]))
+    ex->version[S->id]++;
+  else
+    ok = false;
+  if (ex->rounds) ex_meet(ex);
+  int from = -1;
+  for (int k = 0; k < ex->nth; k++) {
+    if (k == S->id || !ex->in[k] || ex->version[k] == S->ex_seen[k]) continue;
+    const sol *c = &ex->slot[k];
+    bool seen = false;
+    for (int i = 0; i < npop; i++)
+      seen = seen || fabs(pop[i].cost - c->cost) < 1e-6;
+    if (!seen && c->cost < pop[worst].cost - 1e-9 &&
+        (from < 0 || c->cost < ex->slot[from].cost - 1e-9))
+      from = k;
+  }
+  if (from >= 0) {
+    S->ex_seen[from] = ex->version[from];
+    ok = ok && hv__sol_copy(&pop[worst], &ex->slot[from]);
+  }
+  if (ex->rounds) ex_meet(ex);
+  pthread_mutex_unlock(&ex->mu);
+  return ok;
+}
+
+static bool ex_init(exchange *ex, const model *md) {
+  int n = ex->nth;
+  pthread_mutex_init(&ex->mu, NULL);
+  pthread_cond_init(&ex->cv, NULL);
+  ex->slot = calloc((size_t)n, sizeof *ex->slot);
+  ex->version = calloc((size_t)n, sizeof *ex->version);
+  ex->in = calloc((size_t)n, sizeof *ex->in);
+  bool ok = ex->slot && ex->version && ex->in;
+  for (int k = 0; ok && k < n; k++) {
+    ex->in[k] = true;
+    ok = hv__sol_init(&ex->slot[k], md);
+  }
+  return ok;
+}
+
+static void ex_free(exchange *ex) {
+  for (int k = 0; ex->slot && k < ex->nth; k++)
+    hv__sol_free(&ex->slot[k]);
+  free(ex->slot), free(ex->version), free(ex->in);
+  pthread_mutex_destroy(&ex->mu);
+  pthread_cond_destroy(&ex->cv);
+}
+
 /* The population's search up to progress `until` (see POP_SIZE). */
 static void population(search *S, double until) {
   const model *md = S->md;
@@ -863,7 +979,11 @@ static void population(search *S, double until) {
     anneal(S, end, end, S->temp0, S->tempf, &pop[i]);
   }
   double tc = S->temp0 * pow(S->tempf / S->temp0, CHILD_COOL);
-  while (time_left(S, until)) {
+  for (int gen = 0; time_left(S, until); gen++) {
+    if (S->ex && gen % MIGRATE_EVERY == 0 && !ex_trade(S, pop, POP_SIZE)) {
+      S->st = HV_E_NOMEM;
+      break;
+    }
     int a = rng_int(&S->g, POP_SIZE), b = rng_int(&S->g, POP_SIZE - 1);
     b += b >= a;
     if (!crossover(S, &pop[a], &pop[b], &S->cur, ov, sb) ||
@@ -882,6 +1002,7 @@ static void population(search *S, double until) {
     }
     if (!seen && child.cost < pop[worst].cost) swap_sol(&pop[worst], &child);
   }
+  ex_leave(S);
   for (int i = 0; i < POP_SIZE; i++)
     hv__sol_free(&pop[i]);
   hv__sol_free(&start);
@@ -902,10 +1023,12 @@ static void population(search *S, double until) {
  * for the annealing in cycles with a noisy prize that it replaced
  * (bench/README, tenth session). */
 static void improve(search *S, double until) {
-  if (S->md->obj != HV_OBJ_PRIZE || S->trade > 0)
+  if (S->md->obj != HV_OBJ_PRIZE || S->trade > 0) {
     population(S, until);
-  else
+  } else {
+    ex_leave(S);
     anneal(S, until, 1.0, S->temp0, S->tempf, NULL);
+  }
 }
 
 /* Fleet minimisation (after Nagata & Braysy): take a route away and put
@@ -1064,6 +1187,7 @@ void hv_solve_options_init(hv_solve_options *o) {
 }
 
 static void search_free(search *S) {
+  free(S->ex_seen);
   hv__sol_free(&S->cur);
   hv__sol_free(&S->best);
   hv__sol_free(&S->tmp);
@@ -1102,6 +1226,106 @@ static void set_temperatures(search *S) {
   set_trade(S, &S->cur);
 }
 
+/* Allocates S's working memory over md; false when out of memory (S is
+ * then freed by search_free as usual). */
+static bool search_init(search *S, const model *md) {
+  size_t n1 = (size_t)md->n + 1, m1 = (size_t)md->m + 1;
+  S->removed = malloc(n1 * sizeof *S->removed);
+  S->order = malloc(n1 * sizeof *S->order);
+  S->key = malloc(n1 * sizeof *S->key);
+  S->touched = calloc(m1, 1);
+  S->stamp = calloc(m1, sizeof *S->stamp);
+  S->tried_type = calloc(m1, 1);
+  S->jmark = calloc(n1, sizeof *S->jmark);
+  S->fbuf = malloc(n1 * sizeof *S->fbuf);
+  S->tabu_route = malloc(n1 * sizeof *S->tabu_route);
+  S->tabu_until = calloc(n1, sizeof *S->tabu_until);
+  S->lsmemo = hv__local_memo(md);
+  bool memo = hv__insertion_memo && n1 * m1 <= NOFIT_MAX;
+  if (memo) S->nofit = calloc(n1 * m1, sizeof *S->nofit);
+  if (S->tabu_route)
+    for (size_t j = 0; j < n1; j++)
+      S->tabu_route[j] = -1;
+  bool ok = S->tried_type && S->tabu_route && S->tabu_until && S->lsmemo &&
+            (S->nofit || !memo) && S->removed && S->order && S->key &&
+            S->touched && S->stamp && hv__sol_init(&S->cur, md) &&
+            hv__sol_init(&S->best, md) && hv__sol_init(&S->tmp, md) &&
+            S->jmark && fixed_orders(S);
+  if (ok && hv__twls_on) {
+    bool nomem;
+    S->tw = hv__twls_create(md, &nomem);
+    ok = !nomem;
+  }
+  if (ok && S->opt->use_pool) {
+    S->pl = hv__pool_create(md, 60000);
+    ok = S->pl != NULL;
+  }
+  return ok;
+}
+
+/* One whole search: the first solution, the fleet search (VEHICLES), the
+ * improvement and the final pool call; the result in S->best, S->st. */
+static void search_run(search *S) {
+  const model *md = S->md;
+  S->kmax = md->m;
+  S->blink = next_blink(&S->g);
+  /* First solution: the given one, then greedy insertion of the rest. */
+  if (S->opt->initial) hv__sol_import(md, &S->cur, S->opt->initial);
+  memset(S->touched, 0, (size_t)md->m + 1);
+  int n = unassigned_jobs(S, &S->cur, S->order);
+  if (!construct_regret(S, &S->cur, S->order, n))
+    recreate(S, &S->cur, S->order, n);
+  S->cur.cost = hv__sol_objective(md, &S->cur);
+  hv__sol_copy(&S->best, &S->cur);
+  set_temperatures(S);
+  if (S->pl)
+    for (int v = 0; v < md->m; v++)
+      if (S->cur.r[v].n > 0) hv__pool_add(S->pl, &S->cur.r[v]);
+
+  if (md->n > 0 && md->m > 0) {
+    if (md->obj == HV_OBJ_VEHICLES) minimise_fleet(S, 0.7);
+    /* Leave the last part of the budget to a final pool call. */
+    improve(S, S->pl ? 0.93 : 1.0);
+    if (S->pl && S->st == HV_OK && !stop_requested(S))
+      /* Keep a margin: building and reading back the model is not under
+       * GLPK's own clock. */
+      pool_step(S, (S->tlimit - elapsed(S)) * 0.8 - 0.05);
+  }
+  ex_leave(S);
+  report(S, true);
+}
+
+/* ---- several searches at once (threads) ------------------------------ */
+
+/* With threads > 1 the searches run side by side, each from its own seed
+ * (the first from the given one) with its own working memory and route
+ * pool; their populations trade members (see MIGRATE_EVERY), and the best
+ * result is kept (ties: the lowest thread).  Under an iteration budget the
+ * trades happen at fixed points of each run, so the result is
+ * reproducible.  Only the first reports progress. */
+typedef struct worker {
+  search S;
+  hv_solve_options opt;
+  hv_error err;
+  pthread_t th;
+  bool started;
+} worker;
+
+static void *worker_main(void *arg) {
+  worker *w = arg;
+  search_run(&w->S);
+  hv_solver_thread_done();
+  return NULL;
+}
+
+/* The seed of thread k > 0: the given seed's stream moved far along. */
+static uint64_t thread_seed(uint64_t seed, int k) {
+  uint64_t z = seed + (uint64_t)k * 0x9E3779B97F4A7C15u;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  return z ^ (z >> 31);
+}
+
 hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
                    hv_solution **out, hv_error *err) {
   *out = NULL;
@@ -1113,89 +1337,83 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   model md;
   hv_status st = hv__model_build(&md, p, err);
   if (st != HV_OK) return st;
-  search S = {.md = &md, .opt = o, .err = err, .st = HV_OK};
-  S.t0 = hv__now();
-  S.tlimit = o->time_limit_s > 0 ? o->time_limit_s : 1e-3;
-  hv__rng_seed(&S.g, o->seed);
-  size_t n1 = (size_t)md.n + 1, m1 = (size_t)md.m + 1;
-  S.removed = malloc(n1 * sizeof *S.removed);
-  S.order = malloc(n1 * sizeof *S.order);
-  S.key = malloc(n1 * sizeof *S.key);
-  S.touched = calloc(m1, 1);
-  S.stamp = calloc(m1, sizeof *S.stamp);
-  S.tried_type = calloc(m1, 1);
-  S.jmark = calloc(n1, sizeof *S.jmark);
-  S.fbuf = malloc(n1 * sizeof *S.fbuf);
-  S.tabu_route = malloc(n1 * sizeof *S.tabu_route);
-  S.tabu_until = calloc(n1, sizeof *S.tabu_until);
-  S.lsmemo = hv__local_memo(&md);
-  bool memo = hv__insertion_memo && n1 * m1 <= NOFIT_MAX;
-  if (memo) S.nofit = calloc(n1 * m1, sizeof *S.nofit);
-  if (S.tabu_route)
-    for (size_t j = 0; j < n1; j++)
-      S.tabu_route[j] = -1;
-  bool ok = S.tried_type && S.tabu_route && S.tabu_until && S.lsmemo &&
-            (S.nofit || !memo) && S.removed && S.order && S.key && S.touched &&
-            S.stamp && hv__sol_init(&S.cur, &md) &&
-            hv__sol_init(&S.best, &md) && hv__sol_init(&S.tmp, &md) &&
-            S.jmark && fixed_orders(&S);
-  if (ok && hv__twls_on) {
-    bool nomem;
-    S.tw = hv__twls_create(&md, &nomem);
-    ok = !nomem;
-  }
-  if (ok && o->use_pool) {
-    S.pl = hv__pool_create(&md, 60000);
-    ok = S.pl != NULL;
-  }
-  if (!ok) {
-    search_free(&S);
+  int nth = o->threads < 1                ? 1
+            : o->threads > HV_THREADS_MAX ? HV_THREADS_MAX
+                                          : (int)o->threads;
+  worker *w = calloc((size_t)nth, sizeof *w);
+  if (w == NULL) {
     hv__model_free(&md);
     return hv_error_set(err, HV_E_NOMEM, (hv_where){.source = "solver"},
                         "out of memory");
   }
-  S.kmax = md.m;
-  S.blink = next_blink(&S.g);
-  /* First solution: the given one, then greedy insertion of the rest. */
-  if (o->initial) hv__sol_import(&md, &S.cur, o->initial);
-  memset(S.touched, 0, m1);
-  int n = unassigned_jobs(&S, &S.cur, S.order);
-  if (!construct_regret(&S, &S.cur, S.order, n))
-    recreate(&S, &S.cur, S.order, n);
-  S.cur.cost = hv__sol_objective(&md, &S.cur);
-  hv__sol_copy(&S.best, &S.cur);
-  set_temperatures(&S);
-  if (S.pl)
-    for (int v = 0; v < md.m; v++)
-      if (S.cur.r[v].n > 0) hv__pool_add(S.pl, &S.cur.r[v]);
-
-  if (md.n > 0 && md.m > 0) {
-    if (md.obj == HV_OBJ_VEHICLES) minimise_fleet(&S, 0.7);
-    /* Leave the last part of the budget to a final pool call. */
-    improve(&S, S.pl ? 0.93 : 1.0);
-    if (S.pl && S.st == HV_OK && !stop_requested(&S))
-      /* Keep a margin: building and reading back the model is not under
-       * GLPK's own clock. */
-      pool_step(&S, (S.tlimit - elapsed(&S)) * 0.8 - 0.05);
+  double t0 = hv__now();
+  exchange ex = {.nth = nth, .n = nth, .rounds = o->max_iterations > 0};
+  bool ok = nth == 1 || ex_init(&ex, &md);
+  for (int k = 0; k < nth; k++) {
+    w[k].opt = *o;
+    if (k > 0) {
+      w[k].opt.seed = thread_seed(o->seed, k);
+      w[k].opt.progress = NULL;
+    }
+    search *S = &w[k].S;
+    *S = (search){
+        .md = &md, .opt = &w[k].opt, .err = &w[k].err, .st = HV_OK, .t0 = t0};
+    S->tlimit = o->time_limit_s > 0 ? o->time_limit_s : 1e-3;
+    hv__rng_seed(&S->g, w[k].opt.seed);
+    ok = ok && search_init(S, &md);
+    if (nth > 1) {
+      S->ex = &ex;
+      S->id = k;
+      S->ex_seen = calloc((size_t)nth, sizeof *S->ex_seen);
+      ok = ok && S->ex_seen;
+    }
   }
-  report(&S, true);
-  st = S.st;
-  if (st == HV_OK || st == HV_E_SOLVER) {
-    hv_solution *res = hv__sol_export(&md, &S.best);
+  for (int k = 1; ok && k < nth; k++) {
+    w[k].started = pthread_create(&w[k].th, NULL, worker_main, &w[k]) == 0;
+    if (!w[k].started) ex_leave(&w[k].S); /* nobody waits for it */
+  }
+  if (ok) search_run(&w[0].S);
+  for (int k = 1; k < nth; k++)
+    if (w[k].started) pthread_join(w[k].th, NULL);
+  /* A thread that could not start leaves its search unrun: the others'
+   * results stand. */
+  int b = -1;
+  for (int k = 0; ok && k < nth; k++) {
+    search *S = &w[k].S;
+    if (k > 0 && !w[k].started) continue;
+    if (S->st != HV_OK && S->st != HV_E_SOLVER) {
+      st = S->st;
+      *err = w[k].err;
+      b = -1;
+      break;
+    }
+    if (b < 0 || S->best.cost < w[b].S.best.cost - 1e-9) b = k;
+  }
+  if (!ok)
+    st = hv_error_set(err, HV_E_NOMEM, (hv_where){.source = "solver"},
+                      "out of memory");
+  else if (b >= 0) {
+    search *S = &w[b].S;
+    hv_solution *res = hv__sol_export(&md, &S->best);
     if (res == NULL) {
       st = hv_error_set(err, HV_E_NOMEM, (hv_where){.source = "solver"},
                         "out of memory");
     } else {
-      res->seconds = elapsed(&S);
-      res->iterations = S.iter;
-      res->pool_routes = S.pl ? hv__pool_size(S.pl) : 0;
-      res->sp_improvements = S.sp_improvements;
-      res->scans_skipped = S.skipped;
+      res->seconds = elapsed(&w[0].S);
+      for (int k = 0; k < nth; k++) {
+        res->iterations += w[k].S.iter;
+        res->pool_routes += w[k].S.pl ? hv__pool_size(w[k].S.pl) : 0;
+        res->sp_improvements += w[k].S.sp_improvements;
+        res->scans_skipped += w[k].S.skipped;
+      }
       *out = res;
       st = HV_OK;
     }
   }
-  search_free(&S);
+  for (int k = 0; k < nth; k++)
+    search_free(&w[k].S);
+  free(w);
+  if (nth > 1) ex_free(&ex);
   hv__model_free(&md);
   return st;
 }

@@ -41,24 +41,10 @@ static hv_problem *with_fleet(const hv_problem *p, size_t fleet,
   return q;
 }
 
-/* The engine with the command's settings: time limit, seed, iteration
- * budget (0: none) and the route pool. */
-static hv_status search(const hv_problem *p, double limit, long seed,
-                        long iterations, bool pool, hv_solution **sol,
-                        hv_error *err) {
-  hv_solve_options o;
-  hv_solve_options_init(&o);
-  o.time_limit_s = limit;
-  o.seed = (uint64_t)seed;
-  o.max_iterations = (uint64_t)iterations;
-  o.use_pool = pool;
-  return hv_solve(p, &o, sol, err);
-}
-
 /* `hvplan solve --toptw FILE --tours M`: the score, the tours (vertex ids
  * in visit order, the depot left out) and the time, as JSON. */
 static int solve_toptw(const char *file, long tours, long decimals,
-                       double limit, long seed, long iterations) {
+                       const hv_solve_options *o) {
   hv_error err = {0};
   hv_problem *p = NULL;
   if (decimals < 0) {
@@ -73,7 +59,7 @@ static int solve_toptw(const char *file, long tours, long decimals,
     return hv_cli_exit_code(st);
   }
   hv_solution *sol = NULL;
-  st = search(p, limit, seed, iterations, true, &sol, &err);
+  st = hv_solve(p, o, &sol, &err);
   if (st == HV_OK) st = hv_solution_check(p, sol, &err);
   if (st != HV_OK) {
     hv_cli_print_error(&err);
@@ -172,8 +158,7 @@ static double wall_s(void) {
 }
 
 /* `hvplan solve --vroom FILE`: VROOM's input in, VROOM's output out. */
-static int solve_vroom(const char *file, double limit, long seed,
-                       long iterations) {
+static int solve_vroom(const char *file, const hv_solve_options *o) {
   double t0 = wall_s();
   json_error_t je;
   json_t *root = json_load_file(file, 0, &je);
@@ -200,7 +185,7 @@ static int solve_vroom(const char *file, double limit, long seed,
   }
   double t1 = wall_s();
   hv_solution *sol = NULL;
-  st = search(p, limit, seed, iterations, true, &sol, &err);
+  st = hv_solve(p, o, &sol, &err);
   if (st == HV_OK) st = hv_solution_check(p, sol, &err);
   char *out = st == HV_OK ? hv_vroom_output(ctx, p, sol, 1000 * (t1 - t0),
                                             1000 * (wall_s() - t1))
@@ -220,16 +205,19 @@ static int solve_vroom(const char *file, double limit, long seed,
 int hv_cli_solve(int argc, char **argv) {
   const char *file = NULL, *objective = "distance", *rounding = "exact";
   const char *toptw = NULL, *vroom = NULL;
-  double limit = 10.0;
+  /* The engine's settings: time limit, seed, iteration budget (0: none),
+   * the route pool and the searches side by side. */
+  hv_solve_options o;
+  hv_solve_options_init(&o);
   long seed = 1, customers = 0, iterations = 0, fleet = 0, tours = 0;
-  long decimals = -1;
-  bool pool = true, exact = false;
+  long decimals = -1, threads = 1;
+  bool exact = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     bool ok = true;
     if (strcmp(a, "--no-pool") == 0) {
-      pool = false;
+      o.use_pool = false;
       continue;
     }
     if (strcmp(a, "--exact") == 0) {
@@ -255,11 +243,15 @@ int hv_cli_solve(int argc, char **argv) {
       rounding = v;
       ok = strcmp(v, "exact") == 0 || strcmp(v, "trunc1") == 0;
     } else if (strcmp(a, "--time-limit") == 0) {
-      ok = hv_parse_double(v, &limit) && limit > 0 && limit <= 86400;
+      ok = hv_parse_double(v, &o.time_limit_s) && o.time_limit_s > 0 &&
+           o.time_limit_s <= 86400;
     } else if (strcmp(a, "--seed") == 0) {
       ok = hv_parse_long(v, &seed) && seed >= 0;
     } else if (strcmp(a, "--iterations") == 0) {
       ok = hv_parse_long(v, &iterations) && iterations >= 0;
+    } else if (strcmp(a, "--threads") == 0) {
+      ok = hv_parse_long(v, &threads) && threads >= 1 &&
+           threads <= HV_THREADS_MAX;
     } else if (strcmp(a, "--fleet") == 0) {
       ok = hv_parse_long(v, &fleet) && fleet > 0 && fleet < 100000;
     } else if (strcmp(a, "--customers") == 0) {
@@ -274,7 +266,10 @@ int hv_cli_solve(int argc, char **argv) {
     }
     i++;
   }
-  if (vroom != NULL) return solve_vroom(vroom, limit, seed, iterations);
+  o.seed = (uint64_t)seed;
+  o.max_iterations = (uint64_t)iterations;
+  o.threads = (unsigned)threads;
+  if (vroom != NULL) return solve_vroom(vroom, &o);
   if (toptw != NULL) {
     if (tours == 0 || file != NULL) {
       fprintf(stderr,
@@ -283,7 +278,7 @@ int hv_cli_solve(int argc, char **argv) {
       usage();
       return 64;
     }
-    return solve_toptw(toptw, tours, decimals, limit, seed, iterations);
+    return solve_toptw(toptw, tours, decimals, &o);
   }
   if (file == NULL) {
     usage();
@@ -313,9 +308,9 @@ int hv_cli_solve(int argc, char **argv) {
                                   : HV_OBJ_DISTANCE);
   hv_solution *sol = NULL;
   if (exact) {
-    st = hv_solve_exact(p, limit, &sol, &err);
+    st = hv_solve_exact(p, o.time_limit_s, &sol, &err);
   } else {
-    st = search(p, limit, seed, iterations, pool, &sol, &err);
+    st = hv_solve(p, &o, &sol, &err);
   }
   if (st != HV_OK) {
     hv_cli_print_error(&err);

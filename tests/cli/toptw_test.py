@@ -3,8 +3,9 @@
 c101 (one tour) and pr01 (one to four tours) the tours are checked here,
 apart from the engine (windows, depot hours, each vertex once, distances
 truncated as the published scores assume), the score is the tours' score
-and within 5 % of the best known after 100,000 iterations (the optimum, 320, for c101); bad files
-are refused with a message."""
+and within 5 % of the best known after 100,000 iterations (the optimum, 320, for c101); with two
+threads (--threads 2) the same tours run after run; bad files and bad --threads are refused with a
+message."""
 import json, os, subprocess, sys, tempfile
 
 from toptw_check import read, score_of
@@ -35,6 +36,24 @@ for name, m, bks in (("c101", 1, 320), ("pr01", 1, 308), ("pr01", 2, 502), ("pr0
     check(s is not None, f"{name} m={m}: tours feasible ({why})")
     check(s == j["score"], f"{name} m={m}: reported score {j['score']} is the tours' {s}")
     check(s is not None and s >= 0.95 * bks, f"{name} m={m}: {s} within 5 % of {bks}")
+
+# Two searches side by side (--threads 2) under an iteration budget: the
+# same tours run after run, checked here, and within 5 % of pr01's four tours.
+path = os.path.join(d, "pr01.txt")
+outs = [subprocess.run([hvplan, "solve", "--toptw", path, "--tours", "4", "--time-limit", "60",
+                        "--iterations", "30000", "--seed", "3", "--threads", "2"],
+                       capture_output=True, text=True) for _ in range(2)]
+check(all(r.returncode == 0 for r in outs), f"--threads 2 solved: {outs[0].stderr}")
+if all(r.returncode == 0 for r in outs):
+    a, b = (json.loads(r.stdout) for r in outs)
+    check(a["routes"] == b["routes"], "--threads 2 under --iterations: the same tours twice")
+    s, why = score_of(read(path), a["routes"], a["decimals"])
+    check(s is not None and s == a["score"] and s >= 0.95 * 657,
+          f"--threads 2: feasible tours ({why}) scoring {s} (reported {a['score']})")
+for bad in ("0", "65", "two"):
+    r = subprocess.run([hvplan, "solve", "--toptw", path, "--tours", "1", "--threads", bad],
+                       capture_output=True, text=True)
+    check(r.returncode == 64 and "--threads" in r.stderr, f"--threads {bad} refused: {r.stderr.strip()}")
 
 with tempfile.TemporaryDirectory() as tmp:
     for label, text, want in (

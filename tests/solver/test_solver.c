@@ -505,6 +505,70 @@ static void time_limit_is_honoured(void) {
   hv_problem_free(p);
 }
 
+/* Several searches side by side (hv_solve_options.threads): under an
+ * iteration budget the islands meet in rounds, so the routes are the same
+ * run after run; every route is feasible and every customer served; on
+ * orienteering tours too (with three threads); under a time limit they
+ * all end within it. */
+static void threads_feasible_and_deterministic(void) {
+  hv_problem *p = load_solomon("solomon/RC208.txt", false);
+  hv_error err;
+  if (p == NULL) return;
+  hv_problem_set_objective(p, HV_OBJ_VEHICLES);
+  hv_solve_options opt;
+  hv_solve_options_init(&opt);
+  opt.time_limit_s = 120;
+  opt.max_iterations = 6000;
+  opt.seed = 5;
+  opt.threads = 2;
+  hv_solution *a = NULL, *b = NULL;
+  CHECK_INT_EQ(hv_solve(p, &opt, &a, &err), HV_OK);
+  CHECK_INT_EQ(hv_solve(p, &opt, &b, &err), HV_OK);
+  if (a && b) {
+    totals t;
+    CHECK(verify(p, a, &t));
+    CHECK_INT_EQ(t.served, 100);
+    CHECK(a->distance == b->distance);
+    check_same_routes(a, b);
+    /* Both threads' iterations are counted. */
+    CHECK(a->iterations > opt.max_iterations);
+  }
+  hv_solution_free(a);
+  hv_solution_free(b);
+  a = b = NULL;
+  opt.max_iterations = 0;
+  opt.time_limit_s = 0.5;
+  CHECK_INT_EQ(hv_solve(p, &opt, &a, &err), HV_OK);
+  if (a) {
+    totals t;
+    CHECK(a->seconds < 0.5 + 2.0); /* generous: sanitizers, busy machines */
+    CHECK(verify(p, a, &t));
+    CHECK_INT_EQ(t.served, 100);
+  }
+  hv_solution_free(a);
+  hv_problem_free(p);
+
+  p = shaped_problem(7919, 40, 2, HV_OBJ_PRIZE, 100, 400, 4);
+  hv_solve_options_init(&opt);
+  opt.time_limit_s = 60;
+  opt.max_iterations = 20000;
+  opt.seed = 2;
+  opt.threads = 3;
+  a = b = NULL;
+  CHECK_INT_EQ(hv_solve(p, &opt, &a, &err), HV_OK);
+  CHECK_INT_EQ(hv_solve(p, &opt, &b, &err), HV_OK);
+  totals ta, tb;
+  if (a && b && verify(p, a, &ta) && verify(p, b, &tb)) {
+    CHECK_NEAR(ta.prize, tb.prize, 1e-9);
+    check_same_routes(a, b);
+  } else {
+    CHECK(false);
+  }
+  hv_solution_free(a);
+  hv_solution_free(b);
+  hv_problem_free(p);
+}
+
 /* ---- small exact cases ---------------------------------------------- */
 
 /* Three jobs on a line; the one vehicle can only fit two: the two most
@@ -764,6 +828,7 @@ int main(void) {
   RUN(solomon_100_feasible_and_deterministic);
   RUN(vehicles_reach_best_known_fleet);
   RUN(time_limit_is_honoured);
+  RUN(threads_feasible_and_deterministic);
   RUN(matching_serves_demand);
   return CHECK_DONE();
 }

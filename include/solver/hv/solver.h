@@ -119,7 +119,12 @@ typedef struct hv_solve_options {
   void *progress_ud;
   const struct hv_solution *initial; /* optional start (copied) */
   volatile const int *stop;          /* optional: stop as soon as *stop != 0 */
+  unsigned threads; /* searches side by side, the best kept (0 or 1: one;
+                       at most HV_THREADS_MAX); each holds its own working
+                       memory and route pool */
 } hv_solve_options;
+
+#define HV_THREADS_MAX 64
 
 void hv_solve_options_init(hv_solve_options *o);
 
