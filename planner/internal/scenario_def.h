@@ -40,6 +40,7 @@ struct hv_scenario {
   struct {
     double time_limit_s;
     uint64_t seed;
+    int threads; /* searches side by side (default 1) */
   } solver;
   struct {
     hv_geocoder_provider provider;

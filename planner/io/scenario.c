@@ -519,6 +519,10 @@ uint64_t hv_scenario_seed(const hv_scenario *s) {
   return s->solver.seed;
 }
 
+int hv_scenario_threads(const hv_scenario *s) {
+  return s->solver.threads;
+}
+
 size_t hv_scenario_household_count(const hv_scenario *s) {
   return s->nhouseholds;
 }

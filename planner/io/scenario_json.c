@@ -32,6 +32,7 @@ void hv__scenario_defaults(hv_scenario *s) {
   hv_attendance_rules_init(&s->attendance);
   s->solver.time_limit_s = 30.0;
   s->solver.seed = 1;
+  s->solver.threads = 1;
   s->geocoder.provider = HV_GEOCODE_NOMINATIM;
   s->geocoder.url = "https://nominatim.openstreetmap.org";
   s->geocoder.user_agent = "hvplan/0.1 (school home-visit route planner)";
@@ -385,13 +386,16 @@ static void read_small_sections(ctx *c, json_t *root) {
   }
   json_t *so = get_obj(c, root, "solver");
   if (so) {
-    static const char *const known[] = {"time_limit_s", "seed", NULL};
+    static const char *const known[] = {"time_limit_s", "seed", "threads",
+                                        NULL};
     unknown_keys(c, so, "solver.", known);
     get_num(c, so, "time_limit_s", "solver.time_limit_s", 0.1, 86400,
             &s->solver.time_limit_s);
     int seed = 0;
     if (get_int(c, so, "seed", "solver.seed", 0, 2147483647, &seed))
       s->solver.seed = (uint64_t)seed;
+    get_int(c, so, "threads", "solver.threads", 1, HV_SCENARIO_THREADS_MAX,
+            &s->solver.threads);
   }
   json_t *mail = get_obj(c, root, "mail");
   if (mail) {

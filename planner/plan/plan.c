@@ -175,6 +175,8 @@ static bool pair_speaks(const hv_scenario *s, const hv_plan_pair *pp,
 
 _Static_assert(HV_WEEK_WINDOWS_MAX == HV_MAX_TW,
                "a family's windows in a week are a job's windows");
+_Static_assert(HV_SCENARIO_THREADS_MAX == HV_THREADS_MAX,
+               "solver.threads is the solver's threads");
 
 /* Start-of-visit windows of household h on the planned days (the earliest
  * HV_MAX_TW: hvplan validate warns about more). */
@@ -893,6 +895,7 @@ hv_status hv_plan_build(const hv_scenario *s, const hv_plan_options *o,
         hv_time_budget_search(&budget, hv__now() - t_begin + reserve);
     so.max_iterations = budget.iterations;
     so.seed = o->seed_set ? o->seed : s->solver.seed;
+    so.threads = (unsigned)s->solver.threads;
     so.stop = o->stop;
     progress_ctx pc = {o, H, npins};
     if (o->progress) {

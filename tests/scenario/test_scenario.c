@@ -17,6 +17,7 @@ static void reads_small_scenario(void) {
   CHECK_NEAR(s->base.lat, 44.97, 1e-9);
   CHECK_NEAR(s->solver.time_limit_s, 5.0, 1e-9);
   CHECK_INT_EQ(s->solver.seed, 7);
+  CHECK_INT_EQ(hv_scenario_threads(s), 1); /* not given: one */
   CHECK_INT_EQ(s->nhouseholds, 6);
   const hv_household *h = &s->households[0];
   CHECK_STR_EQ(h->id, "H001");

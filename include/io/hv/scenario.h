@@ -183,9 +183,13 @@ hv_date hv_scenario_week_of(const hv_scenario *s);
 /* Planned days: bit d set for day d (0 = Monday). */
 unsigned hv_scenario_days(const hv_scenario *s);
 const hv_base *hv_scenario_base(const hv_scenario *s);
-/* solver.time_limit_s and solver.seed of scenario.json. */
+/* solver.time_limit_s, solver.seed and solver.threads of scenario.json. */
 double hv_scenario_time_limit(const hv_scenario *s);
 uint64_t hv_scenario_seed(const hv_scenario *s);
+int hv_scenario_threads(const hv_scenario *s);
+/* The most searches side by side solver.threads may ask for (the solver's
+ * limit: planning asserts they agree). */
+#define HV_SCENARIO_THREADS_MAX 64
 
 size_t hv_scenario_household_count(const hv_scenario *s);
 const hv_household *hv_scenario_household(const hv_scenario *s, size_t i);
