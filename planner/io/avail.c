@@ -74,6 +74,10 @@ int hv_avail_minutes(const hv_avail *a, int day) {
   return total;
 }
 
+bool hv_window_usable(const hv_window *w, unsigned days, int minutes) {
+  return (days >> w->day & 1u) && w->end_min - w->start_min >= minutes;
+}
+
 static int cmp_window(const void *pa, const void *pb) {
   const hv_window *a = pa, *b = pb;
   if (a->day != b->day) return a->day - b->day;

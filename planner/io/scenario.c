@@ -418,10 +418,8 @@ static void check_household(const hv_scenario *s, const hv_household *h,
   }
   int need = hv_household_minutes(s, h);
   size_t usable = 0;
-  for (size_t i = 0; i < h->avail.n; i++) {
-    const hv_window *w = &h->avail.w[i];
-    usable += (s->days >> w->day & 1u) && w->end_min - w->start_min >= need;
-  }
+  for (size_t i = 0; i < h->avail.n; i++)
+    usable += hv_window_usable(&h->avail.w[i], s->days, need);
   if (usable > HV_WEEK_WINDOWS_MAX)
     hv_diags_add(d, HV_SEV_WARNING, HV_E_INPUT,
                  at_line(F, h->line, "availability"),

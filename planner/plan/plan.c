@@ -193,7 +193,7 @@ static size_t visit_windows(const hv_scenario *s, const hv_household *h,
     }
     for (size_t i = 0; i < h->avail.n && n < HV_MAX_TW; i++) {
       const hv_window *w = &h->avail.w[i];
-      if (w->day != d || w->end_min - w->start_min < dur) continue;
+      if (w->day != d || !hv_window_usable(w, days, dur)) continue;
       tw[n++] = (hv_tw){base + w->start_min, base + w->end_min - dur};
     }
   }

@@ -74,6 +74,16 @@ static void rejects_bad_input(void) {
   expect_error("mon,,tue 15:00-16:00", "unknown day ''");
 }
 
+/* A window holds a visit on a planned day when it is long enough: the
+ * rule validate counts and the planner plans by. */
+static void usable_windows(void) {
+  hv_window w = {.day = 2, .start_min = 15 * 60, .end_min = 16 * 60};
+  unsigned weekdays = 0x1F, monday = 0x01;
+  CHECK(hv_window_usable(&w, weekdays, 60));
+  CHECK(!hv_window_usable(&w, weekdays, 61)); /* too short */
+  CHECK(!hv_window_usable(&w, monday, 30));   /* Wednesday not planned */
+}
+
 static void day_names(void) {
   CHECK_INT_EQ(hv_day_parse("mon"), 0);
   CHECK_INT_EQ(hv_day_parse("MONDAY"), 0);
@@ -139,5 +149,6 @@ int main(void) {
   RUN(empty_is_empty);
   RUN(rejects_bad_input);
   RUN(day_names);
+  RUN(usable_windows);
   return CHECK_DONE();
 }

@@ -69,4 +69,9 @@ hv_status hv_avail_intersect(const hv_avail *x, const hv_avail *y,
 /* Total minutes available on one day. */
 int hv_avail_minutes(const hv_avail *a, int day);
 
+/* Whether a visit of `minutes` can be planned in window w: on one of the
+ * days (bit d for day d) and long enough.  The planner's windows of a family
+ * are these, the earliest HV_WEEK_WINDOWS_MAX; validate counts them. */
+bool hv_window_usable(const hv_window *w, unsigned days, int minutes);
+
 #endif /* HV_AVAIL_H */
