@@ -6,6 +6,7 @@
  * nothing is imported while any error remains.  A clean list replaces the
  * program's file atomically and is audited. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,23 @@ static bool write_file(const char *path, const char *data, size_t len) {
   return hv_write_file_atomic(path, data, len, &err) == HV_OK;
 }
 
+/* The check's copy of one of the program's files: a hard link (the check's
+ * folder is inside the program's, so on its file system; a list replaced
+ * meanwhile keeps its old contents here), else a copy in full.  A file the
+ * program does not have is fine (the optional lists). */
 static bool copy_file(const char *from, const char *to) {
+  if (link(from, to) == 0) return true;
   FILE *f = fopen(from, "rb");
-  if (f == NULL) return true; /* optional files */
-  char *buf = malloc(16 << 20);
-  size_t n = buf ? fread(buf, 1, 16 << 20, f) : 0;
+  if (f == NULL) return errno == ENOENT;
+  FILE *t = fopen(to, "wb");
+  char buf[65536];
+  size_t n;
+  bool ok = t != NULL;
+  while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+    ok = fwrite(buf, 1, n, t) == n;
+  ok = ok && !ferror(f);
   fclose(f);
-  bool ok = buf && write_file(to, buf, n);
-  free(buf);
+  if (t && fclose(t) != 0) ok = false;
   return ok;
 }
 
