@@ -316,6 +316,26 @@ static void check_same_routes(const hv_solution *a, const hv_solution *b) {
   }
 }
 
+/* Solves p twice with opt: both succeed, the first is feasible (its totals
+ * in *t) and the second has the same routes.  The first, or NULL (the
+ * caller frees it). */
+static hv_solution *solve_twice_alike(const hv_problem *p,
+                                      const hv_solve_options *opt, totals *t) {
+  hv_solution *a = NULL, *b = NULL;
+  hv_error err;
+  CHECK_INT_EQ(hv_solve(p, opt, &a, &err), HV_OK);
+  CHECK_INT_EQ(hv_solve(p, opt, &b, &err), HV_OK);
+  bool ok = a && b && verify(p, a, t);
+  CHECK(ok);
+  if (ok) {
+    CHECK(a->distance == b->distance);
+    check_same_routes(a, b);
+  }
+  hv_solution_free(b);
+  if (!ok) hv_solution_free(a);
+  return ok ? a : NULL;
+}
+
 /* Two long tours: the annealing trades prize and runs as a population
  * whose children are crossed tours (improve and POP_SIZE in
  * solver/search.c; the pool fed by the prize's slack).  The result is
@@ -430,7 +450,6 @@ static void solomon_100_feasible_and_deterministic(void) {
   const char *files[] = {"solomon/R102.txt", "solomon/RC208.txt"};
   for (int i = 0; i < 2; i++) {
     hv_problem *p = load_solomon(files[i], false);
-    hv_error err;
     if (p == NULL) continue;
     CHECK_INT_EQ(hv_problem_jobs(p), 100);
     hv_solve_options opt;
@@ -438,19 +457,11 @@ static void solomon_100_feasible_and_deterministic(void) {
     opt.time_limit_s = 60;
     opt.max_iterations = 8000;
     opt.seed = 42;
-    hv_solution *a = NULL, *b = NULL;
-    CHECK_INT_EQ(hv_solve(p, &opt, &a, &err), HV_OK);
-    CHECK_INT_EQ(hv_solve(p, &opt, &b, &err), HV_OK);
-    if (a && b) {
-      totals t;
-      CHECK(verify(p, a, &t));
-      CHECK_INT_EQ(t.served, 100);
-      /* The same seed and iteration budget give the same routes. */
-      CHECK(a->distance == b->distance);
-      check_same_routes(a, b);
-    }
+    /* The same seed and iteration budget give the same routes. */
+    totals t;
+    hv_solution *a = solve_twice_alike(p, &opt, &t);
+    if (a) CHECK_INT_EQ(t.served, 100);
     hv_solution_free(a);
-    hv_solution_free(b);
     hv_problem_free(p);
   }
 }
@@ -512,7 +523,6 @@ static void time_limit_is_honoured(void) {
  * all end within it. */
 static void threads_feasible_and_deterministic(void) {
   hv_problem *p = load_solomon("solomon/RC208.txt", false);
-  hv_error err;
   if (p == NULL) return;
   hv_problem_set_objective(p, HV_OBJ_VEHICLES);
   hv_solve_options opt;
@@ -521,26 +531,20 @@ static void threads_feasible_and_deterministic(void) {
   opt.max_iterations = 6000;
   opt.seed = 5;
   opt.threads = 2;
-  hv_solution *a = NULL, *b = NULL;
-  CHECK_INT_EQ(hv_solve(p, &opt, &a, &err), HV_OK);
-  CHECK_INT_EQ(hv_solve(p, &opt, &b, &err), HV_OK);
-  if (a && b) {
-    totals t;
-    CHECK(verify(p, a, &t));
+  totals t;
+  hv_solution *a = solve_twice_alike(p, &opt, &t);
+  if (a) {
     CHECK_INT_EQ(t.served, 100);
-    CHECK(a->distance == b->distance);
-    check_same_routes(a, b);
     /* Both threads' iterations are counted. */
     CHECK(a->iterations > opt.max_iterations);
   }
   hv_solution_free(a);
-  hv_solution_free(b);
-  a = b = NULL;
   opt.max_iterations = 0;
   opt.time_limit_s = 0.5;
+  hv_error err;
+  a = NULL;
   CHECK_INT_EQ(hv_solve(p, &opt, &a, &err), HV_OK);
   if (a) {
-    totals t;
     CHECK(a->seconds < 0.5 + 2.0); /* generous: sanitizers, busy machines */
     CHECK(verify(p, a, &t));
     CHECK_INT_EQ(t.served, 100);
@@ -554,18 +558,7 @@ static void threads_feasible_and_deterministic(void) {
   opt.max_iterations = 20000;
   opt.seed = 2;
   opt.threads = 3;
-  a = b = NULL;
-  CHECK_INT_EQ(hv_solve(p, &opt, &a, &err), HV_OK);
-  CHECK_INT_EQ(hv_solve(p, &opt, &b, &err), HV_OK);
-  totals ta, tb;
-  if (a && b && verify(p, a, &ta) && verify(p, b, &tb)) {
-    CHECK_NEAR(ta.prize, tb.prize, 1e-9);
-    check_same_routes(a, b);
-  } else {
-    CHECK(false);
-  }
-  hv_solution_free(a);
-  hv_solution_free(b);
+  hv_solution_free(solve_twice_alike(p, &opt, &t));
   hv_problem_free(p);
 }
 
