@@ -7,6 +7,7 @@
  * program's file atomically and is audited. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +28,13 @@ static bool write_file(const char *path, const char *data, size_t len) {
   return hv_write_file_atomic(path, data, len, &err) == HV_OK;
 }
 
-/* The check's copy of one of the program's files: a hard link (the check's
- * folder is inside the program's, so on its file system; a list replaced
- * meanwhile keeps its old contents here), else a copy in full.  A file the
- * program does not have is fine (the optional lists). */
+/* The check's copy of one of the program's files: a hard link to the file
+ * (a symbolic link followed; the check's folder is inside the program's,
+ * so usually on its file system; a list replaced meanwhile keeps its old
+ * contents here), else a copy in full.  A file the program does not have is
+ * fine (the optional lists). */
 static bool copy_file(const char *from, const char *to) {
-  if (link(from, to) == 0) return true;
+  if (linkat(AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW) == 0) return true;
   FILE *f = fopen(from, "rb");
   if (f == NULL) return errno == ENOENT;
   FILE *t = fopen(to, "wb");
