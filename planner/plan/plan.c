@@ -297,10 +297,11 @@ static hv_status build_problem(const hv_scenario *s, const hv_plan *plan,
       /* A bit only for a language some pair of the week speaks: no pair
        * can serve the others anyway (all bits), and a district's families
        * may speak more than 64 languages between them. */
-      bool spoken = false;
+      int b = lang_find(m, hh->language); /* a bit: spoken, no scan */
+      bool spoken = b >= 0;
       for (size_t q = 0; q < plan->npairs && !spoken; q++)
         spoken = pair_speaks(s, &plan->pairs[q], hh->language);
-      int b = spoken ? lang_bit(m, hh->language) : -1;
+      if (spoken && b < 0) b = lang_bit(m, hh->language);
       if (spoken && b < 0) {
         st = hv_error_set(err, HV_E_INPUT,
                           (hv_where){.source = "households.csv",
