@@ -508,9 +508,7 @@ void hv__read_staff(const hv_csv_table *t, hv_scenario *s, hv_diags *d) {
     if (st->video_link[0] != '\0' && !hv__web_address(st->video_link))
       hv_diags_add(d, HV_SEV_ERROR, HV_E_INPUT,
                    at_cell(t, r, &c, S_VIDEO, "video_link"),
-                   "'%s' is not a web address (https://...): families join "
-                   "the video visit with it",
-                   st->video_link);
+                   HV__NOT_A_WEB_ADDRESS, st->video_link);
     st->extra = extra_values(t, r, &c, a, s->nstaff_extra);
     s->nstaff++;
   }

@@ -28,5 +28,9 @@ void hv__read_languages(const char *text, hv_staff *st, hv_arena *a,
 /* Whether text is a web address a phone can open (http:// or https://,
  * no spaces or control characters): video links. */
 bool hv__web_address(const char *text);
+/* The error for a video link that is not one (its text the one argument). */
+#define HV__NOT_A_WEB_ADDRESS                                               \
+  "'%s' is not a web address (https://...): families join the video visit " \
+  "with it"
 
 #endif /* HV_SCENARIO_INT_H */

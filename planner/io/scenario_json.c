@@ -379,9 +379,7 @@ static void read_small_sections(ctx *c, json_t *root) {
                 &s->visits.video_link) &&
         s->visits.video_link[0] != '\0' &&
         !hv__web_address(s->visits.video_link))
-      err_at(c, "visits.video_link",
-             "'%s' is not a web address (https://...): families join the "
-             "video visit with it",
+      err_at(c, "visits.video_link", HV__NOT_A_WEB_ADDRESS,
              s->visits.video_link);
   }
   json_t *so = get_obj(c, root, "solver");
