@@ -8,22 +8,24 @@
 #include <libical/ical.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-bool hv__doc_open_pdf(hv__doc *d, const char *path, bool a4, hv_error *err) {
-  memset(d, 0, sizeof *d);
-  d->width = a4 ? 595.276 : 612.0;
-  d->height = a4 ? 841.890 : 792.0;
-  d->margin = 42;
-  d->surface = cairo_pdf_surface_create(path, d->width, d->height);
+/* Starts d on a new PDF surface (A4 or US Letter); where names it in
+ * errors. */
+static bool doc_start(hv__doc *d, cairo_surface_t *surface, const char *where,
+                      hv_error *err) {
+  d->surface = surface;
   if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS) {
-    hv_error_set(err, HV_E_IO, (hv_where){.source = path},
+    hv_error_set(err, HV_E_IO, (hv_where){.source = where},
                  "cannot create PDF: %s",
                  cairo_status_to_string(cairo_surface_status(d->surface)));
     cairo_surface_destroy(d->surface);
     d->surface = NULL;
+    free(d->mem);
+    d->mem = NULL;
     return false;
   }
   cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR,
@@ -32,6 +34,47 @@ bool hv__doc_open_pdf(hv__doc *d, const char *path, bool a4, hv_error *err) {
   d->y = d->margin;
   d->pages = 1;
   return true;
+}
+
+static void doc_page_size(hv__doc *d, bool a4) {
+  memset(d, 0, sizeof *d);
+  d->width = a4 ? 595.276 : 612.0;
+  d->height = a4 ? 841.890 : 792.0;
+  d->margin = 42;
+}
+
+bool hv__doc_open_pdf(hv__doc *d, const char *path, bool a4, hv_error *err) {
+  doc_page_size(d, a4);
+  return doc_start(d, cairo_pdf_surface_create(path, d->width, d->height), path,
+                   err);
+}
+
+/* cairo's writer for a document in memory: appends to d->mem. */
+static cairo_status_t mem_write(void *closure, const unsigned char *data,
+                                unsigned int length) {
+  hv__doc *d = closure;
+  if (length > d->mem_cap - d->mem_len) {
+    size_t cap = d->mem_cap ? d->mem_cap : 65536;
+    while (length > cap - d->mem_len) {
+      if (cap > SIZE_MAX / 2) return CAIRO_STATUS_NO_MEMORY;
+      cap *= 2;
+    }
+    unsigned char *m = realloc(d->mem, cap);
+    if (m == NULL) return CAIRO_STATUS_NO_MEMORY;
+    d->mem = m;
+    d->mem_cap = cap;
+  }
+  memcpy(d->mem + d->mem_len, data, length);
+  d->mem_len += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+bool hv__doc_open_pdf_mem(hv__doc *d, const char *where, bool a4,
+                          hv_error *err) {
+  doc_page_size(d, a4);
+  return doc_start(
+      d, cairo_pdf_surface_create_for_stream(mem_write, d, d->width, d->height),
+      where, err);
 }
 
 bool hv__doc_close(hv__doc *d, hv_error *err) {

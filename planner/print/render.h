@@ -20,10 +20,18 @@ typedef struct hv__doc {
   double y; /* current position from the top */
   int pages;
   bool failed;
+  /* A document kept in memory (hv__doc_open_pdf_mem): its bytes. */
+  unsigned char *mem;
+  size_t mem_len, mem_cap;
 } hv__doc;
 
 /* Opens a PDF at path (A4 or US Letter).  Returns false with err set. */
 bool hv__doc_open_pdf(hv__doc *d, const char *path, bool a4, hv_error *err);
+/* Opens a PDF kept in memory: after hv__doc_close, d->mem holds its
+ * d->mem_len bytes (the caller frees d->mem), to be written with
+ * hv_write_file_atomic; where is the name errors give. */
+bool hv__doc_open_pdf_mem(hv__doc *d, const char *where, bool a4,
+                          hv_error *err);
 /* Finishes the document; false (and err) if cairo reported an error. */
 bool hv__doc_close(hv__doc *d, hv_error *err);
 void hv__doc_new_page(hv__doc *d);

@@ -119,10 +119,11 @@ hv_status hv_report_household(hv_store *st, const char *household,
         err, HV_E_INPUT,
         (hv_where){.source = hv_store_path(st), .field = "household"},
         "household '%s' is not in the program database", household);
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  /* Made in memory and written in one go: a failure leaves no file
+   * half-way, and nothing beside path is created. */
   hv__doc d;
-  if (!hv__doc_open_pdf(&d, tmp, a4, err)) return err ? err->code : HV_E_IO;
+  if (!hv__doc_open_pdf_mem(&d, path, a4, err))
+    return err ? err->code : HV_E_IO;
   char buf[1600], today[HV_DATE_TEXT];
   hv_date_format(hv_date_today(), today);
   snprintf(buf, sizeof buf, "Contact-attempt record — household %s", household);
@@ -165,10 +166,8 @@ hv_status hv_report_household(hv_store *st, const char *household,
   }
   bool ok = hv__doc_close(&d, rc == HV_OK ? err : NULL);
   if (rc == HV_OK && !ok) rc = err ? err->code : HV_E_IO;
-  if (rc == HV_OK && rename(tmp, path) != 0)
-    rc = hv_error_set(err, HV_E_IO, (hv_where){.source = path},
-                      "cannot write it");
-  if (rc != HV_OK) remove(tmp);
+  if (rc == HV_OK) rc = hv_write_file_atomic(path, d.mem, d.mem_len, err);
+  free(d.mem);
   return rc;
 }
 

@@ -130,6 +130,19 @@ expect "SARB record has the sign-off" has "$sarb" "Reviewed by (attendance offic
 "$hvplan" report "$prog" --household NOPE -o "$tmp/x.pdf" >/dev/null 2>&1
 expect "an unknown household's report is refused" test $? -eq 4
 expect "and no file is left" test ! -e "$tmp/x.pdf" -a ! -e "$tmp/x.pdf.tmp"
+# The record is written in one go beside nothing of a fixed name: a folder
+# called like the old temporary file is no obstacle, and a folder that does
+# not exist is an error with no file left.
+mkdir "$tmp/sarb2.pdf.tmp"
+"$hvplan" report "$prog" --household "$H" -o "$tmp/sarb2.pdf" >/dev/null 2>&1
+expect "the record is written beside a folder named like a temporary file" test $? -eq 0
+expect "and it is the same record" test "$(pdftotext "$tmp/sarb2.pdf" - | grep -c "Contact-attempt record")" = 1
+expect "and nothing else is left beside it" test "$(ls "$tmp" | grep -c '^sarb2\.pdf')" = 2
+out=$("$hvplan" report "$prog" --household "$H" -o "$tmp/none/sarb.pdf" 2>&1)
+rc=$?
+expect "a record into a missing folder fails" test $rc -ne 0
+expect "naming the file" has "$out" "$tmp/none/sarb.pdf"
+expect "and leaves nothing" test ! -e "$tmp/none"
 out=$("$hvplan" report "$prog" --from 2026-03-01 --to 2026-03-31 -o "$tmp/rep" 2>&1)
 expect "report --from --to exits 0" test $? -eq 0
 sum=$(cat "$tmp/rep/summary.csv")
