@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Starts d on a new PDF surface (A4 or US Letter); where names it in
- * errors. */
+/* Starts d (its page set by doc_page_size) on a new PDF surface; where
+ * names it in errors. */
 static bool doc_start(hv__doc *d, cairo_surface_t *surface, const char *where,
                       hv_error *err) {
   d->surface = surface;
@@ -36,6 +36,7 @@ static bool doc_start(hv__doc *d, cairo_surface_t *surface, const char *where,
   return true;
 }
 
+/* Clears d and sets its page (A4 or US Letter) and margin. */
 static void doc_page_size(hv__doc *d, bool a4) {
   memset(d, 0, sizeof *d);
   d->width = a4 ? 595.276 : 612.0;
