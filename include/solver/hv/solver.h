@@ -121,7 +121,9 @@ typedef struct hv_solve_options {
   volatile const int *stop;          /* optional: stop as soon as *stop != 0 */
   unsigned threads; /* searches side by side, the best kept (0 or 1: one;
                        at most HV_THREADS_MAX); each holds its own working
-                       memory and route pool */
+                       memory and route pool; under HV_OBJ_VEHICLES all but
+                       the first anneal for distance before the fleet
+                       search (see DISTANCE_FIRST in solver/search.c) */
 } hv_solve_options;
 
 #define HV_THREADS_MAX 64
