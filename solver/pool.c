@@ -81,6 +81,19 @@ size_t hv__pool_size(const pool *pl) {
   return pl->n;
 }
 
+/* The table slot where the entry with these hashes, type and size is or
+ * would go. */
+static size_t slot_of(const pool *pl, uint64_t h1, uint64_t h2, int type,
+                      int n) {
+  size_t mask = pl->tsize - 1, i = (size_t)(h1 ^ (h2 >> 7)) & mask;
+  while (pl->table[i] != 0) {
+    const entry *e = &pl->e[pl->table[i] - 1];
+    if (e->h1 == h1 && e->h2 == h2 && e->type == type && e->n == n) break;
+    i = (i + 1) & mask;
+  }
+  return i;
+}
+
 /* The hashes of a route's vehicle type and job set (order does not
  * matter), and the table slot where it is or would go. */
 static size_t locate(const pool *pl, const route *r, uint64_t *h1p,
@@ -92,35 +105,26 @@ static size_t locate(const pool *pl, const route *r, uint64_t *h1p,
   }
   int type = pl->md->vtype[r->v];
   h1 += mix((uint64_t)type + 77);
-  size_t mask = pl->tsize - 1, i = (size_t)(h1 ^ (h2 >> 7)) & mask;
-  while (pl->table[i] != 0) {
-    const entry *e = &pl->e[pl->table[i] - 1];
-    if (e->h1 == h1 && e->h2 == h2 && e->type == type && e->n == r->n) break;
-    i = (i + 1) & mask;
-  }
   *h1p = h1, *h2p = h2, *typep = type;
-  return i;
+  return slot_of(pl, h1, h2, type, r->n);
 }
 
-void hv__pool_add(pool *pl, const route *r) {
-  if (r->n == 0) return;
-  uint64_t h1, h2;
-  int type;
-  size_t i = locate(pl, r, &h1, &h2, &type);
+/* Stores the route `key` describes (its `at` ignored), jobs in `job`, at
+ * table slot i; where that set is already, keeps the cheaper sequence. */
+static void put(pool *pl, size_t i, const entry *key, const int *job) {
+  size_t bytes = (size_t)key->n * sizeof *job;
   if (pl->table[i] != 0) {
     entry *e = &pl->e[pl->table[i] - 1];
-    {
-      if (r->cost < e->cost - 1e-9) {
-        memcpy(pl->jobs + e->at, r->job, (size_t)r->n * sizeof *r->job);
-        e->cost = r->cost;
-      }
-      return;
+    if (key->cost < e->cost - 1e-9) {
+      memcpy(pl->jobs + e->at, job, bytes);
+      e->cost = key->cost;
     }
+    return;
   }
   if (pl->n >= pl->max) return; /* full: keep what we have */
-  if (pl->njobs + (size_t)r->n > pl->jobs_cap) {
+  if (pl->njobs + (size_t)key->n > pl->jobs_cap) {
     size_t cap = pl->jobs_cap ? pl->jobs_cap * 2 : 4096;
-    while (cap < pl->njobs + (size_t)r->n)
+    while (cap < pl->njobs + (size_t)key->n)
       cap *= 2;
     int *nj = realloc(pl->jobs, cap * sizeof *nj);
     if (nj == NULL) return; /* the pool is an aid: skip on low memory */
@@ -128,10 +132,25 @@ void hv__pool_add(pool *pl, const route *r) {
     pl->jobs_cap = cap;
   }
   entry *e = &pl->e[pl->n];
-  *e = (entry){h1, h2, type, r->n, pl->njobs, r->cost};
-  memcpy(pl->jobs + pl->njobs, r->job, (size_t)r->n * sizeof *r->job);
-  pl->njobs += (size_t)r->n;
+  *e = *key;
+  e->at = pl->njobs;
+  memcpy(pl->jobs + pl->njobs, job, bytes);
+  pl->njobs += (size_t)key->n;
   pl->table[i] = ++pl->n;
+}
+
+void hv__pool_add(pool *pl, const route *r) {
+  if (r->n == 0) return;
+  entry key = {.n = r->n, .cost = r->cost};
+  size_t i = locate(pl, r, &key.h1, &key.h2, &key.type);
+  put(pl, i, &key, r->job);
+}
+
+void hv__pool_merge(pool *pl, const pool *from) {
+  for (size_t k = 0; k < from->n; k++) {
+    const entry *f = &from->e[k];
+    put(pl, slot_of(pl, f->h1, f->h2, f->type, f->n), f, from->jobs + f->at);
+  }
 }
 
 /* ---- the GLPK model ------------------------------------------------- */

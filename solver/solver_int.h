@@ -357,6 +357,8 @@ void hv__pool_free(pool *pl);
  * same set is already there. */
 void hv__pool_add(pool *pl, const route *r);
 size_t hv__pool_size(const pool *pl);
+/* Adds every route of `from`, a pool of the same model (as hv__pool_add). */
+void hv__pool_merge(pool *pl, const pool *from);
 
 /* Chooses the best combination of pool routes with GLPK.  `incumbent`
  * warm-starts it (its routes are added first).  On improvement writes the

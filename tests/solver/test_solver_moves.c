@@ -770,6 +770,61 @@ static void pool_covers_then_drops_repeats(void) {
   CHECK(beyond >= 10); /* 18 of 60 when written */
 }
 
+/* Merging pools (hv__pool_merge: the threads' final call): one pool fed
+ * the routes of six random solutions and another fed those of six others,
+ * merged, hold as many routes as a single pool fed all twelve, and the
+ * model over either reaches the same cost; merging the same pool again
+ * adds nothing. */
+static void pool_merge_is_the_union(void) {
+  int cases = 0;
+  for (uint64_t seed = 1; seed <= 20; seed++) {
+    inst I;
+    make_obj(&I, seed * 7919, 8, 3, 12, HV_OBJ_DISTANCE);
+    model md;
+    hv_error err;
+    sol inc, t, out_a, out_c;
+    CHECK_INT_EQ(hv__model_build(&md, I.p, &err), HV_OK);
+    CHECK(hv__sol_init(&inc, &md) && hv__sol_init(&out_a, &md) &&
+          hv__sol_init(&out_c, &md));
+    uint64_t g = seed;
+    random_solution(&I, &md, &inc, &g);
+    double len;
+    int served;
+    CHECK(sol_ok(&I, &inc, &len, &served));
+    pool *pa = hv__pool_create(&md, 1000), *pb = hv__pool_create(&md, 1000),
+         *pc = hv__pool_create(&md, 1000);
+    CHECK(pa && pb && pc);
+    for (int k = 0; k < 12; k++) {
+      CHECK(hv__sol_init(&t, &md));
+      random_solution(&I, &md, &t, &g);
+      if (k % 3 == 0) CHECK(hv__local_search(&md, &t, NULL));
+      for (int v = 0; v < t.m; v++) {
+        hv__pool_add(k < 6 ? pa : pb, &t.r[v]);
+        hv__pool_add(pc, &t.r[v]);
+      }
+      hv__sol_free(&t);
+    }
+    hv__pool_merge(pa, pb);
+    CHECK_INT_EQ((int)hv__pool_size(pa), (int)hv__pool_size(pc));
+    hv__pool_merge(pa, pb);
+    CHECK_INT_EQ((int)hv__pool_size(pa), (int)hv__pool_size(pc));
+    if (served == I.n) {
+      cases++;
+      hv_status st;
+      bool ba = hv__pool_solve(&md, pa, &inc, 10.0, 100000, &out_a, &err, &st);
+      CHECK_INT_EQ(st, HV_OK);
+      bool bc = hv__pool_solve(&md, pc, &inc, 10.0, 100000, &out_c, &err, &st);
+      CHECK_INT_EQ(st, HV_OK);
+      CHECK_NEAR((ba ? &out_a : &inc)->cost, (bc ? &out_c : &inc)->cost, 1e-6);
+    }
+    hv__pool_free(pa), hv__pool_free(pb), hv__pool_free(pc);
+    hv__sol_free(&inc), hv__sol_free(&out_a), hv__sol_free(&out_c);
+    hv__model_free(&md);
+    hv_problem_free(I.p);
+  }
+  CHECK(cases >= 10);
+}
+
 /* The education through infeasible routes (twls.c): from a random
  * solution with a few jobs taken out, it either (1) serves every job in
  * feasible routes (the test's walker) where no single relocate or swap
@@ -858,6 +913,7 @@ int main(void) {
   RUN(ejection_follows_penalties);
   RUN(prize_exchange_gains_to_local_optimum);
   RUN(pool_covers_then_drops_repeats);
+  RUN(pool_merge_is_the_union);
   RUN(route_updates_match_the_full_one);
   RUN(insertion_memo_changes_nothing);
   RUN(sort_desc_orders_by_key_then_index);
