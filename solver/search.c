@@ -737,11 +737,12 @@ static void anneal(search *S, double until, double cool_end, double ta,
 
 /* VRPTW objectives (DISTANCE, VEHICLES after the fleet search) and
  * orienteering tours (PRIZE with trading on; see improve): instead of one
- * annealing run, POP_SIZE runs from the same start share POP_FIRST
- * of what is left of the budget; then, to the end, two random members are
- * crossed and the child is annealed for CHILD_SHARE of it, from CHILD_COOL
- * of the way down the schedule (log scale); the child replaces the worst
- * member when better and of a cost no member has.  One annealing run
+ * annealing run, POP_SIZE runs (POP_SIZE_FEW: see there) from the same
+ * start share POP_FIRST of what is left of the budget; then, to the end,
+ * two random members are crossed and the child is annealed for
+ * CHILD_SHARE of it, from CHILD_COOL of the way down the schedule (log
+ * scale); the child replaces the worst member when better and of a cost
+ * no member has.  One annealing run
  * settles in one basin early, and neither its parameters, its length nor
  * restarts from the same solution moved that (bench/README, fourth to
  * seventh sessions); recombining routes of runs that settled in different
@@ -755,6 +756,19 @@ static void anneal(search *S, double until, double cool_end, double ta,
  * CHILD_SHARE_TW each, so that twice as many are educated (bench/README,
  * thirteenth session). */
 #define POP_SIZE 4
+/* Orienteering with at most FEW_TOURS tours (PRIZE with trading on) runs
+ * POP_SIZE_FEW: twice as many annealing runs, each half as long, in the
+ * same POP_FIRST.  There a run settles on its tours within a few per cent
+ * of the budget (Cordeau's pr06 with two tours: at 1,041, 3.3 % below the
+ * best known, on some seeds), and more runs give the crossover more
+ * to choose from: pr06 with two tours, one thread, iteration budget,
+ * seeds 1-160: 12 under 1,044 (3 % below) against 30 with four runs.
+ * With four tours a run has a quarter of the iterations and needs them
+ * all (pr05 with four tours: 2.96-3.23 % below with eight runs, 2.2-2.3 %
+ * with four; bench/README, twenty-first session). */
+#define FEW_TOURS 2
+#define POP_SIZE_FEW 8
+_Static_assert(POP_SIZE_FEW >= POP_SIZE, "population() holds either");
 #define POP_FIRST 0.5
 #define CHILD_SHARE 0.02
 #define CHILD_SHARE_TW 0.01
@@ -963,28 +977,29 @@ static void ex_free(exchange *ex) {
 /* The population's search up to progress `until` (see POP_SIZE). */
 static void population(search *S, double until) {
   const model *md = S->md;
-  sol pop[POP_SIZE] = {{0}}, start = {0}, child = {0};
+  sol pop[POP_SIZE_FEW] = {{0}}, start = {0}, child = {0};
+  int npop = S->trade > 0 && md->m <= FEW_TOURS ? POP_SIZE_FEW : POP_SIZE;
   int *ov = malloc(((size_t)md->m + 1) * sizeof *ov);
   int *sb = malloc(((size_t)md->m + 1) * sizeof *sb);
   bool ok = ov && sb && hv__sol_init(&start, md) && hv__sol_init(&child, md) &&
             hv__sol_copy(&start, &S->cur);
-  for (int i = 0; ok && i < POP_SIZE; i++)
+  for (int i = 0; ok && i < npop; i++)
     ok = hv__sol_init(&pop[i], md);
   if (!ok) S->st = HV_E_NOMEM;
   double p0 = progress(S), left = until - p0;
-  for (int i = 0; i < POP_SIZE && S->st == HV_OK; i++) {
-    double end = p0 + left * POP_FIRST * (i + 1) / POP_SIZE;
+  for (int i = 0; i < npop && S->st == HV_OK; i++) {
+    double end = p0 + left * POP_FIRST * (i + 1) / npop;
     if (!hv__sol_copy(&S->cur, &start) || !hv__sol_copy(&pop[i], &start))
       S->st = HV_E_NOMEM;
     anneal(S, end, end, S->temp0, S->tempf, &pop[i]);
   }
   double tc = S->temp0 * pow(S->tempf / S->temp0, CHILD_COOL);
   for (int gen = 0; time_left(S, until); gen++) {
-    if (S->ex && gen % MIGRATE_EVERY == 0 && !ex_trade(S, pop, POP_SIZE)) {
+    if (S->ex && gen % MIGRATE_EVERY == 0 && !ex_trade(S, pop, npop)) {
       S->st = HV_E_NOMEM;
       break;
     }
-    int a = rng_int(&S->g, POP_SIZE), b = rng_int(&S->g, POP_SIZE - 1);
+    int a = rng_int(&S->g, npop), b = rng_int(&S->g, npop - 1);
     b += b >= a;
     if (!crossover(S, &pop[a], &pop[b], &S->cur, ov, sb) ||
         !hv__sol_copy(&child, &S->cur)) {
@@ -996,14 +1011,14 @@ static void population(search *S, double until) {
     anneal(S, end, end, tc, S->tempf, &child);
     int worst = 0;
     bool seen = false;
-    for (int i = 0; i < POP_SIZE; i++) {
+    for (int i = 0; i < npop; i++) {
       if (pop[i].cost > pop[worst].cost) worst = i;
       seen = seen || fabs(pop[i].cost - child.cost) < 1e-6;
     }
     if (!seen && child.cost < pop[worst].cost) swap_sol(&pop[worst], &child);
   }
   ex_leave(S);
-  for (int i = 0; i < POP_SIZE; i++)
+  for (int i = 0; i < npop; i++)
     hv__sol_free(&pop[i]);
   hv__sol_free(&start);
   hv__sol_free(&child);
