@@ -742,15 +742,14 @@ static void anneal(search *S, double until, double cool_end, double ta,
  * two random members are crossed and the child is annealed for
  * CHILD_SHARE of it, from CHILD_COOL of the way down the schedule (log
  * scale); the child replaces the worst member when better and of a cost
- * no member has.  One annealing run
- * settles in one basin early, and neither its parameters, its length nor
- * restarts from the same solution moved that (bench/README, fourth to
- * seventh sessions); recombining routes of runs that settled in different
- * basins does (G&H 200 at 30 s, seeds 1-4: see bench/README, ninth
- * session).  Where the model allows (twls.c: one window per job, one depot
- * and working day), the crossover's child is educated instead of
- * repaired by insertion alone: its left-out customers go in at their
- * cheapest position with lateness and excess load priced, and a local
+ * no member has.  One annealing run settles in one basin early, and
+ * neither its parameters, its length nor restarts from the same solution
+ * moved that (bench/README, fourth to seventh sessions); recombining
+ * routes of runs that settled in different basins does (G&H 200 at 30 s,
+ * seeds 1-4: see bench/README, ninth session).  Where the model allows (twls.c:
+ * one window per job, one depot and working day), the crossover's child is
+ * educated instead of repaired by insertion alone: its left-out customers go in
+ * at their cheapest position with lateness and excess load priced, and a local
  * search through such infeasible routes (after Vidal et al.'s HGS) takes
  * it to a feasible local optimum; children are then annealed for
  * CHILD_SHARE_TW each, so that twice as many are educated (bench/README,
@@ -764,8 +763,8 @@ static void anneal(search *S, double until, double cool_end, double ta,
  * to choose from: pr06 with two tours, one thread, iteration budget,
  * seeds 1-160: 12 under 1,044 (3 % below) against 30 with four runs.
  * With four tours a run has a quarter of the iterations and needs them
- * all (pr05 with four tours: 2.96-3.23 % below with eight runs, 2.2-2.3 %
- * with four; bench/README, twenty-first session). */
+ * all (pr05 with four tours, four seeds: 2.3-3.2 % below with eight runs,
+ * 1.8-2.3 % with four; bench/README, twenty-first session). */
 #define FEW_TOURS 2
 #define POP_SIZE_FEW 8
 _Static_assert(POP_SIZE_FEW >= POP_SIZE, "population() holds either");
@@ -1369,8 +1368,9 @@ static uint64_t thread_seed(uint64_t seed, int k) {
 
 /* With several threads, the best thread's search makes one more
  * set-partitioning call, over the routes of every thread's pool, in what
- * is left of the limit (none under the VRPTW objectives, whose own final
- * calls use it all): a tour one thread kept can join a tour of another.
+ * is left of the limit (under a time limit, hardly any with the VRPTW
+ * objectives, whose own final calls use it): a tour one thread kept can
+ * join a tour of another.
  * Never worse, it only changes the end of the run (Cordeau's pr06 with two
  * tours, two threads, iteration budget, seeds 1-160: 1 to 5 more prize on
  * 7 of them; bench/README, twenty-first session). */
