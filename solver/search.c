@@ -1374,18 +1374,33 @@ static uint64_t thread_seed(uint64_t seed, int k) {
  * Never worse, it only changes the end of the run (Cordeau's pr06 with two
  * tours, two threads, iteration budget, seeds 1-160: 1 to 5 more prize on
  * 7 of them; bench/README, twenty-first session). */
-static void merged_pool_step(worker *w, int nth) {
-  int b = -1;
-  for (int k = 0; k < nth; k++)
-    if ((k == 0 || w[k].started) && w[k].S.st == HV_OK &&
-        (b < 0 || w[k].S.best.cost < w[b].S.best.cost - 1e-9))
-      b = k;
-  if (b < 0 || w[b].S.pl == NULL || stop_requested(&w[b].S)) return;
+static void merged_pool_step(worker *w, int nth, int b) {
   search *S = &w[b].S;
+  if (S->pl == NULL || stop_requested(S)) return;
   for (int k = 0; k < nth; k++)
     if (k != b && (k == 0 || w[k].started) && w[k].S.pl)
       hv__pool_merge(S->pl, w[k].S.pl);
   pool_step(S, (S->tlimit - elapsed(S)) * 0.8 - 0.05);
+}
+
+/* The thread whose result stands: the lowest cost among those that ran,
+ * the first on a tie; -1, with *st and *err set, when one ended in an
+ * error other than the solver's (a GLPK failure leaves its search's best
+ * standing).  A thread that could not start leaves its search unrun: the
+ * others' results stand. */
+static int best_thread(const worker *w, int nth, hv_status *st, hv_error *err) {
+  int b = -1;
+  for (int k = 0; k < nth; k++) {
+    const search *S = &w[k].S;
+    if (k > 0 && !w[k].started) continue;
+    if (S->st != HV_OK && S->st != HV_E_SOLVER) {
+      *st = S->st;
+      *err = w[k].err;
+      return -1;
+    }
+    if (b < 0 || S->best.cost < w[b].S.best.cost - 1e-9) b = k;
+  }
+  return b;
 }
 
 hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
@@ -1437,20 +1452,10 @@ hv_status hv_solve(const hv_problem *p, const hv_solve_options *o,
   if (ok) search_run(&w[0].S);
   for (int k = 1; k < nth; k++)
     if (w[k].started) pthread_join(w[k].th, NULL);
-  if (ok && nth > 1) merged_pool_step(w, nth);
-  /* A thread that could not start leaves its search unrun: the others'
-   * results stand. */
-  int b = -1;
-  for (int k = 0; ok && k < nth; k++) {
-    search *S = &w[k].S;
-    if (k > 0 && !w[k].started) continue;
-    if (S->st != HV_OK && S->st != HV_E_SOLVER) {
-      st = S->st;
-      *err = w[k].err;
-      b = -1;
-      break;
-    }
-    if (b < 0 || S->best.cost < w[b].S.best.cost - 1e-9) b = k;
+  int b = ok ? best_thread(w, nth, &st, err) : -1;
+  if (b >= 0 && nth > 1 && w[b].S.st == HV_OK) {
+    merged_pool_step(w, nth, b);
+    b = best_thread(w, nth, &st, err); /* only b's cost fell, or it failed */
   }
   if (!ok)
     st = hv_error_set(err, HV_E_NOMEM, (hv_where){.source = "solver"},
