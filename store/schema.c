@@ -137,6 +137,17 @@ static const char *const migration[HV_STORE_SCHEMA] = {
     "  login TEXT NOT NULL,"
     "  action TEXT NOT NULL,"
     "  detail TEXT NOT NULL DEFAULT '');",
+
+    /* 4 -> 5: signed-in sessions of the web application, so that a
+     * restart of the server signs nobody out.  The token's digest only,
+     * never the token. */
+    "CREATE TABLE app_session ("
+    "  digest TEXT PRIMARY KEY CHECK (length(digest) = 64),"
+    "  login TEXT NOT NULL,"
+    "  stamp TEXT NOT NULL,"
+    "  csrf TEXT NOT NULL,"
+    "  last_seen INTEGER NOT NULL);"
+    "CREATE INDEX app_session_seen ON app_session(last_seen);",
 };
 
 hv_status hv__store_migrate(hv_store *st, int target, hv_error *err) {

@@ -1075,7 +1075,11 @@ hv_status hv_store_delete_user(hv_store *st, const char *login, bool *found,
   hv__store_text(q, 1, login);
   hv_status rc = run(st, q, "removing a user", err);
   *found = rc == HV_OK && sqlite3_changes(st->db) > 0;
-  return rc;
+  if (rc != HV_OK) return rc;
+  q = hv__store_prepare(st, "DELETE FROM app_session WHERE login = ?1", err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, login);
+  return run(st, q, "ending a user's sessions", err);
 }
 
 hv_status hv_store_users_each(hv_store *st,
@@ -1107,6 +1111,73 @@ hv_status hv_store_set_login_state(hv_store *st, const char *login, int failed,
   sqlite3_bind_int(q, 2, failed);
   hv__store_text(q, 3, locked_until);
   return run(st, q, "updating a login", err);
+}
+
+hv_status hv_store_put_session(hv_store *st, const hv_store_session *s,
+                               long long before, hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(
+      st, "DELETE FROM app_session WHERE last_seen < ?1", err);
+  if (q == NULL) return HV_E_STORE;
+  sqlite3_bind_int64(q, 1, before);
+  hv_status rc = run(st, q, "removing old sessions", err);
+  if (rc != HV_OK) return rc;
+  q = hv__store_prepare(st,
+                        "INSERT INTO app_session (digest, login, stamp, "
+                        "csrf, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, s->digest);
+  hv__store_text(q, 2, s->login);
+  hv__store_text(q, 3, s->stamp);
+  hv__store_text(q, 4, s->csrf);
+  sqlite3_bind_int64(q, 5, s->last_seen);
+  return run(st, q, "storing a session", err);
+}
+
+hv_status hv_store_get_session(hv_store *st, const char *digest,
+                               hv_store_session *out, bool *found,
+                               hv_error *err) {
+  memset(out, 0, sizeof *out);
+  *found = false;
+  sqlite3_stmt *q = hv__store_prepare(
+      st,
+      "SELECT digest, login, stamp, csrf, last_seen FROM app_session "
+      "WHERE digest = ?1",
+      err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, digest);
+  int step = sqlite3_step(q);
+  if (step == SQLITE_ROW) {
+    *found = true;
+    hv__store_col(q, 0, out->digest, sizeof out->digest);
+    hv__store_col(q, 1, out->login, sizeof out->login);
+    hv__store_col(q, 2, out->stamp, sizeof out->stamp);
+    hv__store_col(q, 3, out->csrf, sizeof out->csrf);
+    out->last_seen = sqlite3_column_int64(q, 4);
+  }
+  sqlite3_finalize(q);
+  return step == SQLITE_ROW || step == SQLITE_DONE
+             ? HV_OK
+             : hv__store_fail(st, "reading a session", err);
+}
+
+hv_status hv_store_touch_session(hv_store *st, const char *digest,
+                                 long long last_seen, hv_error *err) {
+  sqlite3_stmt *q = hv__store_prepare(
+      st, "UPDATE app_session SET last_seen = ?2 WHERE digest = ?1", err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, digest);
+  sqlite3_bind_int64(q, 2, last_seen);
+  return run(st, q, "updating a session", err);
+}
+
+hv_status hv_store_delete_session(hv_store *st, const char *digest,
+                                  hv_error *err) {
+  sqlite3_stmt *q =
+      hv__store_prepare(st, "DELETE FROM app_session WHERE digest = ?1", err);
+  if (q == NULL) return HV_E_STORE;
+  hv__store_text(q, 1, digest);
+  return run(st, q, "ending a session", err);
 }
 
 hv_status hv_store_audit(hv_store *st, const char *now, const char *login,

@@ -85,86 +85,38 @@ void hv__reply_error(hv_reply *r, int status, const char *field,
   hv__reply_json(r, status, j);
 }
 
-/* ---- sessions ------------------------------------------------------- */
+/* ---- sessions (hv/users.h: in the program database) ----------------- */
 
-static void random_hex(char *out, size_t bytes) {
-  unsigned char b[32];
-  randombytes_buf(b, bytes);
-  sodium_bin2hex(out, 2 * bytes + 1, b, bytes);
+static bool session_new(hv_server *s, const hv_user *u, char *token,
+                        hv_session *out) {
+  hv_error err = {0};
+  pthread_mutex_lock(&s->accounts_lock);
+  hv_status st =
+      hv_sessions_open(s->accounts, u, time(NULL), token, out->csrf, &err);
+  pthread_mutex_unlock(&s->accounts_lock);
+  out->user = *u;
+  return st == HV_OK;
 }
 
-static bool session_new(hv_server *s, const hv_user *u, hv_session *out) {
-  pthread_mutex_lock(&s->lock);
-  time_t now = time(NULL);
-  /* Drop expired sessions first. */
-  size_t k = 0;
-  for (size_t i = 0; i < s->nsessions; i++)
-    if (now - s->sessions[i].last_seen < HV_WEB_SESSION_IDLE)
-      s->sessions[k++] = s->sessions[i];
-  s->nsessions = k;
-  if (s->nsessions == s->cap) {
-    size_t cap = s->cap ? 2 * s->cap : 64;
-    hv_session *ns = realloc(s->sessions, cap * sizeof *ns);
-    if (ns == NULL) {
-      pthread_mutex_unlock(&s->lock);
-      return false;
-    }
-    s->sessions = ns;
-    s->cap = cap;
-  }
-  hv_session *se = &s->sessions[s->nsessions++];
-  memset(se, 0, sizeof *se);
-  random_hex(se->token, 32);
-  random_hex(se->csrf, 32);
-  se->user = *u;
-  se->last_seen = now;
-  *out = *se;
-  pthread_mutex_unlock(&s->lock);
-  return true;
-}
-
+/* The session of token, when open and its account unchanged; a failing
+ * database signs the request out (and says so on stderr, without names). */
 static bool session_find(hv_server *s, const char *token, hv_session *out) {
-  if (token == NULL || strlen(token) != 64) return false;
-  bool found = false;
-  pthread_mutex_lock(&s->lock);
-  time_t now = time(NULL);
-  for (size_t i = 0; i < s->nsessions && !found; i++) {
-    hv_session *se = &s->sessions[i];
-    if (sodium_memcmp(se->token, token, 64) != 0) continue;
-    if (now - se->last_seen >= HV_WEB_SESSION_IDLE) break;
-    se->last_seen = now;
-    *out = *se;
-    found = true;
-  }
-  pthread_mutex_unlock(&s->lock);
-  return found;
-}
-
-static void session_end(hv_server *s, const char *token) {
-  pthread_mutex_lock(&s->lock);
-  for (size_t i = 0; i < s->nsessions; i++)
-    if (strcmp(s->sessions[i].token, token) == 0) {
-      s->sessions[i] = s->sessions[--s->nsessions];
-      break;
-    }
-  pthread_mutex_unlock(&s->lock);
-}
-
-/* Whether the session's account is still as it was at login: removed,
- * given another role or staff member, or a new password (hvplan users,
- * from another process too), the session ends. */
-static bool session_current(hv_server *s, const char *token,
-                            const hv_session *se) {
-  hv_user now;
   bool found = false;
   hv_error err = {0};
   pthread_mutex_lock(&s->accounts_lock);
-  hv_status st = hv_users_get(s->accounts, se->user.login, &now, &found, &err);
+  hv_status st = hv_sessions_find(s->accounts, token, time(NULL), &out->user,
+                                  out->csrf, &found, &err);
   pthread_mutex_unlock(&s->accounts_lock);
-  if (st == HV_OK && found && strcmp(now.stamp, se->user.stamp) == 0)
-    return true;
-  session_end(s, token);
-  return false;
+  if (st != HV_OK)
+    fprintf(stderr, "hvplan serve: reading a session failed: %s\n", err.text);
+  return st == HV_OK && found;
+}
+
+static void session_end(hv_server *s, const char *token) {
+  hv_error err = {0};
+  pthread_mutex_lock(&s->accounts_lock);
+  hv_sessions_end(s->accounts, token, &err);
+  pthread_mutex_unlock(&s->accounts_lock);
 }
 
 /* Failed logins per address: true when this address must wait. */
@@ -291,14 +243,16 @@ static void login(hv_server *s, hv_request *q, hv_reply *r) {
     return;
   }
   hv_session se;
-  if (!session_new(s, &u, &se)) {
-    hv__reply_error(r, 500, NULL, "out of memory");
+  char token[65];
+  if (!session_new(s, &u, token, &se)) {
+    hv__reply_error(r, 500, NULL, "the program database failed");
     return;
   }
   redirect(r, home_of(u.role));
   snprintf(r->cookie, sizeof r->cookie,
            "hv_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-           se.token, HV_WEB_SESSION_IDLE, s->tls ? "; Secure" : "");
+           token, HV_SESSION_IDLE, s->tls ? "; Secure" : "");
+  sodium_memzero(token, sizeof token);
 }
 
 static void route(hv_server *s, hv_request *q, hv_reply *r) {
@@ -477,8 +431,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
   client_addr(c, q.addr, sizeof q.addr);
   const char *token =
       MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "hv_session");
-  q.has_session = session_find(s, token, &q.session) &&
-                  session_current(s, token, &q.session);
+  q.has_session = session_find(s, token, &q.session);
   hv_reply r = {0};
   route(s, &q, &r);
   struct MHD_Response *resp = NULL;
@@ -631,7 +584,6 @@ hv_status hv_web_serve(const hv_web_options *o, hv_error *err) {
     sodium_memzero(key, strlen(key));
     free(key);
   }
-  free(s.sessions);
   hv_store_close(s.accounts);
   pthread_mutex_destroy(&s.accounts_lock);
   pthread_mutex_destroy(&s.db_lock);

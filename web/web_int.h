@@ -15,12 +15,11 @@
 
 #define HV_WEB_MAX_BODY (64 * 1024)
 #define HV_WEB_MAX_UPLOAD (16 * 1024 * 1024)
-#define HV_WEB_SESSION_IDLE (12 * 3600)
 
+/* The signed-in user of a request (hv_sessions_find). */
 typedef struct hv_session {
-  char token[65], csrf[65];
+  char csrf[65];
   hv_user user;
-  time_t last_seen;
 } hv_session;
 
 /* Planning the week from the dashboard (jobs.c): one job at a time. */
@@ -42,19 +41,18 @@ typedef struct hv_plan_job {
 } hv_plan_job;
 
 /* The server: one database connection used under one lock (SQLite writes
- * one transaction at a time anyway), sessions and login throttling. */
+ * one transaction at a time anyway), and login throttling. */
 typedef struct hv_server {
   const hv_web_options *o;
   hv_store *db;
   pthread_mutex_t db_lock;
-  pthread_mutex_t lock; /* sessions and throttling */
-  size_t nsessions, cap;
-  hv_session *sessions;
+  pthread_mutex_t lock; /* throttling */
   bool tls;
   hv_plan_job job;
-  /* A second connection for the account check of every request (see
-   * session_current), under its own lock, so that the check never waits
-   * behind a long change holding db_lock (a moved visit's PDFs). */
+  /* A second connection for the sessions and the account check of every
+   * request (hv_sessions_find), under its own lock, so that the check
+   * never waits behind a long change holding db_lock (a moved visit's
+   * PDFs). */
   hv_store *accounts;
   pthread_mutex_t accounts_lock;
   /* The last week read (db_lock held): its plan.json, the scenario's

@@ -1,5 +1,5 @@
-/* planner/plan/users.c -- accounts, password hashes and logins
- * (hv/users.h). */
+/* planner/plan/users.c -- accounts, password hashes, logins and signed-in
+ * sessions (hv/users.h). */
 #include "hv/users.h"
 
 #include <sodium.h>
@@ -194,4 +194,80 @@ hv_status hv_users_login(hv_store *st, const char *login, const char *password,
     *result = HV_LOGIN_LOCKED;
   }
   return hv_store_set_login_state(st, login, failed, until, err);
+}
+
+/* ---- signed-in sessions --------------------------------------------- */
+
+static bool token_ok(const char *token) {
+  return token != NULL && strlen(token) == 64;
+}
+
+/* The stored form of a token: its BLAKE2b digest in hex. */
+static void digest_of(const char *token, char *out) {
+  unsigned char d[32];
+  crypto_generichash(d, sizeof d, (const unsigned char *)token, strlen(token),
+                     NULL, 0);
+  sodium_bin2hex(out, 65, d, sizeof d);
+}
+
+static void random_hex(char *out) {
+  unsigned char b[32];
+  randombytes_buf(b, sizeof b);
+  sodium_bin2hex(out, 65, b, sizeof b);
+}
+
+hv_status hv_sessions_open(hv_store *st, const hv_user *u, time_t now,
+                           char *token, char *csrf, hv_error *err) {
+  if (sodium_init() < 0)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0},
+                        "libsodium cannot start");
+  random_hex(token);
+  random_hex(csrf);
+  hv_store_session s = {.last_seen = (long long)now};
+  digest_of(token, s.digest);
+  snprintf(s.login, sizeof s.login, "%s", u->login);
+  snprintf(s.stamp, sizeof s.stamp, "%s", u->stamp);
+  snprintf(s.csrf, sizeof s.csrf, "%s", csrf);
+  return hv_store_put_session(st, &s, (long long)now - HV_SESSION_IDLE, err);
+}
+
+hv_status hv_sessions_find(hv_store *st, const char *token, time_t now,
+                           hv_user *user, char *csrf, bool *found,
+                           hv_error *err) {
+  *found = false;
+  memset(user, 0, sizeof *user);
+  csrf[0] = '\0';
+  if (!token_ok(token)) return HV_OK;
+  if (sodium_init() < 0)
+    return hv_error_set(err, HV_E_NOMEM, (hv_where){0},
+                        "libsodium cannot start");
+  char digest[65];
+  digest_of(token, digest);
+  hv_store_session s;
+  bool have;
+  hv_status rc = hv_store_get_session(st, digest, &s, &have, err);
+  if (rc != HV_OK || !have) return rc;
+  hv_user u;
+  bool account = false;
+  if ((long long)now - s.last_seen < HV_SESSION_IDLE) {
+    rc = hv_users_get(st, s.login, &u, &account, err);
+    if (rc != HV_OK) return rc;
+  }
+  if (!account || strcmp(u.stamp, s.stamp) != 0)
+    return hv_store_delete_session(st, digest, err);
+  if ((long long)now - s.last_seen >= HV_SESSION_TOUCH) {
+    rc = hv_store_touch_session(st, digest, (long long)now, err);
+    if (rc != HV_OK) return rc;
+  }
+  *user = u;
+  snprintf(csrf, 65, "%s", s.csrf);
+  *found = true;
+  return HV_OK;
+}
+
+hv_status hv_sessions_end(hv_store *st, const char *token, hv_error *err) {
+  if (!token_ok(token)) return HV_OK;
+  char digest[65];
+  digest_of(token, digest);
+  return hv_store_delete_session(st, digest, err);
 }

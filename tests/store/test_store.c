@@ -112,8 +112,8 @@ static void older_database_is_upgraded(void) {
                       "'office_task'"),
                1);
   CHECK_INT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name IN "
-                      "('attendance', 'app_user', 'audit')"),
-               3);
+                      "('attendance', 'app_user', 'audit', 'app_session')"),
+               4);
   CHECK_INT_EQ(scalar("SELECT count(*) FROM student WHERE household_id = "
                       "'H1'"),
                2);
@@ -131,9 +131,12 @@ static void newer_or_foreign_database_is_refused(void) {
   st = NULL;
   CHECK_INT_EQ(hv_store_open(path, false, &st, &err), HV_E_STORE);
   CHECK(st == NULL);
-  CHECK_STR_CONTAINS(err.text,
-                     "schema version 99; this hvplan knows "
-                     "versions up to 4: use a newer hvplan");
+  char want[96];
+  snprintf(want, sizeof want,
+           "schema version 99; this hvplan knows versions up to %d: use a "
+           "newer hvplan",
+           HV_STORE_SCHEMA);
+  CHECK_STR_CONTAINS(err.text, want);
   /* An SQLite file of someone else's. */
   unlink(path);
   CHECK(sqlite3_open(path, &db) == SQLITE_OK);
@@ -332,6 +335,65 @@ static void users_and_audit(void) {
   hv_store_close(st);
 }
 
+static hv_store_session session_of(char c, const char *login, long long at) {
+  hv_store_session s = {.last_seen = at};
+  memset(s.digest, c, 64);
+  snprintf(s.login, sizeof s.login, "%s", login);
+  snprintf(s.stamp, sizeof s.stamp, "stamp-of-%s", login);
+  memset(s.csrf, 'c', 64);
+  return s;
+}
+
+static void sessions_kept_and_ended(void) {
+  hv_store *st = fresh();
+  if (!st) return;
+  hv_error err;
+  bool found;
+  hv_store_session a = session_of('a', "ana", 1000),
+                   b = session_of('b', "bo", 5000);
+  CHECK_INT_EQ(hv_store_put_session(st, &a, 0, &err), HV_OK);
+  CHECK_INT_EQ(hv_store_put_session(st, &b, 0, &err), HV_OK);
+  hv_store_session got;
+  CHECK_INT_EQ(hv_store_get_session(st, a.digest, &got, &found, &err), HV_OK);
+  CHECK(found);
+  CHECK_STR_EQ(got.login, "ana");
+  CHECK_STR_EQ(got.stamp, "stamp-of-ana");
+  CHECK_STR_EQ(got.csrf, a.csrf);
+  CHECK(got.last_seen == 1000);
+  CHECK_INT_EQ(hv_store_touch_session(st, a.digest, 4000, &err), HV_OK);
+  CHECK_INT_EQ(hv_store_get_session(st, a.digest, &got, &found, &err), HV_OK);
+  CHECK(found && got.last_seen == 4000);
+  /* Only a digest's length is stored (never a raw token of another
+   * form), and a digest names one session. */
+  hv_store_session bad = session_of('d', "ana", 6000);
+  bad.digest[10] = '\0';
+  CHECK_INT_EQ(hv_store_put_session(st, &bad, 0, &err), HV_E_STORE);
+  CHECK_INT_EQ(hv_store_put_session(st, &a, 0, &err), HV_E_STORE);
+  /* A new session removes those last seen before the given time. */
+  hv_store_session c = session_of('c', "cy", 9000);
+  CHECK_INT_EQ(hv_store_put_session(st, &c, 4500, &err), HV_OK);
+  CHECK_INT_EQ(hv_store_get_session(st, a.digest, &got, &found, &err), HV_OK);
+  CHECK(!found);
+  CHECK_INT_EQ(hv_store_get_session(st, b.digest, &got, &found, &err), HV_OK);
+  CHECK(found);
+  CHECK_INT_EQ(hv_store_delete_session(st, b.digest, &err), HV_OK);
+  CHECK_INT_EQ(hv_store_get_session(st, b.digest, &got, &found, &err), HV_OK);
+  CHECK(!found);
+  /* Removing an account ends its sessions. */
+  hv_store_user u = {.login = "cy",
+                     .role = "viewer",
+                     .hash = "$argon2id$v=19$m=65536,t=2,p=1$abc$def"};
+  bool replaced;
+  CHECK_INT_EQ(
+      hv_store_put_user(st, &u, "2026-03-01T10:00:00Z", &replaced, &err),
+      HV_OK);
+  CHECK_INT_EQ(hv_store_delete_user(st, "cy", &found, &err), HV_OK);
+  CHECK(found);
+  CHECK_INT_EQ(hv_store_get_session(st, c.digest, &got, &found, &err), HV_OK);
+  CHECK(!found);
+  hv_store_close(st);
+}
+
 int main(void) {
   CHECK(mkdtemp(dir) != NULL);
   snprintf(path, sizeof path, "%s/%s", dir, HV_STORE_FILE);
@@ -341,6 +403,7 @@ int main(void) {
   RUN(outcomes_once_and_corrections_kept);
   RUN(standings_and_history);
   RUN(users_and_audit);
+  RUN(sessions_kept_and_ended);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   CHECK(system(cmd) == 0);

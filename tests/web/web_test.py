@@ -617,6 +617,58 @@ try:
         check(p not in text, "no password in the log")
     check("ana" not in text and "cora" not in text, "no login names in the log")
 
+    # Sessions live in the program database: a restart signs nobody out,
+    # and the file holds the tokens' digests only.
+    def token_of(c):
+        return next(k.value for k in c.jar if k.name == "hv_session")
+    tokens = {u: token_of(clients[u]) for u in ("cora", "ana", "vic")}
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    rows = dict(db.execute("SELECT digest, login FROM app_session"))
+    db.close()
+    check(all(len(d) == 64 for d in rows) and {"cora", "ana", "vic"} <= set(rows.values()),
+          f"sessions stored: {sorted(rows.values())}")
+    raw = b"".join(open(os.path.join(prog, f), "rb").read() for f in os.listdir(prog)
+                   if f.startswith("program.sqlite"))
+    check(not any(t.encode() in raw or t in rows for t in tokens.values()),
+          "no token in the database files, only digests")
+    port = free_port()
+    log = open(os.path.join(work, "server2.log"), "w")
+    server = subprocess.Popen([hvplan, "serve", prog, "--listen", f"127.0.0.1:{port}"],
+                              stdout=subprocess.PIPE, stderr=log, text=True)
+    check("listening on" in server.stdout.readline(), "the server starts again")
+    base = f"http://127.0.0.1:{port}"
+    for u in ("cora", "ana", "vic"):
+        clients[u].base = base
+        st, b, _ = clients[u].req("GET", "/api/session")
+        check(st == 200 and json.loads(b)["login"] == u and json.loads(b)["csrf"] == clients[u].csrf,
+              f"{u} is still signed in after the restart, same CSRF token ({st})")
+    # A session idle for longer than 12 hours ends (its stored last request
+    # moved back, as a night without requests would).
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    db.execute("UPDATE app_session SET last_seen = last_seen - 13 * 3600 WHERE login = 'vic'")
+    db.commit()
+    db.close()
+    st, _, _ = clients["vic"].req("GET", "/api/session")
+    check(st == 401, f"an idle session ends ({st})")
+    db = sqlite3.connect(os.path.join(prog, "program.sqlite"))
+    left = sorted(login for (login,) in db.execute("SELECT login FROM app_session"))
+    db.close()
+    check("vic" not in left and "cora" in left, f"and its row is gone: {left}")
+    # Logout is kept across a restart too: the old cookie stays dead.
+    old = token_of(clients["ana"])
+    st, _, _ = clients["ana"].req("POST", "/logout", {})
+    check(st == 200, "ana logs out (CSRF token from before the restart)")
+    replay = Client(base)
+    replay.jar.set_cookie(http.cookiejar.Cookie(
+        0, "hv_session", old, None, False, "127.0.0.1", False, False, "/", True, False, None,
+        False, None, None, {}))
+    st, _, _ = replay.req("GET", "/api/session")
+    check(st == 401, f"a logged-out token is refused ({st})")
+    server.send_signal(15)
+    server.communicate(timeout=30)
+    server = None
+    log.close()
+
     # TLS: a self-signed certificate; the cookie is Secure.
     key, crt = os.path.join(work, "k.pem"), os.path.join(work, "c.pem")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,

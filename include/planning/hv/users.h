@@ -65,6 +65,31 @@ hv_status hv_users_get(hv_store *st, const char *login, hv_user *user,
 hv_status hv_users_remove(hv_store *st, const char *login, const char *by,
                           hv_error *err);
 
+/* ---- signed-in sessions (hvplan serve) ----
+ * Kept in the program database, so that a restart of the server signs
+ * nobody out.  A token is 32 random bytes in hex; only its BLAKE2b digest
+ * is stored.  A session ends after HV_SESSION_IDLE seconds without a
+ * request, at logout, or when its account has been changed or removed
+ * since sign-in (hv_user.stamp). */
+#define HV_SESSION_IDLE (12 * 3600)
+#define HV_SESSION_TOUCH 300 /* the stored last request, to within this */
+
+/* Opens a session for u at time now: token and csrf (65 bytes each) get
+ * fresh random values.  Sessions idle for too long are removed first. */
+hv_status hv_sessions_open(hv_store *st, const hv_user *u, time_t now,
+                           char *token, char *csrf, hv_error *err);
+
+/* The session of token at time now: *found, with its account as it is
+ * now and its CSRF token (65 bytes), when it is open; one that has gone
+ * idle or whose account changed is ended.  A token that is not 64
+ * characters is simply not found. */
+hv_status hv_sessions_find(hv_store *st, const char *token, time_t now,
+                           hv_user *user, char *csrf, bool *found,
+                           hv_error *err);
+
+/* Ends the session of token (nothing when there is none). */
+hv_status hv_sessions_end(hv_store *st, const char *token, hv_error *err);
+
 /* "YYYY-MM-DDTHH:MM:SSZ" of t into buf (32 bytes). */
 char *hv_iso_time(time_t t, char *buf);
 

@@ -23,7 +23,7 @@
 #include "hv/error.h"
 
 #define HV_STORE_FILE "program.sqlite"
-#define HV_STORE_SCHEMA 4 /* the version this build writes */
+#define HV_STORE_SCHEMA 5 /* the version this build writes */
 
 typedef struct hv_store hv_store; /* opaque */
 
@@ -286,7 +286,7 @@ hv_status hv_store_put_user(hv_store *st, const hv_store_user *u,
                             const char *now, bool *replaced, hv_error *err);
 hv_status hv_store_get_user(hv_store *st, const char *login, hv_store_user *out,
                             bool *found, hv_error *err);
-/* Removes a user; *found says whether there was one. */
+/* Removes a user and their sessions; *found says whether there was one. */
 hv_status hv_store_delete_user(hv_store *st, const char *login, bool *found,
                                hv_error *err);
 /* Calls fn for every user, by login (the hash included: fn must not
@@ -297,6 +297,25 @@ hv_status hv_store_users_each(hv_store *st,
 /* Sets the failed-login count and the lock of a user. */
 hv_status hv_store_set_login_state(hv_store *st, const char *login, int failed,
                                    const char *locked_until, hv_error *err);
+
+/* A signed-in session of the web application: the digest of its token
+ * (never the token), its login, the account's stamp at sign-in, its CSRF
+ * token and the time of its last request (seconds since the epoch). */
+typedef struct hv_store_session {
+  char digest[65], login[64], stamp[33], csrf[65];
+  long long last_seen;
+} hv_store_session;
+
+/* Stores a new session, first removing those last seen before `before`. */
+hv_status hv_store_put_session(hv_store *st, const hv_store_session *s,
+                               long long before, hv_error *err);
+hv_status hv_store_get_session(hv_store *st, const char *digest,
+                               hv_store_session *out, bool *found,
+                               hv_error *err);
+hv_status hv_store_touch_session(hv_store *st, const char *digest,
+                                 long long last_seen, hv_error *err);
+hv_status hv_store_delete_session(hv_store *st, const char *digest,
+                                  hv_error *err);
 
 /* Whether staff member id is in the database. */
 hv_status hv_store_staff_known(hv_store *st, const char *id, bool *known,
