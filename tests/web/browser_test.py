@@ -147,7 +147,7 @@ try:
         check(False, "the fixture gives S01 a call on the route's day")
 
     # The session ends while an entry waits on the phone (here: the account's
-    # password is set again; also a server restart or 12 hours idle): the
+    # password is set again; also a logout elsewhere or 12 hours idle): the
     # entry stays, the page says to log in, and a login in another tab
     # (a new session, so this page's CSRF token is stale) sends it.
     other = [r for r in plan["routes"] if "S01" in r["staff"] and r["date"] != day["date"]]

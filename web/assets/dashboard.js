@@ -6,7 +6,7 @@
 let csrf = "";
 let currentWeek = "";
 // Every call to the server: a session that has ended (12 hours idle, a
-// server restart, the account changed) leads to the login page rather than
+// logout elsewhere, the account changed) leads to the login page rather than
 // to a message about it in whatever box asked.
 async function api(url, opts) {
   const r = await fetch(url, Object.assign({ credentials: "same-origin" }, opts || {}));

@@ -2,7 +2,7 @@
 // each, the visit-log form.  An entry is kept in the phone's storage until
 // the server has it, so a form filled in without signal is sent later (the
 // server keeps one outcome per visit and date: sending twice is harmless).
-// With no session (expired, the server restarted, the account changed) it
+// With no session (expired, logged out, the account changed) it
 // waits for a login, never dropped.
 "use strict";
 const OUTCOMES = ["met", "not_home", "declined", "moved", "rescheduled", "other"];
@@ -97,7 +97,7 @@ async function flushOnce() {
       }
       const status = document.getElementById("status-" + item.household);
       if (r.status === 401 || (r.status === 403 && j.field === "X-CSRF-Token")) {
-        // No session (it expired, the server restarted, the account
+        // No session (it expired, it was logged out, the account
         // changed): kept until the next login sends it.
         noSession = true;
         if (status) { status.textContent = "Saved on this phone; log in again to send it"; status.className = "error"; }
