@@ -146,9 +146,11 @@ static hv_att_student *find(hv_attendance *a, const char *id) {
 
 /* School days (Monday to Friday) from a to b, both included. */
 static long school_days(hv_date a, hv_date b) {
-  long n = 0;
-  for (hv_date d = a; hv_date_cmp(d, b) <= 0; d = hv_date_add(d, 1))
-    n += hv_date_weekday(d) < 5;
+  long days = hv_date_diff(a, b) + 1;
+  if (days <= 0) return 0;
+  long n = days / 7 * 5;
+  for (int k = 0, w = hv_date_weekday(a); k < days % 7; k++)
+    n += (w + k) % 7 < 5;
   return n;
 }
 
@@ -255,6 +257,14 @@ static void per_absence(hv_attendance *a, const int *c,
       row_err(d, t->name, row->line, "date",
               "%s is before the term starts (attendance.term_start %s)", date,
               hv_date_format(r->term_start, ts));
+      ok = false;
+    } else if (r->has_term_start &&
+               hv_date_diff(r->term_start, day) > HV_TERM_MAX_DAYS) {
+      char ts[HV_DATE_TEXT];
+      row_err(d, t->name, row->line, "date",
+              "%s is more than a year after the term starts "
+              "(attendance.term_start %s): a mistyped year?",
+              date, hv_date_format(r->term_start, ts));
       ok = false;
     }
     if (!ok) continue;

@@ -6,7 +6,8 @@
  *   (b) one row per absence: date, period (empty or "full day" for a whole
  *       day, else one period of attendance.periods_per_day) and code;
  *       enrolled days are the school days (Monday to Friday) from
- *       attendance.term_start to the export's last date.
+ *       attendance.term_start to the export's last date, which must be
+ *       within HV_TERM_MAX_DAYS of it.
  *
  * Every row carries the student: id, name, grade, guardian, phone,
  * address, home language (UTF-8, any script).  Other column names map in
@@ -23,6 +24,9 @@
 
 #define HV_ATT_MAX_COLUMNS 24
 #define HV_ATT_MAX_GRADES 8
+/* An absence more than this many days after the term's start is refused
+ * (a mistyped year would make every student's rate tiny). */
+#define HV_TERM_MAX_DAYS 366
 
 /* scenario.json's "attendance" section. */
 typedef struct hv_attendance_rules {
