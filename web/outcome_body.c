@@ -11,6 +11,16 @@ const char *const hv__outcome_fields[HV_OUTCOME_FIELDS] = {
     "household", "date",      "outcome",        "barriers",
     "referrals", "next_step", "follow_up_date", "notes"};
 
+/* Whether field i is one line of plain text: everything but the free
+ * texts (referrals, next step, notes), which may hold line breaks. */
+static bool one_line(int i) { return i <= 3 || i == 6; }
+
+static bool has_control(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7f) return true;
+  return false;
+}
+
 /* Appends s to out[0..size) at *n; false when it does not fit. */
 static bool put(char *out, size_t size, size_t *n, const char *s, size_t len) {
   if (len >= size - *n) return false;
@@ -58,6 +68,12 @@ bool hv__outcome_body(const char *body, size_t len, hv_outcome_body *out,
       *bad = hv__outcome_fields[i];
       snprintf(msg, msize, "expected %s of at most %zu bytes",
                i == 3 ? "a string or a list of strings" : "a string", cap - 1);
+    } else if (one_line(i) && has_control(v)) {
+      ok = false;
+      *bad = hv__outcome_fields[i];
+      snprintf(msg, msize,
+               "expected one line of text, without line breaks or other "
+               "control characters");
     }
   }
   json_decref(in);

@@ -192,7 +192,9 @@ try:
                        ({"household": ana_stop, "date": date_of[ana_stop], "outcome": "met",
                          "barriers": ["aliens"]}, "barriers"),
                        ({"household": ana_stop, "date": "2026-03-40", "outcome": "met"}, "date"),
-                       ({"household": ana_stop, "date": date_of[ana_stop], "outcome": 3}, "outcome")):
+                       ({"household": ana_stop, "date": date_of[ana_stop], "outcome": 3}, "outcome"),
+                       ({"household": "\n" + ana_stop, "date": date_of[ana_stop], "outcome": "met"},
+                        "household")):
         st, b, _ = clients["ana"].req("POST", "/api/outcome", bad)
         j = json.loads(b)
         fields = [e["field"] for e in j.get("problems", [])] + [j.get("field")]
