@@ -13,7 +13,9 @@ const char *const hv__outcome_fields[HV_OUTCOME_FIELDS] = {
 
 /* Whether field i is one line of plain text: everything but the free
  * texts (referrals, next step, notes), which may hold line breaks. */
-static bool one_line(int i) { return i <= 3 || i == 6; }
+static bool one_line(int i) {
+  return i <= 3 || i == 6;
+}
 
 static bool has_control(const char *s) {
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)
