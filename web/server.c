@@ -87,14 +87,15 @@ void hv__reply_error(hv_reply *r, int status, const char *field,
 
 /* ---- sessions (hv/users.h: in the program database) ----------------- */
 
-static bool session_new(hv_server *s, const hv_user *u, char *token,
-                        hv_session *out) {
+/* A new session for u: its token (65 bytes) for the cookie.  Its CSRF
+ * token reaches the page through GET /api/session. */
+static bool session_new(hv_server *s, const hv_user *u, char *token) {
   hv_error err = {0};
+  char csrf[65];
   pthread_mutex_lock(&s->accounts_lock);
   hv_status st =
-      hv_sessions_open(s->accounts, u, time(NULL), token, out->csrf, &err);
+      hv_sessions_open(s->accounts, u, time(NULL), token, csrf, &err);
   pthread_mutex_unlock(&s->accounts_lock);
-  out->user = *u;
   return st == HV_OK;
 }
 
@@ -242,9 +243,8 @@ static void login(hv_server *s, hv_request *q, hv_reply *r) {
                         : "wrong login or password");
     return;
   }
-  hv_session se;
   char token[65];
-  if (!session_new(s, &u, token, &se)) {
+  if (!session_new(s, &u, token)) {
     hv__reply_error(r, 500, NULL, "the program database failed");
     return;
   }
